@@ -1,0 +1,57 @@
+# landsim: every target sets up .venv itself, so each works on a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+NOTEBOOKS := $(sorted $(wildcard notebooks/*.ipynb))
+
+.PHONY: help setup lab demo test lint unit nbval notebooks bench sample clean
+
+help:
+	@echo "make lab    - set up .venv and open JupyterLab on notebooks/ (sample county)"
+	@echo "make demo   - set up .venv, execute every notebook headless, write HTML to build/"
+	@echo "make test   - set up .venv, run ruff, pytest and nbval over notebooks/"
+	@echo "make bench  - run the benchmark scripts in benchmarks/"
+	@echo "make sample - regenerate data/sample_county/ from the seeded generator"
+	@echo "make notebooks - re-execute notebooks in place (stored outputs for nbval)"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "landsim needs Python >= 3.11, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,dev]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+demo: $(STAMP)
+	@mkdir -p build
+	$(BIN)/jupyter nbconvert --to html --execute --output-dir build $(NOTEBOOKS)
+	$(BIN)/landsim info
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests notebooks benchmarks tools
+
+unit: $(STAMP)
+	$(BIN)/pytest --doctest-modules src/landsim tests
+
+nbval: $(STAMP)
+	$(BIN)/pytest $(NBVAL) notebooks
+
+test: lint unit nbval
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_synthesize.py
+
+sample: $(STAMP)
+	$(BIN)/landsim sample --out data/sample_county
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,614 @@
+"""Seeded generator of a synthetic county shaped after Pianguan County (偏关县).
+
+Real public figures are used where they exist (see ``PIANGUAN``); everything else is
+synthetic. The parcel layer is a jittered grid clipped to a county outline whose area is
+exactly the real 1,685.4 km2, so the cell size shrinks as ``n_parcels`` grows. Neighbouring
+cells share their jittered vertices exactly, which makes the layer a clean coverage and the
+adjacency (shared boundary length) a by-product of the grid. Everything is vectorised with
+numpy; the same ``seed`` gives the same tables, and :func:`write_county` the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import ndimage
+
+from landsim.units import M2_PER_HA, M2_PER_KM2
+
+__all__ = ["PIANGUAN", "SyntheticCounty", "synthesize", "write_county"]
+
+CRS = "EPSG:4546"
+"""CGCS2000 / 3-degree Gauss-Kruger CM 111E, the projected CRS of the sample county."""
+
+PIANGUAN = {
+    # All CONFIRMED in ../shared/domain/policy-facts.md section 11.
+    "area_km2": 1685.4,
+    "census_2010_resident_pop": 112_111,
+    "census_2020_resident_pop": 73_382,
+    "urbanisation_2019": 0.5088,
+    "gdp_2021_yi_yuan": 38.4,
+    "registered_pop_2012": 115_300,
+    "xinguan_pop": 26_000,  # 新关镇 "about 2.6万 people" (year not given; used for 2020)
+    "elevation_min_m": 875.0,
+    "elevation_max_m": 1855.2,
+}
+
+# (name, pinyin, kind, relative position in the county outline [unit radii]).
+# Names and kinds are real (6 towns + 2 townships); positions are a rough synthetic sketch.
+TOWNSHIPS: tuple[tuple[str, str, str, float, float], ...] = (
+    ("新关镇", "Xinguan", "town", -0.45, 0.05),
+    ("老牛湾镇", "Laoniuwan", "town", -0.45, 0.65),
+    ("万家寨镇", "Wanjiazhai", "town", 0.05, 0.75),
+    ("水泉镇", "Shuiquan", "town", 0.6, 0.45),
+    ("老营镇", "Laoying", "town", 0.65, -0.3),
+    ("尚峪镇", "Shangyu", "town", 0.1, 0.0),
+    ("窑头乡", "Yaotou", "township", -0.35, -0.6),
+    ("楼沟乡", "Lougou", "township", 0.2, -0.65),
+)
+SEAT = "新关镇"
+URBAN_CLASSES = ("0701", "0601", "0810")
+"""三调 codes generated inside the county seat: urban housing, industrial, park and green."""
+CONSTRUCTION_CLASSES = URBAN_CLASSES + ("0702", "1006")
+OTHER_CLASSES = {
+    "0301": "乔木林地 forest",
+    "0305": "灌木林地 shrubland",
+    "0404": "其他草地 other grassland",
+    "1101": "河流水面 river",
+    "0702": "农村宅基地 rural homestead",
+    "1006": "农村道路 rural road",
+}
+CENTRE = (543_000.0, 4_365_000.0)
+"""Approximate position of Pianguan in EPSG:4546 metres (111.5E, 39.4N)."""
+BASE_YEAR = 2022
+HISTORY_YEARS = range(2010, BASE_YEAR + 1)
+AS_OF = "2022-12-31"
+"""Date the synthetic stock-land and contract records describe."""
+
+
+@dataclass(frozen=True)
+class SyntheticCounty:
+    """All tables of a synthetic county. Areas in [ha], coordinates in EPSG:4546 [m]."""
+
+    parcels: gpd.GeoDataFrame
+    edges: pd.DataFrame
+    townships: pd.DataFrame
+    township_boundaries: gpd.GeoDataFrame
+    population: pd.DataFrame
+    supply_batches: pd.DataFrame
+    stock_plots: pd.DataFrame
+    industrial_contracts: pd.DataFrame
+    indicators: pd.DataFrame
+    planning_targets: pd.DataFrame
+    seed: int
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The non-spatial tables by schema name (parcels without geometry)."""
+        return {
+            "townships": self.townships,
+            "parcels": pd.DataFrame(self.parcels.drop(columns="geometry")),
+            "edges": self.edges,
+            "population": self.population,
+            "supply_batches": self.supply_batches,
+            "stock_plots": self.stock_plots,
+            "industrial_contracts": self.industrial_contracts,
+            "indicators": self.indicators,
+            "planning_targets": self.planning_targets,
+        }
+
+
+# ----------------------------------------------------------------------------- geometry
+
+
+def _outline_radius(theta: np.ndarray) -> np.ndarray:
+    """Relative radius of the fixed county outline at angle ``theta`` [rad]."""
+    return (1.0 + 0.12 * np.cos(2 * theta + 0.4) + 0.07 * np.sin(3 * theta + 1.1)
+            + 0.04 * np.cos(5 * theta + 2.0))
+
+
+def _outline_scale() -> float:
+    """Mean radius [m] that gives the outline the real county area."""
+    theta = np.linspace(0, 2 * np.pi, 2048, endpoint=False)
+    rel_area = 0.5 * np.mean(_outline_radius(theta) ** 2) * 2 * np.pi
+    return float(np.sqrt(PIANGUAN["area_km2"] * M2_PER_KM2 / rel_area))
+
+
+def _select_cells(n_parcels: int, radius_m: float) -> tuple[float, np.ndarray, np.ndarray]:
+    """Grid cell size [m] and (ix, iy) indices of exactly ``n_parcels`` cells.
+
+    Takes the cells whose centres lie deepest inside the outline (largest margin), so the
+    county is the outline rounded to whole cells.
+    """
+    area_m2 = PIANGUAN["area_km2"] * M2_PER_KM2
+    cell = float(np.sqrt(area_m2 / n_parcels))
+    half = int(np.ceil(1.35 * radius_m / cell)) + 1
+    ix, iy = np.meshgrid(np.arange(-half, half), np.arange(-half, half), indexing="ij")
+    cx, cy = (ix + 0.5) * cell, (iy + 0.5) * cell
+    theta = np.arctan2(cy, cx)
+    margin = 1.0 - np.hypot(cx, cy) / (radius_m * _outline_radius(theta))
+    # Stable ordering: margin, then grid position, so ties never depend on sort internals.
+    order = np.lexsort((iy.ravel(), ix.ravel(), -margin.ravel()))[:n_parcels]
+    keep = np.sort(order)
+    return cell, ix.ravel()[keep] + half, iy.ravel()[keep] + half
+
+
+def _jittered_vertices(shape: tuple[int, int], cell: float,
+                       rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex coordinates [m] of a (nx+1, ny+1) grid, each moved by up to 0.3 cell."""
+    nx, ny = shape
+    gx, gy = np.meshgrid(np.arange(nx + 1), np.arange(ny + 1), indexing="ij")
+    jitter = rng.uniform(-0.3, 0.3, size=(2, nx + 1, ny + 1))
+    return (gx + jitter[0]) * cell, (gy + jitter[1]) * cell
+
+
+def _smooth_field(shape: tuple[int, int], sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Gaussian-filtered white noise scaled to zero mean and unit variance."""
+    field = ndimage.gaussian_filter(rng.standard_normal(shape), sigma=sigma, mode="reflect")
+    return (field - field.mean()) / (field.std() + 1e-12)
+
+
+def _polygon_area(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Shoelace area [m2] of polygons given as (n, k) vertex arrays."""
+    return 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1))
+
+
+# ----------------------------------------------------------------------------- parcels
+
+
+def _landscape(n_parcels: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    radius = _outline_scale()
+    cell, ix, iy = _select_cells(n_parcels, radius)
+    nx, ny = int(ix.max()) + 1, int(iy.max()) + 1
+    vx, vy = _jittered_vertices((nx, ny), cell, rng)
+    corners = ((0, 0), (1, 0), (1, 1), (0, 1))
+    px = np.stack([vx[ix + a, iy + b] for a, b in corners], axis=1)
+    py = np.stack([vy[ix + a, iy + b] for a, b in corners], axis=1)
+    # Scale so that the union of the cells has exactly the real county area.
+    scale = np.sqrt(PIANGUAN["area_km2"] * M2_PER_KM2 / _polygon_area(px, py).sum())
+    offset_x = CENTRE[0] - scale * (nx / 2) * cell
+    offset_y = CENTRE[1] - scale * (ny / 2) * cell
+    px, py = px * scale + offset_x, py * scale + offset_y
+    cx, cy = px.mean(axis=1), py.mean(axis=1)
+    # Coordinates relative to the centre, in outline radii.
+    rx, ry = (cx - CENTRE[0]) / radius, (cy - CENTRE[1]) / radius
+    theta = np.arctan2(ry, rx)
+    rel = np.hypot(rx, ry) / _outline_radius(theta)
+
+    # Terrain: low along the Yellow River on the west, high loess ridges in the east,
+    # gullies from smooth noise, and the Guanhe valley running west to the county seat.
+    sigma = max(1.0, 1.6e3 / (cell * scale))  # ~1.6 km correlation whatever the cell size
+    hills = _smooth_field((nx, ny), sigma, rng)[ix, iy]
+    gullies = _smooth_field((nx, ny), sigma / 3, rng)[ix, iy]
+    valley = np.maximum(
+        np.exp(-(((ry - 0.05 - 0.15 * np.sin(2.5 * rx)) / 0.1) ** 2)) * (rx < 0.75),
+        0.8 * np.exp(-(((rx - 0.1 - 0.2 * np.sin(3 * ry)) / 0.06) ** 2)) * (np.abs(ry) < 0.7))
+    river_side = (theta > np.deg2rad(125)) | (theta < np.deg2rad(-150))
+    dist_river = np.where(river_side, np.maximum(1.0 - rel, 0.0) * radius, np.inf)
+    relief = 0.5 + 0.35 * rx + 0.12 * hills + 0.05 * gullies - 0.25 * valley
+    relief -= 0.2 * np.exp(-np.nan_to_num(dist_river, posinf=1e9) / 4e3)
+    lo, hi = PIANGUAN["elevation_min_m"], PIANGUAN["elevation_max_m"]
+    elevation = lo + (hi - lo) * (relief - relief.min()) / (relief.max() - relief.min())
+    slope = np.clip(4 + 14 * np.abs(gullies) + 9 * np.abs(hills) - 10 * valley
+                    + rng.gamma(2.0, 2.5, size=cx.size), 0.2, 55.0)
+
+    # Townships: nearest sketch position.
+    pos = np.array([(t[3], t[4]) for t in TOWNSHIPS])
+    d2 = (rx[:, None] - pos[:, 0]) ** 2 + (ry[:, None] - pos[:, 1]) ** 2
+    township = d2.argmin(axis=1)
+
+    # County seat: urban core and the urban development boundary (UDB) around it.
+    seat_pos = pos[0]
+    d_seat = np.hypot(rx - seat_pos[0], ry - seat_pos[1]) * radius
+    area_ha = _polygon_area(px, py) / M2_PER_HA
+    order = np.argsort(d_seat, kind="stable")
+    cum = np.cumsum(area_ha[order])
+    urban_target_ha, udb_target_ha = 330.0, 420.0  # synthetic; UDB/urban = 1.27 <= 1.3
+    urban = np.zeros(cx.size, bool)
+    urban[order[: max(1, int(np.searchsorted(cum, urban_target_ha)))]] = True
+    in_udb = np.zeros(cx.size, bool)
+    in_udb[order[: max(2, int(np.searchsorted(cum, udb_target_ha)) + 1)]] = True
+    return {
+        "px": px, "py": py, "ix": ix, "iy": iy, "area_ha": area_ha, "rx": rx, "ry": ry,
+        "elevation": elevation, "slope": slope, "valley": valley, "dist_river": dist_river,
+        "township": township, "urban": urban, "in_udb": in_udb, "hills": hills,
+    }
+
+
+def _land_use(ls: dict[str, np.ndarray], rng: np.random.Generator) -> pd.DataFrame:
+    n = ls["area_ha"].size
+    slope, valley, elevation = ls["slope"], ls["valley"], ls["elevation"]
+    u = rng.uniform(size=(4, n))
+    land = np.full(n, "0404", dtype=object)  # other grassland by default
+    high = elevation > np.quantile(elevation, 0.85)
+    land[(slope > 22) & (u[0] < 0.45)] = "0305"
+    land[high & (u[0] < 0.6)] = "0301"
+    dry = (slope <= 28) & (u[1] < np.clip(0.95 - slope / 32, 0.05, 0.9))
+    land[dry] = "0103"
+    irrigated = (valley > 0.25) & (slope < 14) & (u[2] < 0.85)
+    land[irrigated] = "0102"
+    land[(u[3] < 0.025) & (slope < 15)] = "0702"
+    land[(u[3] > 0.992)] = "1006"
+    river = ls["dist_river"] < 0.9e3
+    land[river] = "1101"
+    urban = ls["urban"]
+    core = rng.choice(np.array(URBAN_CLASSES, dtype=object), size=n, p=[0.6, 0.25, 0.15])
+    land[urban] = core[urban]
+    cultivated = np.isin(land, ("0101", "0102", "0103"))
+
+    grade = np.where(land == "0102", np.round(rng.normal(4.6, 0.8, n)),
+                     np.round(6.2 + slope / 9 + rng.normal(0, 0.9, n)))
+    grade = np.clip(grade, 1, 10)
+    in_udb = ls["in_udb"]
+    in_redline = ((ls["dist_river"] < 2.6e3) | (elevation > np.quantile(elevation, 0.93)))
+    in_redline &= ~in_udb  # the three control lines must not overlap
+    stable = cultivated & (rng.uniform(size=n) > 0.04)
+    p_pbf = np.where(grade <= 7, 0.9, 0.7) * np.where(slope > 25, 0.45, 1.0)
+    p_pbf = p_pbf * np.where(in_redline, 0.35, 1.0) * np.where(in_udb, 0.2, 1.0)
+    is_pbf = cultivated & (rng.uniform(size=n) < p_pbf)
+    names = np.array([t[0] for t in TOWNSHIPS], dtype=object)
+    width = max(5, len(str(n)))
+    return pd.DataFrame({
+        "parcel_id": [f"P{i:0{width}d}" for i in range(1, n + 1)],
+        "township": names[ls["township"]],
+        "land_class": land,
+        "area_ha": np.round(ls["area_ha"], 4),
+        "quality_grade": pd.array(np.where(cultivated, grade, np.nan), dtype="Int64"),
+        "slope_deg": np.round(slope, 1),
+        "in_eco_redline": in_redline,
+        "in_udb": in_udb,
+        "stable": stable,
+        "is_pbf": is_pbf,
+    })
+
+
+def _edges(ls: dict[str, np.ndarray], parcel_ids: pd.Series) -> pd.DataFrame:
+    """Shared boundary length [m] of 4-neighbour cells, from the shared jittered vertices."""
+    ix, iy = ls["ix"], ls["iy"]
+    nx, ny = int(ix.max()) + 2, int(iy.max()) + 2
+    index = np.full((nx, ny), -1, dtype=np.int64)
+    index[ix, iy] = np.arange(ix.size)
+    px, py = ls["px"], ls["py"]
+    parts = []
+    # right neighbour shares corners 1,2 of this cell; upper neighbour shares corners 3,2
+    for (dx, dy), (c0, c1) in (((1, 0), (1, 2)), ((0, 1), (3, 2))):
+        other = index[ix + dx, iy + dy]
+        ok = other >= 0
+        a, b = np.flatnonzero(ok), other[ok]
+        length = np.hypot(px[a, c0] - px[a, c1], py[a, c0] - py[a, c1])
+        parts.append((a, b, length))
+    a = np.concatenate([p[0] for p in parts])
+    b = np.concatenate([p[1] for p in parts])
+    length = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((b, a))
+    ids = parcel_ids.to_numpy()
+    return pd.DataFrame({"parcel_a": ids[a[order]], "parcel_b": ids[b[order]],
+                         "shared_length_m": np.round(length[order], 2)})
+
+
+# ----------------------------------------------------------------------------- other tables
+
+
+def _round_to_total(values: np.ndarray, total: int) -> np.ndarray:
+    """Round non-negative ``values`` to integers that sum exactly to ``total``."""
+    floor = np.floor(values).astype(np.int64)
+    short = int(total - floor.sum())
+    order = np.argsort(-(values - floor), kind="stable")
+    floor[order[:short]] += 1
+    return floor
+
+
+def _townships_table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "township": [t[0] for t in TOWNSHIPS],
+        "township_en": [t[1] for t in TOWNSHIPS],
+        "kind": [t[2] for t in TOWNSHIPS],
+        "is_county_seat": [t[0] == SEAT for t in TOWNSHIPS],
+    })
+
+
+def _county_population() -> pd.DataFrame:
+    """County totals per year: census anchors 2010 and 2020, geometric in between."""
+    years = np.array(HISTORY_YEARS)
+    p10, p20 = PIANGUAN["census_2010_resident_pop"], PIANGUAN["census_2020_resident_pop"]
+    rate = (p20 / p10) ** (1 / 10)
+    resident = np.where(years <= 2020, p10 * rate ** (years - 2010),
+                        p20 * 0.985 ** (years - 2020))
+    # Urbanisation: 50.88 % in 2019 (real), a synthetic +1.3 points a year around it.
+    urban_share = PIANGUAN["urbanisation_2019"] + 0.013 * (years - 2019)
+    registered = PIANGUAN["registered_pop_2012"] * 0.992 ** (years - 2012)
+    return pd.DataFrame({"year": years, "resident": resident, "urban_share": urban_share,
+                         "registered": registered})
+
+
+def _population(parcels: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    county = _county_population()
+    names = [t[0] for t in TOWNSHIPS]
+    # Non-seat townships share the rest by cultivated area (rural people live by farming).
+    cult = parcels[parcels["land_class"].isin(("0101", "0102", "0103"))]
+    weight = np.array(cult.groupby("township")["area_ha"].sum().reindex(names).fillna(1.0))
+    weight[0] = 0.0
+    weight = weight / weight.sum() * rng.uniform(0.85, 1.15, len(names))
+    weight[0] = 0.0
+    weight = weight / weight.sum()
+    seat_share_2020 = PIANGUAN["xinguan_pop"] / PIANGUAN["census_2020_resident_pop"]
+    rows = []
+    for year, resident, urban_share, registered in county.itertuples(index=False):
+        seat_share = seat_share_2020 + 0.006 * (year - 2020)  # people move to the seat
+        share = np.concatenate([[seat_share], (1 - seat_share) * weight[1:]])
+        res = _round_to_total(resident * share, round(resident))
+        urban_total = resident * urban_share
+        seat_urban = min(0.9 * res[0], 0.75 * urban_total)
+        town_mask = np.array([t[2] == "town" for t in TOWNSHIPS]) & (np.arange(8) > 0)
+        other = (urban_total - seat_urban) * town_mask * res / (res * town_mask).sum()
+        urb = np.round(np.concatenate([[seat_urban], other[1:]])).astype(int)
+        reg = np.round(registered * share * rng.uniform(0.98, 1.02, 8))
+        per_capita = np.where(np.arange(8) == 0, 118.0, 165.0) - 0.6 * (year - 2010)
+        land = np.round(urb * per_capita / M2_PER_HA * rng.uniform(0.99, 1.01, 8), 2)
+        for k, name in enumerate(names):
+            rows.append((year, name, int(res[k]), int(reg[k]), int(urb[k]), float(land[k])))
+    return pd.DataFrame(rows, columns=["year", "township", "resident_pop", "registered_pop",
+                                       "urban_pop", "urban_construction_land_ha"])
+
+
+def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
+    names = [t[0] for t in TOWNSHIPS]
+    p_town = np.array([0.45, 0.08, 0.1, 0.07, 0.1, 0.08, 0.06, 0.06])
+    uses = np.array(["industrial", "residential", "commercial", "public", "infrastructure"])
+    rows = []
+    for year in range(2013, BASE_YEAR + 1):
+        for k in range(int(rng.integers(3, 7))):
+            approved = float(np.round(rng.gamma(2.0, 4.0) + 1.0, 2))
+            age = BASE_YEAR - year
+            supplied_share = np.clip(rng.normal(0.45 + 0.06 * age, 0.15), 0.0, 1.0)
+            rows.append((f"PC{year}-{k + 1:02d}", names[rng.choice(8, p=p_town)], year,
+                         approved, float(np.round(approved * supplied_share, 2)),
+                         str(rng.choice(uses, p=[0.4, 0.25, 0.1, 0.1, 0.15]))))
+    return pd.DataFrame(rows, columns=["batch_id", "township", "approval_year", "approved_ha",
+                                       "supplied_ha", "intended_use"])
+
+
+def _industrial_contracts(rng: np.random.Generator) -> pd.DataFrame:
+    """Contracts, with the idle-land edge cases of Order No. 53 pinned at ``AS_OF``."""
+    names = [t[0] for t in TOWNSHIPS]
+    codes = np.array([13, 14, 15, 17, 20, 26, 30, 31, 32, 33, 34, 38])
+    n = 30
+    area = np.round(rng.gamma(2.5, 1.6, n) + 0.5, 2)
+    signed = pd.to_datetime("2012-03-01") + pd.to_timedelta(rng.integers(0, 3650, n), "D")
+    start = signed + pd.to_timedelta(rng.integers(90, 270, n), "D")
+    completion = start + pd.to_timedelta(rng.integers(540, 1100, n), "D")
+    started = rng.uniform(size=n) < 0.8
+    actual = start + pd.to_timedelta(rng.integers(-30, 200, n), "D")
+    agreed_inv = np.round(area * rng.uniform(1500, 4000, n), 0)
+    developed = np.round(area * np.where(started, rng.uniform(0.1, 1.0, n), 0.0), 4)
+    invested = np.round(agreed_inv * np.where(started, rng.uniform(0.1, 1.1, n), 0.0), 0)
+    suspended = np.where(started & (developed / area < 0.5) & (rng.uniform(size=n) < 0.6),
+                         (actual + pd.to_timedelta(rng.integers(100, 700, n), "D")).strftime(
+                             "%Y-%m-%d"), "")
+    cause = np.where(rng.uniform(size=n) < 0.4, "government", "enterprise")
+    plot_ratio = np.round(rng.uniform(0.5, 1.4, n), 2)
+    area_m2 = area * M2_PER_HA
+    frame = pd.DataFrame({
+        "contract_id": [f"GY{i:03d}" for i in range(1, n + 1)],
+        "township": np.array(names, dtype=object)[rng.choice(8, n, p=[0.5] + [0.5 / 7] * 7)],
+        "enterprise": [f"Enterprise {i:03d}" for i in range(1, n + 1)],
+        "industry_code": rng.choice(codes, n),
+        "area_ha": area,
+        "land_price_wan_yuan": np.round(area * rng.uniform(180, 320, n), 1),
+        "signed_date": signed.strftime("%Y-%m-%d"),
+        "agreed_start_date": start.strftime("%Y-%m-%d"),
+        "agreed_completion_date": completion.strftime("%Y-%m-%d"),
+        "actual_start_date": np.where(started, actual.strftime("%Y-%m-%d"), ""),
+        "developed_area_ha": developed,
+        "agreed_investment_wan_yuan": agreed_inv,
+        "invested_wan_yuan": invested,
+        "suspended_since": suspended,
+        "idle_cause": np.where(started & (suspended == ""), "", cause),
+        "agreed_plot_ratio": plot_ratio,
+        "floor_area_m2": np.round(area_m2 * plot_ratio * rng.uniform(0.6, 1.2, n)
+                                  * developed / area, 0),
+        "building_footprint_m2": np.round(area_m2 * rng.uniform(0.2, 0.55, n) * developed / area,
+                                          0),
+        "admin_area_m2": np.round(area_m2 * rng.uniform(0.02, 0.11, n), 0),
+        "green_area_m2": np.round(area_m2 * rng.uniform(0.05, 0.26, n), 0),
+        "annual_output_wan_yuan": np.round(agreed_inv * rng.uniform(0.0, 1.6, n)
+                                           * developed / area, 0),
+        "annual_tax_wan_yuan": np.round(agreed_inv * rng.uniform(0.0, 0.06, n)
+                                        * developed / area, 1),
+    })
+    # Edge cases the idle-land rules must decide exactly at AS_OF (issue 5 item 5):
+    # GY001 not started exactly one year after its agreed start; GY002 exactly one third
+    # developed and suspended exactly one year; GY003 exactly 25 % invested.
+    zero = {"developed_area_ha": 0.0, "invested_wan_yuan": 0.0, "floor_area_m2": 0.0,
+            "building_footprint_m2": 0.0, "annual_output_wan_yuan": 0.0,
+            "annual_tax_wan_yuan": 0.0}
+    edge = {
+        0: {"signed_date": "2021-06-30", "agreed_start_date": "2021-12-31",
+            "agreed_completion_date": "2023-12-31", "actual_start_date": "",
+            "suspended_since": "", "idle_cause": "enterprise", **zero},
+        1: {"area_ha": 3.0, "developed_area_ha": 1.0, "agreed_investment_wan_yuan": 9000.0,
+            "invested_wan_yuan": 3600.0, "signed_date": "2018-10-08",
+            "agreed_start_date": "2019-03-01", "agreed_completion_date": "2021-03-01",
+            "actual_start_date": "2019-05-01", "suspended_since": "2021-12-31",
+            "idle_cause": "enterprise"},
+        2: {"area_ha": 4.0, "developed_area_ha": 2.0, "agreed_investment_wan_yuan": 8000.0,
+            "invested_wan_yuan": 2000.0, "signed_date": "2019-01-15",
+            "agreed_start_date": "2019-06-30", "agreed_completion_date": "2021-06-30",
+            "actual_start_date": "2019-09-01", "suspended_since": "2021-06-30",
+            "idle_cause": "government"},
+    }
+    for row, values in edge.items():
+        for col, value in values.items():
+            frame.loc[row, col] = value
+    return frame
+
+
+def _stock_plots(contracts: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    names = [t[0] for t in TOWNSHIPS]
+    idle_like = contracts[contracts["suspended_since"].ne("")
+                          | contracts["actual_start_date"].eq("")]
+    rows = [(f"XZ{k + 1:03d}", c.township, "idle", float(c.area_ha), "industrial",
+             int(rng.integers(2018, BASE_YEAR + 1)), c.contract_id)
+            for k, c in enumerate(idle_like.itertuples(index=False))]
+    uses = np.array(["industrial", "residential", "commercial", "public"])
+    for k in range(24):
+        rows.append((f"DX{k + 1:03d}", names[rng.choice(8, p=[0.55] + [0.45 / 7] * 7)],
+                     "inefficient", float(np.round(rng.gamma(2.0, 2.0) + 0.3, 2)),
+                     str(rng.choice(uses, p=[0.5, 0.2, 0.2, 0.1])),
+                     int(rng.integers(2016, BASE_YEAR + 1)), ""))
+    return pd.DataFrame(rows, columns=["plot_id", "township", "category", "area_ha", "land_use",
+                                       "identified_year", "contract_id"])
+
+
+def _indicators(parcels: pd.DataFrame, population: pd.DataFrame, batches: pd.DataFrame,
+                rng: np.random.Generator) -> pd.DataFrame:
+    cls = parcels["land_class"]
+    cultivated = float(parcels.loc[cls.isin(("0101", "0102", "0103")), "area_ha"].sum())
+    pbf = float(parcels.loc[parcels["is_pbf"], "area_ha"].sum())
+    construction = float(parcels.loc[cls.isin(CONSTRUCTION_CLASSES), "area_ha"].sum())
+    years = np.arange(2016, BASE_YEAR + 1)
+    back = BASE_YEAR - years
+    county = population.groupby("year")[["resident_pop", "urban_construction_land_ha"]].sum()
+    supplied = batches.groupby("approval_year")["supplied_ha"].sum().reindex(years).fillna(0)
+    new_land = np.round(rng.uniform(18, 40, years.size), 2)
+    gdp = PIANGUAN["gdp_2021_yi_yuan"] * 1.06 ** (years - 2021)
+    gdp = np.where(years == 2020, gdp * 0.97, gdp)
+    return pd.DataFrame({
+        "year": years,
+        "cultivated_land_ha": np.round(cultivated + 35.0 * back, 2),
+        "pbf_ha": np.round(pbf + 8.0 * back, 2),
+        "construction_land_ha": np.round(construction - np.cumsum(new_land[::-1])[::-1]
+                                         + new_land, 2),
+        "urban_construction_land_ha": np.round(
+            county["urban_construction_land_ha"].reindex(years).to_numpy(), 2),
+        "new_construction_land_ha": new_land,
+        "land_supplied_ha": np.round(supplied.to_numpy() + rng.uniform(5, 15, years.size), 2),
+        "supplied_from_stock_ha": np.round(rng.uniform(3, 10, years.size), 2),
+        "gdp_yi_yuan": np.round(gdp, 2),
+        "resident_pop": county["resident_pop"].reindex(years).to_numpy(),
+    })
+
+
+def _planning_targets(parcels: pd.DataFrame, indicators: pd.DataFrame,
+                      population: pd.DataFrame) -> pd.DataFrame:
+    base = indicators.set_index("year").loc[BASE_YEAR]
+    urban_2020 = float(population.loc[population["year"] == 2020,
+                                      "urban_construction_land_ha"].sum())
+    redline = float(parcels.loc[parcels["in_eco_redline"], "area_ha"].sum())
+    udb = float(parcels.loc[parcels["in_udb"], "area_ha"].sum())
+    land_per_gdp = base["construction_land_ha"] / base["gdp_yi_yuan"]
+    rows = [
+        ("cultivated_land_ha", "耕地保有量", "ha", base["cultivated_land_ha"],
+         round(base["cultivated_land_ha"] * 0.995, 2), "at_least", True),
+        ("pbf_ha", "永久基本农田保护面积", "ha", base["pbf_ha"], base["pbf_ha"], "at_least", True),
+        ("eco_redline_ha", "生态保护红线面积", "ha", round(redline, 2), round(redline, 2),
+         "at_least", True),
+        ("udb_ha", "城镇开发边界面积", "ha", round(udb, 2), round(udb, 2), "at_most", True),
+        ("urban_construction_land_ha", "城镇建设用地规模", "ha",
+         base["urban_construction_land_ha"], round(1.3 * urban_2020, 2), "at_most", True),
+        ("new_construction_land_2021_2035_ha", "2021-2035年新增建设用地规模", "ha", 0.0,
+         450.0, "at_most", True),
+        ("construction_land_per_gdp_ha_per_yi", "单位GDP建设用地面积", "ha/亿元",
+         round(land_per_gdp, 2), round(land_per_gdp * 0.6, 2), "at_most", False),
+        ("per_capita_urban_land_m2", "人均城镇建设用地面积", "m2/person",
+         round(base["urban_construction_land_ha"] * M2_PER_HA
+               / population.loc[population["year"] == BASE_YEAR, "urban_pop"].sum(), 1),
+         115.0, "at_most", False),
+    ]
+    frame = pd.DataFrame(rows, columns=["indicator", "name_zh", "unit", "base_value",
+                                        "target_value", "direction", "binding"])
+    frame.insert(3, "base_year", BASE_YEAR)
+    frame.insert(5, "target_year", 2035)
+    return frame
+
+
+def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
+    """Generate a synthetic county of exactly ``n_parcels`` parcels.
+
+    Parameters
+    ----------
+    n_parcels
+        Number of parcels [count], at least 100. The county area is always the real
+        1,685.4 km2, so parcels are about 1,685.4 km2 / n_parcels each.
+    seed
+        Seed of the generator; the same seed gives identical tables.
+
+    Returns
+    -------
+    SyntheticCounty
+        Parcels (GeoDataFrame, EPSG:4546) with design 5.1 columns, edges, and the other
+        tables of a county folder.
+
+    Examples
+    --------
+    >>> county = synthesize(400, seed=1)
+    >>> len(county.parcels), sorted(county.parcels.township.unique())[0]
+    (400, '万家寨镇')
+    """
+    if int(n_parcels) != n_parcels or n_parcels < 100:
+        msg = f"n_parcels must be a whole number >= 100, got {n_parcels!r}"
+        raise ValueError(msg)
+    rng = np.random.default_rng(seed)
+    ls = _landscape(int(n_parcels), rng)
+    table = _land_use(ls, rng)
+    polygons = shapely.polygons(np.stack([ls["px"], ls["py"]], axis=2))
+    parcels = gpd.GeoDataFrame(table, geometry=polygons, crs=CRS)
+    edges = _edges(ls, parcels["parcel_id"])
+    boundaries = [shapely.coverage_union_all(parcels.geometry.values[parcels.township == name])
+                  for name, *_ in TOWNSHIPS]
+    township_boundaries = gpd.GeoDataFrame(
+        {"township": [t[0] for t in TOWNSHIPS]}, geometry=boundaries, crs=CRS)
+    population = _population(table, rng)
+    batches = _supply_batches(rng)
+    contracts = _industrial_contracts(rng)
+    stock = _stock_plots(contracts, rng)
+    indicators = _indicators(table, population, batches, rng)
+    targets = _planning_targets(table, indicators, population)
+    return SyntheticCounty(parcels=parcels, edges=edges, townships=_townships_table(),
+                           township_boundaries=township_boundaries, population=population,
+                           supply_batches=batches, stock_plots=stock,
+                           industrial_contracts=contracts, indicators=indicators,
+                           planning_targets=targets, seed=seed)
+
+
+def write_county(county: SyntheticCounty, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write every table of ``county`` into ``out_dir``; return the paths written.
+
+    CSV files are UTF-8 with ``\\n`` line ends; ``parcels.gpkg`` holds the layers
+    ``parcels`` and ``townships``. Each file is written under a temporary name and moved
+    into place, and the GeoPackage timestamp is fixed, so equal inputs give equal bytes.
+    """
+    import pyogrio  # local: only needed for writing
+
+    from landsim.schema import SCHEMAS
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in county.tables().items():
+        path = out / SCHEMAS[name].filename
+        if name == "parcels":
+            path = out / "parcels.csv"
+        tmp = path.with_name(path.name + ".tmp")
+        frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    gpkg = out / "parcels.gpkg"
+    tmp = out / "parcels.tmp.gpkg"
+    tmp.unlink(missing_ok=True)
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{BASE_YEAR}-12-31T00:00:00Z"})
+    try:
+        county.parcels.to_file(tmp, layer="parcels", driver="GPKG", engine="pyogrio")
+        county.township_boundaries.to_file(tmp, layer="townships", driver="GPKG",
+                                           engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    tmp.replace(gpkg)
+    written.append(gpkg)
+    return sorted(written)

@@ -1,0 +1,57 @@
+"""Widgets map controls onto arguments of pure functions, and changing one changes the result."""
+
+from __future__ import annotations
+
+import inspect
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from landsim.datasets import county_from_synthetic
+from landsim.widgets import township_explorer, township_view
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture
+def county(small_county):
+    return county_from_synthetic(small_county)
+
+
+def test_widget_names_are_arguments_of_the_view():
+    params = inspect.signature(township_view).parameters
+    assert "township" in params
+    assert all(p.default is not inspect.Parameter.empty
+               for name, p in params.items() if name != "parcels")
+
+
+def test_changing_the_township_changes_the_table(county):
+    widget = township_explorer(county, show_map=False)
+    whole = widget.result
+    assert isinstance(whole, pd.DataFrame)
+    assert whole["parcels"].sum() == len(county.parcels)
+    widget.children[0].value = "新关镇"
+    seat = widget.result
+    expected = (county.parcels["township"] == "新关镇").sum()
+    assert seat["parcels"].sum() == expected < len(county.parcels)
+    assert not seat.equals(whole)
+
+
+def test_dropdown_offers_every_township_and_the_county(county):
+    widget = township_explorer(county, show_map=False)
+    labels = [label for label, _ in widget.children[0].options]
+    assert labels[0] == "全县 Whole county"
+    assert sorted(labels[1:]) == sorted(county.parcels["township"].unique())
+
+
+def test_unknown_township_lists_valid_names(county):
+    with pytest.raises(ValueError, match="unknown township '南堡子乡'; valid names: 万家寨镇"):
+        township_view(county.parcels, "南堡子乡")
+
+
+def test_map_needs_geometry(county):
+    from landsim.plots import plot_land_use
+
+    with pytest.raises(TypeError, match="needs parcels with geometry"):
+        plot_land_use(pd.DataFrame(county.parcels.drop(columns="geometry")))
