@@ -13,7 +13,9 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled c
 from landsim import parcels, plots, widgets  # noqa: F401  (namespaces for notebooks)
 from landsim.datasets import County, load_sample, read_county, read_edges, read_parcels
 from landsim.errors import InfeasibleError, InputError, LandsimError
+from landsim.params import load_policy
 from landsim.parcels import EligibilityRules, county_summary, pbf_eligible
+from landsim.scenarios import Scenario, run_scenarios
 from landsim.synthetic import synthesize, write_county
 from landsim.versions import show_versions
 
@@ -23,13 +25,16 @@ __all__ = [
     "InfeasibleError",
     "InputError",
     "LandsimError",
+    "Scenario",
     "__version__",
     "county_summary",
+    "load_policy",
     "load_sample",
     "pbf_eligible",
     "read_county",
     "read_edges",
     "read_parcels",
+    "run_scenarios",
     "show_versions",
     "synthesize",
     "write_county",

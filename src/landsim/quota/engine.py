@@ -1,0 +1,758 @@
+r"""Two-links quota engine (design 5.3): 人地挂钩 + 增存挂钩, caps and a ledger.
+
+Per year t and township k (arrays ``(draws, townships)`` inside a loop over years; the
+years loop is needed because this year's new land changes next year's per-capita level,
+cap room and supply rate):
+
+- current per-capita urban construction land ``e = U(t-1) / P_urban(t-1)`` [m2/person];
+- tier standard ``s(e)``: ``e <= 100 -> 100``, ``100 < e <= 150 -> 80``, ``e > 150 -> 50``
+  m2/person, times the provincial factor (0.9..1.1);
+- population-linked quota ``Q_pop = M s / 10,000`` [ha] for M settled migrants;
+- stock-linked quota ``Q_stock = ratio x D x m`` [ha] for D ha of stock disposed, with
+  m = 1 + 10 % when both disposal tasks (批而未供, 闲置) are met and 1 - 20 % when either
+  is missed;
+- no ordinary quota (``Q_pop + Q_stock``) when the five-year average supply rate of the
+  batches approved in ``t-5..t-1`` is below 60 % (no batches: rule not applied);
+- key-project quota granted directly;
+- caps: the upper-level plan's remaining new construction land (county total; limits key
+  projects first, then ordinary quota) and the urban development boundary
+  ``U(t) <= 1.3 U(2020)`` (limits ordinary quota, which becomes urban land; key projects
+  are separately sited and do not). Township requests are scaled pro rata when a
+  county cap binds.
+
+New construction land is approved and supplied in the same year (quota follows projects,
+2020 rule), so it enters the supply rate as a fully supplied cohort. Disposal of 批而未供
+land supplies it, pro rata over approval cohorts.
+
+>>> import numpy as np
+>>> from landsim.params import PopulationLink
+>>> tier_standard(np.array([100.0, 100.01, 150.0, 150.01]), PopulationLink())[0].tolist()
+[100.0, 80.0, 80.0, 50.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from landsim.errors import InputError
+from landsim.params import PopulationLink, QuotaPolicy, RewardPenalty
+from landsim.quota.population import (
+    PopulationPath,
+    base_population,
+    broadcast_dtk,
+    per_capita_m2,
+)
+from landsim.quota.stock import StockPath, cohort_arrays, supply_rate_from_sums
+
+__all__ = [
+    "ANNUAL_COLUMNS",
+    "BINDING",
+    "QuotaDrivers",
+    "QuotaResult",
+    "annual_table",
+    "build_drivers",
+    "key_project_array",
+    "ledger",
+    "population_link_quota",
+    "reward_penalty_multiplier",
+    "scale_to_room",
+    "simulate_quota",
+    "task_met",
+    "tier_standard",
+]
+
+ANNUAL_COLUMNS = (
+    "year", "settled_migrants", "per_capita_urban_land_m2", "standard_m2",
+    "pop_link_quota_ha", "stock_disposed_ha", "stock_link_quota_ha", "key_project_quota_ha",
+    "new_construction_land_ha", "cumulative_new_ha", "cap_remaining_ha",
+    "cultivated_occupied_ha",
+)
+"""Columns of ``annual.csv`` fixed by design 5.3 (more may follow)."""
+
+BINDING = ("none", "supply_rate_floor", "udb", "upper_plan")
+"""Codes of the ``binding_cap`` column: what limited the ordinary quota."""
+
+_TOL = 1e-9
+M2_PER_HA = 10_000.0
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def tier_standard(per_capita_m2: np.ndarray,
+                  params: PopulationLink) -> tuple[np.ndarray, np.ndarray]:
+    """Standard per settled migrant from the current per-capita urban land.
+
+    Parameters
+    ----------
+    per_capita_m2 : array-like
+        Current per-capita urban construction land e. [m2/person]
+    params : PopulationLink
+        Tier bounds (inclusive upper bounds), standards and provincial factor.
+
+    Returns
+    -------
+    standard : numpy.ndarray
+        ``s(e) x provincial_factor``. [m2/person]
+    tier : numpy.ndarray
+        Tier number 1, 2 or 3. [-]
+
+    Examples
+    --------
+    >>> s, tier = tier_standard(np.array([120.0]), PopulationLink(provincial_factor=1.1))
+    >>> round(float(s[0]), 6), int(tier[0])
+    (88.0, 2)
+    """
+    e = np.asarray(per_capita_m2, dtype=float)
+    tier = np.where(e <= params.tier1_max_m2, 1, np.where(e <= params.tier2_max_m2, 2, 3))
+    table = np.array([0.0, params.standard_tier1_m2, params.standard_tier2_m2,
+                      params.standard_tier3_m2])
+    return table[tier] * params.provincial_factor, tier
+
+
+def population_link_quota(settled: np.ndarray, standard_m2: np.ndarray) -> np.ndarray:
+    """Population-linked quota ``Q_pop = M x s / 10,000``.
+
+    Parameters
+    ----------
+    settled : array-like
+        Settled migrants M. [persons]
+    standard_m2 : array-like
+        Standard s including the provincial factor. [m2/person]
+
+    Returns
+    -------
+    numpy.ndarray
+        Quota. [ha]
+
+    Examples
+    --------
+    >>> float(population_link_quota(1000, 80.0))
+    8.0
+    """
+    return np.asarray(settled, dtype=float) * np.asarray(standard_m2, dtype=float) / M2_PER_HA
+
+
+def task_met(disposed: np.ndarray, opening: np.ndarray, task_rate: float,
+             county: bool) -> np.ndarray:
+    """Whether the disposal task ``disposed >= task_rate x opening stock`` is met.
+
+    Parameters
+    ----------
+    disposed, opening : numpy.ndarray
+        ``(draws, years, townships)`` area disposed and stock at the start of the year. [ha]
+    task_rate : float
+        Task as a share of the opening stock. [fraction/year]
+    county : bool
+        Assess county totals (the result is broadcast to every township).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, same shape. A task on an empty stock is met.
+    """
+    d, o = np.broadcast_arrays(np.asarray(disposed, float), np.asarray(opening, float))
+    if county:
+        d = np.broadcast_to(d.sum(axis=-1, keepdims=True), d.shape)
+        o = np.broadcast_to(o.sum(axis=-1, keepdims=True), o.shape)
+    return d >= task_rate * o - 1e-9
+
+
+def reward_penalty_multiplier(unsupplied_met: np.ndarray, idle_met: np.ndarray,
+                              params: RewardPenalty) -> np.ndarray:
+    """Multiplier of the stock-linked quota: ``1 + reward`` or ``1 - penalty``.
+
+    The assessment of year t applies to year ``t + lag_years``; years without an
+    assessment get 1.
+
+    Parameters
+    ----------
+    unsupplied_met, idle_met : numpy.ndarray
+        ``(draws, years, townships)`` booleans of the two disposal tasks.
+    params : RewardPenalty
+
+    Returns
+    -------
+    numpy.ndarray
+        Multiplier. [factor]
+
+    Examples
+    --------
+    >>> m = reward_penalty_multiplier(np.array([[[True], [True]]]),
+    ...                               np.array([[[True], [False]]]), RewardPenalty())
+    >>> m.ravel().tolist()
+    [1.1, 0.8]
+    """
+    both, other = np.broadcast_arrays(np.asarray(unsupplied_met), np.asarray(idle_met))
+    mult = np.where(both & other, 1.0 + params.reward_rate, 1.0 - params.penalty_rate)
+    if not params.enabled:
+        return np.ones_like(mult)
+    lag = params.lag_years
+    if lag:
+        mult = np.concatenate([np.ones_like(mult[:, :lag]), mult[:, :-lag]], axis=1)
+    return mult
+
+
+def scale_to_room(request: np.ndarray, room: np.ndarray, county: bool) -> np.ndarray:
+    """Scale requests down pro rata so that they fit the room.
+
+    Parameters
+    ----------
+    request : numpy.ndarray
+        ``(draws, townships)`` requested areas, >= 0. [ha]
+    room : numpy.ndarray
+        ``(draws, 1)`` county room or ``(draws, townships)`` room; negative counts as 0,
+        ``inf`` means no cap. [ha]
+    county : bool
+        Compare the county total with the room; otherwise each township with its own.
+
+    Returns
+    -------
+    numpy.ndarray
+        Granted areas, ``<= request``. [ha]
+
+    Examples
+    --------
+    >>> scale_to_room(np.array([[6.0, 2.0]]), np.array([[4.0]]), county=True).tolist()
+    [[3.0, 1.0]]
+    """
+    room = np.maximum(np.asarray(room, dtype=float), 0.0)
+    total = request.sum(axis=-1, keepdims=True) if county else request
+    safe = np.where(total > room, total, 1.0)
+    factor = np.where(total > room, room / safe, 1.0)
+    return request * factor
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class QuotaDrivers:
+    """Everything the engine needs, as arrays ``(draws, years, townships)``.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Simulated years. [year]
+    townships : tuple of str
+        Township order of the last axis.
+    settled_migrants : numpy.ndarray
+        Settled migrants M. [persons/year]
+    urban_pop : numpy.ndarray
+        Urban population at the end of each year. [persons]
+    base_urban_pop, base_urban_land_ha, udb_base_urban_land_ha : numpy.ndarray
+        Base-year urban population [persons], urban construction land [ha] and the urban
+        construction land of the UDB reference year [ha], shape ``(townships,)``.
+    stock : StockPath
+        Stock disposal per category.
+    key_projects_ha : numpy.ndarray
+        Key-project quota requested. [ha/year]
+    cohort_years : numpy.ndarray
+        Historical approval years. [year]
+    cohort_approved, cohort_supplied : numpy.ndarray
+        ``(cohorts, townships)`` approved and supplied land of historical batches. [ha]
+    migrants_rule : str
+        How the settled migrants were obtained (for the ledger).
+    """
+
+    years: np.ndarray
+    townships: tuple[str, ...]
+    settled_migrants: np.ndarray
+    urban_pop: np.ndarray
+    base_urban_pop: np.ndarray
+    base_urban_land_ha: np.ndarray
+    udb_base_urban_land_ha: np.ndarray
+    stock: StockPath
+    key_projects_ha: np.ndarray
+    cohort_years: np.ndarray
+    cohort_approved: np.ndarray
+    cohort_supplied: np.ndarray
+    migrants_rule: str = "new urban residents x settlement share"
+
+    def __post_init__(self) -> None:
+        n_t, n_k = len(self.years), len(self.townships)
+        for name in ("settled_migrants", "urban_pop", "key_projects_ha"):
+            arr = broadcast_dtk(getattr(self, name), n_t, n_k, name)
+            if np.isnan(arr).any() or (arr < 0).any():
+                msg = f"QuotaDrivers.{name} must be >= 0 everywhere (no NaN)"
+                raise InputError(msg)
+            object.__setattr__(self, name, arr)
+
+    @property
+    def n_draws(self) -> int:
+        """Number of draws after broadcasting every driver. [-]"""
+        arrays = [self.settled_migrants, self.urban_pop, self.key_projects_ha,
+                  *self.stock.disposed.values(), *self.stock.opening.values()]
+        return max(a.shape[0] for a in arrays)
+
+
+def key_project_array(key_projects: pd.DataFrame | None, years: Sequence[int],
+                      townships: Sequence[str]) -> np.ndarray:
+    """Key-project quota requests as ``(1, years, townships)``.
+
+    Parameters
+    ----------
+    key_projects : pandas.DataFrame or None
+        Columns year, township, area_ha [ha] (and optionally name).
+    years : sequence of int
+    townships : sequence of str
+
+    Returns
+    -------
+    numpy.ndarray
+        Requested key-project quota. [ha/year]
+    """
+    out = np.zeros((1, len(years), len(townships)))
+    if key_projects is None or key_projects.empty:
+        return out
+    for col in ("year", "township", "area_ha"):
+        if col not in key_projects.columns:
+            msg = f"key projects table lacks column {col!r}; expected year, township, area_ha"
+            raise InputError(msg)
+    bad_k = sorted(set(key_projects["township"].astype(str)) - set(townships))
+    if bad_k:
+        msg = f"key projects: unknown township {bad_k[:5]}; valid: {sorted(townships)}"
+        raise InputError(msg)
+    if (key_projects["area_ha"] < 0).any():
+        msg = "key projects: area_ha must be >= 0 [ha]"
+        raise InputError(msg)
+    year_index = {int(y): i for i, y in enumerate(years)}
+    for row in key_projects.itertuples(index=False):
+        i = year_index.get(int(row.year))
+        if i is not None:  # projects outside the horizon do not draw quota in it
+            out[0, i, list(townships).index(str(row.township))] += float(row.area_ha)
+    return out
+
+
+def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: PopulationPath,
+                  stock: StockPath, *, settled: np.ndarray,
+                  key_projects_ha: np.ndarray | None = None, udb_base_year: int = 2020,
+                  migrants_rule: str = "new urban residents x settlement share",
+                  ) -> QuotaDrivers:
+    """Assemble :class:`QuotaDrivers` from the tables and the projected paths.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Population history (for base-year and UDB-reference urban land).
+    batches : pandas.DataFrame
+        Supply batches (for the supply-rate cohorts).
+    path : PopulationPath
+        Output of :func:`~landsim.quota.population.project_population`.
+    stock : StockPath
+        Output of :func:`~landsim.quota.stock.project_stock`.
+    settled : numpy.ndarray
+        Settled migrants, ``(draws, years, townships)``. [persons/year]
+    key_projects_ha : numpy.ndarray, optional
+        Key-project requests (see :func:`key_project_array`). [ha/year]
+    udb_base_year : int
+        Reference year of the UDB expansion multiple. [year]
+    migrants_rule : str
+        Ledger text for the settled migrants.
+
+    Returns
+    -------
+    QuotaDrivers
+    """
+    if tuple(stock.townships) != tuple(path.townships):
+        msg = (f"stock townships {list(stock.townships)} differ from population townships "
+               f"{list(path.townships)}; give both tables the same townships")
+        raise InputError(msg)
+    base = base_population(population, path.base_year)
+    years = population["year"].unique()
+    ref = (base_population(population, udb_base_year) if udb_base_year in years else None)
+    if ref is None:
+        msg = (f"population table has no urban_construction_land_ha for the UDB reference year "
+               f"{udb_base_year}; add that year or change caps.udb_base_year")
+        raise InputError(msg)
+    first = int(min(batches["approval_year"].min(), path.base_year)) if len(batches) else \
+        path.base_year
+    c_years, c_app, c_sup = cohort_arrays(batches, path.townships, first, path.base_year)
+    keys = (np.zeros((1, len(path.years), len(path.townships))) if key_projects_ha is None
+            else key_projects_ha)
+    return QuotaDrivers(
+        years=path.years, townships=path.townships, settled_migrants=settled,
+        urban_pop=path.urban_pop, base_urban_pop=path.base_urban_pop,
+        base_urban_land_ha=base["urban_construction_land_ha"].reindex(
+            list(path.townships)).to_numpy(float),
+        udb_base_urban_land_ha=ref["urban_construction_land_ha"].reindex(
+            list(path.townships)).fillna(0.0).to_numpy(float),
+        stock=stock, key_projects_ha=keys, cohort_years=c_years, cohort_approved=c_app,
+        cohort_supplied=c_sup, migrants_rule=migrants_rule)
+
+
+# ----------------------------------------------------------------------------- engine
+
+
+@dataclass(frozen=True)
+class QuotaResult:
+    """Engine output: arrays ``(draws, years, townships)`` plus the inputs that made them.
+
+    Array attributes are listed in :attr:`arrays`; areas in [ha], per-capita values in
+    [m2/person], people in [persons]. ``binding`` holds indices into :data:`BINDING`.
+    """
+
+    drivers: QuotaDrivers
+    policy: QuotaPolicy
+    arrays: dict[str, np.ndarray] = field(repr=False)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+
+def _pool(x: np.ndarray, county: bool) -> np.ndarray:
+    """County total broadcast to every township, or ``x`` itself."""
+    return np.broadcast_to(x.sum(axis=-1, keepdims=True), x.shape) if county else x
+
+
+def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> QuotaResult:
+    """Run the two-links quota rules year by year, vectorised over draws and townships.
+
+    Parameters
+    ----------
+    drivers : QuotaDrivers
+        Settled migrants, urban population, stock disposal, key projects, cohorts.
+    policy : QuotaPolicy, optional
+        Default :class:`~landsim.params.QuotaPolicy` ().
+
+    Returns
+    -------
+    QuotaResult
+        Arrays per (draw, year, township); see :func:`ledger` and :func:`annual_table`.
+    """
+    policy = QuotaPolicy() if policy is None else policy
+    pl, sl, rp = policy.population_link, policy.stock_link, policy.reward_penalty
+    sr, caps = policy.supply_rate, policy.caps
+    county = caps.level == "county"
+    n_d, n_t, n_k = drivers.n_draws, len(drivers.years), len(drivers.townships)
+    shape = (n_d, n_t, n_k)
+
+    def full(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(a, shape)
+
+    stock = drivers.stock
+    counted = [c for c, on in (("unsupplied", sl.count_unsupplied), ("idle", sl.count_idle),
+                               ("inefficient", sl.count_inefficient)) if on]
+    disposed = full(stock.total_disposed(counted)) if counted else np.zeros(shape)
+    met_u = full(task_met(stock.disposed["unsupplied"], stock.opening["unsupplied"],
+                          rp.unsupplied_task_rate, county))
+    met_i = full(task_met(stock.disposed["idle"], stock.opening["idle"], rp.idle_task_rate,
+                          county))
+    mult = full(reward_penalty_multiplier(met_u, met_i, rp))
+    q_stock_all = (sl.ratio * disposed * mult) if sl.enabled else np.zeros(shape)
+    settled = full(drivers.settled_migrants)
+    urban_pop = full(drivers.urban_pop)
+    keys = full(drivers.key_projects_ha)
+    disp_u = full(stock.disposed["unsupplied"])
+
+    # Historical cohorts share one survival factor of their unsupplied land per draw and
+    # township (disposal is pro rata over cohorts), and new land is fully supplied, so the
+    # window sums need (draws, townships) state only, not (draws, cohorts, townships).
+    hist_years = np.asarray(drivers.cohort_years)
+    hist_approved = np.asarray(drivers.cohort_approved, dtype=float).reshape(-1, n_k)
+    hist_unsup = np.maximum(hist_approved - np.asarray(drivers.cohort_supplied, dtype=float)
+                            .reshape(-1, n_k), 0.0)
+    survival = np.ones((n_d, n_k))
+
+    names = ("per_capita_urban_land_m2", "standard_m2", "tier", "pop_link_requested_ha",
+             "stock_link_requested_ha", "supply_rate", "ordinary_requested_ha",
+             "pop_link_quota_ha", "stock_link_quota_ha", "key_project_requested_ha",
+             "key_project_quota_ha", "new_construction_land_ha", "cumulative_new_ha",
+             "cap_remaining_ha", "udb_room_ha", "urban_land_ha", "binding",
+             "key_binding")
+    # year-major storage keeps each year's write contiguous; views are returned below
+    out = {n: np.empty((n_t, n_d, n_k)) for n in names}
+
+    land = np.broadcast_to(drivers.base_urban_land_ha, (n_d, n_k)).astype(float)
+    pop_prev = np.broadcast_to(drivers.base_urban_pop, (n_d, n_k)).astype(float)
+    udb_limit = caps.udb_expansion_multiple * drivers.udb_base_urban_land_ha
+    plan_left = np.full((n_d, 1), caps.upper_plan_new_construction_ha - caps.upper_plan_used_ha
+                        if caps.upper_plan_enabled else np.inf)
+    cumulative = np.zeros((n_d, 1))
+
+    for i, year in enumerate(drivers.years):
+        e = per_capita_m2(land, pop_prev)
+        std, tier = tier_standard(e, pl)
+        std = std if pl.enabled else np.zeros_like(std)
+        q_pop = population_link_quota(settled[:, i], std)
+        q_stock = q_stock_all[:, i]
+
+        first = year - sr.window_years
+        in_hist = (hist_years >= first) & (hist_years <= year - 1)
+        approved_w = (hist_approved[in_hist].sum(axis=0)
+                      + out["new_construction_land_ha"][max(0, i - sr.window_years):i].sum(axis=0))
+        supplied_w = approved_w - survival * hist_unsup[in_hist].sum(axis=0)
+        rate = supply_rate_from_sums(approved_w, supplied_w, county)
+        ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
+        requested = q_pop + q_stock
+        ordinary = np.where(ok, requested, 0.0)
+
+        key_req = keys[:, i]
+        key_granted = (scale_to_room(key_req, plan_left, county=True)
+                       if caps.key_projects_within_caps else key_req)
+        plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
+                                 if caps.key_projects_within_caps else 0.0)
+        udb_room = (_pool(udb_limit - land, county) if caps.udb_enabled
+                    else np.full((n_d, n_k), np.inf))
+        if county:
+            udb_room = udb_room[:, :1]
+        after_udb = scale_to_room(ordinary, udb_room, county)
+        granted = scale_to_room(after_udb, plan_room, county=True)
+
+        binding = np.where(granted < ordinary - _TOL,
+                           np.where(granted < after_udb - _TOL, 3, 2),
+                           np.where((~ok) & (requested > _TOL), 1, 0))
+        share = np.divide(granted, requested, out=np.zeros_like(granted),
+                          where=requested > _TOL)
+        new = granted + key_granted
+
+        # supply cohorts: this year's 批而未供 disposal supplies old cohorts pro rata,
+        # and this year's new land is approved and supplied at once.
+        total_unsup = survival * hist_unsup.sum(axis=0)
+        frac = np.divide(disp_u[:, i], total_unsup, out=np.zeros_like(total_unsup),
+                         where=total_unsup > _TOL)
+        survival = survival * (1.0 - np.minimum(frac, 1.0))
+
+        land = land + granted
+        pop_prev = urban_pop[:, i]
+        cumulative = cumulative + new.sum(axis=-1, keepdims=True)
+        plan_left = plan_left - new.sum(axis=-1, keepdims=True)
+
+        values = {
+            "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
+            "pop_link_requested_ha": q_pop, "stock_link_requested_ha": q_stock,
+            "supply_rate": rate, "ordinary_requested_ha": requested,
+            "pop_link_quota_ha": q_pop * share, "stock_link_quota_ha": q_stock * share,
+            "key_project_requested_ha": key_req, "key_project_quota_ha": key_granted,
+            "new_construction_land_ha": new, "cumulative_new_ha": cumulative,
+            "cap_remaining_ha": plan_left,
+            "udb_room_ha": (_pool(udb_limit - land, county) if caps.udb_enabled
+                            else np.full((n_d, n_k), np.inf)),
+            "urban_land_ha": land, "binding": binding,
+            "key_binding": key_granted < key_req - _TOL,
+        }
+        for name, value in values.items():
+            out[name][i] = value
+
+    arrays = {name: np.moveaxis(value, 0, 1) for name, value in out.items()}
+    # inputs are returned as read-only broadcast views, not copies
+    arrays.update({"settled_migrants": settled, "urban_pop": urban_pop,
+                   "stock_disposed_ha": disposed, "stock_multiplier": mult,
+                   "unsupplied_task_met": met_u, "idle_task_met": met_i})
+    for cat in ("unsupplied", "idle", "inefficient"):
+        arrays[f"disposed_{cat}_ha"] = full(stock.disposed[cat])
+    arrays["cultivated_occupied_ha"] = (arrays["new_construction_land_ha"]
+                                        * policy.indicators.cultivated_share)
+    return QuotaResult(drivers=drivers, policy=policy, arrays=arrays)
+
+
+# ----------------------------------------------------------------------------- outputs
+
+
+def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
+    """Annual quota table with the design 5.3 columns.
+
+    Parameters
+    ----------
+    result : QuotaResult
+    by : {'county', 'township'}
+        County totals per year, or one row per year and township.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ANNUAL_COLUMNS` first, then ``township`` (when ``by='township'``),
+        ``draw`` (when there is more than one draw), supply_rate [fraction],
+        ordinary_requested_ha, udb_room_ha, urban_land_ha [ha], binding_cap. Quota
+        columns are the granted amounts: ``pop_link + stock_link + key_project =
+        new_construction_land``.
+    """
+    a = result.arrays
+    n_d, n_t, n_k = a["new_construction_land_ha"].shape
+    years = result.drivers.years
+    sums = ("settled_migrants", "pop_link_quota_ha", "stock_disposed_ha",
+            "stock_link_quota_ha", "key_project_quota_ha", "new_construction_land_ha",
+            "cultivated_occupied_ha", "ordinary_requested_ha", "urban_land_ha")
+    if by == "township":
+        cols = {n: a[n] for n in sums}
+        cols.update({n: a[n] for n in ("per_capita_urban_land_m2", "standard_m2",
+                                       "supply_rate", "udb_room_ha")})
+        cols["cumulative_new_ha"] = np.cumsum(a["new_construction_land_ha"], axis=1)
+        cols["cap_remaining_ha"] = a["cap_remaining_ha"]
+        binding = np.asarray(BINDING)[a["binding"].astype(int)]
+        township = np.broadcast_to(np.asarray(result.drivers.townships), (n_d, n_t, n_k))
+        frame = {k: np.asarray(v).ravel() for k, v in cols.items()}
+        frame["binding_cap"] = binding.ravel()
+        frame["township"] = township.ravel()
+        frame["year"] = np.broadcast_to(years[None, :, None], (n_d, n_t, n_k)).ravel()
+        frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None, None], (n_d, n_t, n_k)).ravel()
+        df = pd.DataFrame(frame)
+        lead = ["year", "township"]
+    elif by == "county":
+        frame = {n: a[n].sum(axis=-1).ravel() for n in sums}
+        land_prev = np.concatenate(
+            [np.broadcast_to(result.drivers.base_urban_land_ha.sum(), (n_d, 1)),
+             a["urban_land_ha"].sum(axis=-1)[:, :-1]], axis=1)
+        pop_prev = np.concatenate(
+            [np.broadcast_to(result.drivers.base_urban_pop.sum(), (n_d, 1)),
+             a["urban_pop"].sum(axis=-1)[:, :-1]], axis=1)
+        frame["per_capita_urban_land_m2"] = per_capita_m2(land_prev, pop_prev).ravel()
+        migrants = a["settled_migrants"].sum(axis=-1)
+        weighted = (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1)
+        # migrant-weighted standard; without migrants, the standard of the county level
+        county_std = tier_standard(per_capita_m2(land_prev, pop_prev),
+                                   result.policy.population_link)[0]
+        if not result.policy.population_link.enabled:
+            county_std = np.zeros_like(county_std)
+        frame["standard_m2"] = np.divide(weighted, migrants, out=county_std,
+                                         where=migrants > 0).ravel()
+        frame["cumulative_new_ha"] = a["cumulative_new_ha"][..., 0].ravel()
+        frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].ravel()
+        frame["supply_rate"] = _county_supply_rate(a).ravel()
+        frame["udb_room_ha"] = _county_udb_room(result).ravel()
+        frame["binding_cap"] = _county_binding(a["binding"]).ravel()
+        frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
+        frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None], (n_d, n_t)).ravel()
+        df = pd.DataFrame(frame)
+        lead = ["year"]
+    else:
+        msg = f"annual_table: by must be 'county' or 'township', got {by!r}"
+        raise InputError(msg)
+    extra = ["supply_rate", "ordinary_requested_ha", "udb_room_ha", "urban_land_ha",
+             "binding_cap"]
+    order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
+    if n_d > 1:
+        order = ["draw", *order]
+    return df[order].reset_index(drop=True)
+
+
+def _county_supply_rate(a: dict[str, np.ndarray]) -> np.ndarray:
+    """County supply rate (identical across townships in county mode, else the minimum)."""
+    rate = a["supply_rate"]
+    with np.errstate(all="ignore"):
+        filled = np.where(np.isnan(rate), np.inf, rate).min(axis=-1)
+    return np.where(np.isinf(filled), np.nan, filled)
+
+
+def _county_udb_room(result: QuotaResult) -> np.ndarray:
+    """County UDB room left after each year. [ha]"""
+    caps = result.policy.caps
+    land = result.arrays["urban_land_ha"].sum(axis=-1)
+    if not caps.udb_enabled:
+        return np.full(land.shape, np.inf)
+    limit = caps.udb_expansion_multiple * result.drivers.udb_base_urban_land_ha.sum()
+    return limit - land
+
+
+def _county_binding(binding: np.ndarray) -> np.ndarray:
+    """Most restrictive binding code over townships, as text."""
+    return np.asarray(BINDING)[binding.max(axis=-1).astype(int)]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def ledger(result: QuotaResult, draw: int = 0) -> pd.DataFrame:
+    """Year-by-township ledger: each number and the rule that produced it.
+
+    Parameters
+    ----------
+    result : QuotaResult
+    draw : int
+        Which draw to explain.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy rows ``year, township, quantity, value, unit, rule, binding_cap``.
+    """
+    a = {k: v[draw] for k, v in result.arrays.items()}
+    pol = result.policy
+    pl, sl, rp, sr = (pol.population_link, pol.stock_link, pol.reward_penalty,
+                      pol.supply_rate)
+    tiers = {1: f"tier 1 (e <= {pl.tier1_max_m2:g} m2): {pl.standard_tier1_m2:g} m2",
+             2: f"tier 2 ({pl.tier1_max_m2:g} < e <= {pl.tier2_max_m2:g} m2): "
+                f"{pl.standard_tier2_m2:g} m2",
+             3: f"tier 3 (e > {pl.tier2_max_m2:g} m2): {pl.standard_tier3_m2:g} m2"}
+    rows: list[tuple[object, ...]] = []
+    for i, year in enumerate(result.drivers.years):
+        for k, town in enumerate(result.drivers.townships):
+            def v(name: str, i: int = i, k: int = k) -> float:
+                return float(a[name][i, k])
+
+            bind = BINDING[int(v("binding"))]
+            rate = v("supply_rate")
+            if not sr.enabled:
+                rate_rule = "supply-rate floor switched off"
+            elif np.isnan(rate):
+                rate_rule = f"no batches approved in the last {sr.window_years} years: not applied"
+            elif rate >= sr.floor - _TOL:
+                rate_rule = f"{rate:.1%} >= {sr.floor:.0%}: ordinary quota allowed"
+            else:
+                rate_rule = f"{rate:.1%} < {sr.floor:.0%}: no ordinary quota"
+            mult = v("stock_multiplier")
+            if not rp.enabled:
+                mult_rule = "reward/penalty switched off"
+            elif mult > 1:
+                mult_rule = f"both disposal tasks met: +{rp.reward_rate:.0%}"
+            elif mult < 1:
+                missed = [n for n, met in (("批而未供", a["unsupplied_task_met"][i, k]),
+                                           ("idle", a["idle_task_met"][i, k])) if not met]
+                missed_txt = ", ".join(missed) if missed else "earlier year"
+                mult_rule = f"task missed ({missed_txt}): -{rp.penalty_rate:.0%}"
+            else:
+                mult_rule = "no assessment yet (lag)"
+            std_rule = (f"{tiers[int(v('tier'))]} x provincial factor "
+                        f"{pl.provincial_factor:g}" if pl.enabled
+                        else "population link switched off")
+            pop_rule = (f"M x s / 10,000 = {_fmt(v('settled_migrants'))} x "
+                        f"{v('standard_m2'):g} / 10,000" if pl.enabled
+                        else "population link switched off")
+            stock_rule = (f"ratio {sl.ratio:g} x {_fmt(v('stock_disposed_ha'))} ha x {mult:g}"
+                          f" ({mult_rule})" if sl.enabled else "stock link switched off")
+            granted_rule = {
+                "none": "requested quota granted in full",
+                "supply_rate_floor": "withheld: supply rate below the floor",
+                "udb": "cut to the urban development boundary room "
+                       f"({pol.caps.udb_expansion_multiple:g} x {pol.caps.udb_base_year} "
+                       "urban land)",
+                "upper_plan": "cut to the upper-level plan's remaining new construction land",
+            }[bind]
+            key_rule = ("cut to the upper-level plan's remaining new construction land"
+                        if a["key_binding"][i, k] else "granted directly")
+            disp_rule = (f"批而未供 {_fmt(v('disposed_unsupplied_ha'))} + idle "
+                         f"{_fmt(v('disposed_idle_ha'))} + inefficient "
+                         f"{_fmt(v('disposed_inefficient_ha'))} ha disposed; counted: "
+                         + ", ".join(c for c, on in (("批而未供", sl.count_unsupplied),
+                                                     ("idle", sl.count_idle),
+                                                     ("inefficient", sl.count_inefficient))
+                                     if on))
+            entries = [
+                ("settled_migrants", v("settled_migrants"), "persons",
+                 result.drivers.migrants_rule),
+                ("per_capita_urban_land_m2", v("per_capita_urban_land_m2"), "m2/person",
+                 "urban construction land / urban population at the start of the year"),
+                ("standard_m2", v("standard_m2"), "m2/person", std_rule),
+                ("pop_link_requested_ha", v("pop_link_requested_ha"), "ha", pop_rule),
+                ("stock_disposed_ha", v("stock_disposed_ha"), "ha", disp_rule),
+                ("stock_link_requested_ha", v("stock_link_requested_ha"), "ha", stock_rule),
+                ("supply_rate", rate, "fraction", rate_rule),
+                ("ordinary_requested_ha", v("ordinary_requested_ha"), "ha",
+                 "pop-link + stock-link quota requested"),
+                ("pop_link_quota_ha", v("pop_link_quota_ha"), "ha", granted_rule),
+                ("stock_link_quota_ha", v("stock_link_quota_ha"), "ha", granted_rule),
+                ("key_project_quota_ha", v("key_project_quota_ha"), "ha", key_rule),
+                ("new_construction_land_ha", v("new_construction_land_ha"), "ha",
+                 "granted pop-link + stock-link + key-project quota"),
+                ("cultivated_occupied_ha", v("cultivated_occupied_ha"), "ha",
+                 f"new construction land x cultivated share "
+                 f"{pol.indicators.cultivated_share:g}"),
+            ]
+            rows.extend((int(year), town, *entry, bind) for entry in entries)
+    return pd.DataFrame(rows, columns=["year", "township", "quantity", "value", "unit", "rule",
+                                       "binding_cap"])

@@ -1,0 +1,456 @@
+"""Population module of the two-links quota simulation (人地挂钩 side).
+
+Base-year population per township, a projection to the horizon with natural growth, net
+migration and a logistic urbanisation path, and the settled migrants (农业转移人口落户)
+per year. Every projected quantity is an array shaped ``(draws, years, townships)`` so
+that a Monte Carlo layer can pass arrays of draws for any rate; scalars and per-township
+vectors broadcast.
+
+The projection can shrink: Pianguan's resident population fell from 112,111 (2010
+census) to 73,382 (2020 census), about -4.2 %/year. When the urban population falls the
+new urban residents are 0, never negative.
+
+>>> import numpy as np
+>>> logistic_urbanisation(np.array(0.5), 0.7, 0.1, np.array([0.0, 10.0])).round(4)
+array([0.5   , 0.6102])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from landsim.errors import InputError
+
+__all__ = [
+    "POPULATION_COLUMNS",
+    "PopulationPath",
+    "base_population",
+    "broadcast_dtk",
+    "check_years",
+    "historical_growth_rate",
+    "logistic_urbanisation",
+    "new_urban_residents",
+    "per_capita_m2",
+    "project_population",
+    "require_columns",
+    "settled_migrants",
+    "settled_migrants_from_table",
+]
+
+POPULATION_COLUMNS = ("year", "township", "resident_pop", "registered_pop", "urban_pop",
+                      "urban_construction_land_ha")
+"""Columns the population table must have."""
+
+
+def require_columns(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+    """Raise :class:`InputError` naming the missing columns of ``table``."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        msg = (f"{table} table lacks column(s) {', '.join(missing)}; "
+               f"expected {', '.join(columns)}")
+        raise InputError(msg)
+
+
+def broadcast_dtk(value: object, n_years: int, n_townships: int, name: str) -> np.ndarray:
+    """Read a scalar, per-township vector or ``(draws, years|1, townships|1)`` array.
+
+    Parameters
+    ----------
+    value : float, array-like
+        Scalar, shape ``(townships,)``, or 3-D ``(draws, years or 1, townships or 1)``.
+    n_years, n_townships : int
+        Sizes of the years and townships axes.
+    name : str
+        Parameter name for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array broadcast to ``(draws, n_years, n_townships)`` (a read-only view).
+
+    Examples
+    --------
+    >>> broadcast_dtk(0.5, 3, 2, "share").shape
+    (1, 3, 2)
+    >>> broadcast_dtk([1.0, 2.0], 2, 2, "x")[0, 1].tolist()
+    [1.0, 2.0]
+    """
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1, 1)
+    elif arr.ndim == 1:
+        if arr.shape[0] != n_townships:
+            msg = (f"{name}: a 1-D value must have one entry per township "
+                   f"({n_townships}), got {arr.shape[0]}")
+            raise InputError(msg)
+        arr = arr.reshape(1, 1, n_townships)
+    elif arr.ndim != 3:
+        msg = f"{name}: give a scalar, one value per township or a (draws, years, townships) array"
+        raise InputError(msg)
+    try:
+        return np.broadcast_to(arr, (arr.shape[0], n_years, n_townships))
+    except ValueError as exc:
+        msg = (f"{name}: shape {arr.shape} does not broadcast to "
+               f"(draws, {n_years} years, {n_townships} townships)")
+        raise InputError(msg) from exc
+
+
+def _check_range(arr: np.ndarray, name: str, lo: float, hi: float, unit: str) -> None:
+    """Raise :class:`InputError` if ``arr`` leaves ``[lo, hi]``."""
+    if np.isnan(arr).any() or (arr < lo).any() or (arr > hi).any():
+        bad = arr[np.isnan(arr) | (arr < lo) | (arr > hi)].ravel()[0]
+        msg = f"{name} = {bad:g} [{unit}] is out of range; allowed {lo:g} to {hi:g}"
+        raise InputError(msg)
+
+
+def base_population(population: pd.DataFrame, base_year: int | None = None) -> pd.DataFrame:
+    """Base-year population and urban land per township.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Columns :data:`POPULATION_COLUMNS`, one row per township and year.
+    base_year : int, optional
+        Year to take; default the latest year in the table. [year]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by township (sorted), columns resident_pop, registered_pop, urban_pop
+        [persons], urban_construction_land_ha [ha], urbanisation_rate [fraction] and
+        per_capita_urban_land_m2 [m2/person]; ``attrs["base_year"]`` holds the year.
+
+    Raises
+    ------
+    InputError
+        Missing columns, duplicate (year, township) rows or a base year without data.
+    """
+    require_columns(population, POPULATION_COLUMNS, "population")
+    dup = population.duplicated(["year", "township"])
+    if dup.any():
+        rows = population.loc[dup, ["year", "township"]].head(5).to_dict("records")
+        msg = f"population table has duplicate (year, township) rows: {rows}; keep one per pair"
+        raise InputError(msg)
+    year = int(population["year"].max()) if base_year is None else int(base_year)
+    base = population[population["year"] == year]
+    if base.empty:
+        years = sorted(population["year"].unique().tolist())
+        msg = f"population table has no rows for base year {year}; years present: {years}"
+        raise InputError(msg)
+    cols = ["resident_pop", "registered_pop", "urban_pop", "urban_construction_land_ha"]
+    out = base.set_index("township")[cols].astype(float).sort_index()
+    if (out["urban_pop"] > out["resident_pop"]).any():
+        bad = out.index[out["urban_pop"] > out["resident_pop"]].tolist()[:5]
+        msg = f"population {year}: urban_pop exceeds resident_pop in {bad}; fix the table"
+        raise InputError(msg)
+    resident = out["resident_pop"].to_numpy()
+    urban = out["urban_pop"].to_numpy()
+    out["urbanisation_rate"] = np.divide(urban, resident, out=np.zeros_like(urban),
+                                         where=resident > 0)
+    out["per_capita_urban_land_m2"] = per_capita_m2(out["urban_construction_land_ha"].to_numpy(),
+                                                    urban)
+    out.attrs["base_year"] = year
+    return out
+
+
+def per_capita_m2(land_ha: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """Per-capita land [m2/person] from land [ha] and people [persons].
+
+    No people and no land gives 0; land without people gives ``inf``.
+
+    >>> per_capita_m2(np.array([10.0, 0.0, 1.0]), np.array([1000.0, 0.0, 0.0])).tolist()
+    [100.0, 0.0, inf]
+    """
+    land_m2 = np.asarray(land_ha, dtype=float) * 10_000.0
+    people = np.asarray(people, dtype=float)
+    safe = np.where(people > 0, people, 1.0)
+    return np.where(people > 0, land_m2 / safe, np.where(land_m2 > 0, np.inf, 0.0))
+
+
+def historical_growth_rate(population: pd.DataFrame, column: str = "resident_pop",
+                           start_year: int | None = None,
+                           end_year: int | None = None) -> pd.Series:
+    """Compound annual growth rate of ``column`` per township between two years.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Population table (:data:`POPULATION_COLUMNS`).
+    column : str
+        Column to measure, e.g. ``resident_pop`` or ``urban_pop``.
+    start_year, end_year : int, optional
+        Default the first and last year of the table. [year]
+
+    Returns
+    -------
+    pandas.Series
+        Rate per township [fraction/year]; negative when the column shrank.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"year": [2010, 2020], "township": ["A", "A"],
+    ...                    "resident_pop": [112_111, 73_382]})
+    >>> round(float(historical_growth_rate(df).loc["A"]), 4)
+    -0.0415
+    """
+    require_columns(population, ["year", "township", column], "population")
+    y0 = int(population["year"].min()) if start_year is None else int(start_year)
+    y1 = int(population["year"].max()) if end_year is None else int(end_year)
+    if y1 <= y0:
+        msg = f"historical_growth_rate: end_year {y1} must be after start_year {y0}"
+        raise InputError(msg)
+    wide = population.pivot_table(index="township", columns="year", values=column,
+                                  aggfunc="sum")
+    for y in (y0, y1):
+        if y not in wide.columns:
+            msg = f"population table has no {column} for year {y}"
+            raise InputError(msg)
+    ratio = wide[y1] / wide[y0]
+    return (ratio ** (1.0 / (y1 - y0)) - 1.0).rename(f"{column}_growth_rate")
+
+
+def logistic_urbanisation(u0: np.ndarray, saturation: object, speed: object,
+                          t: np.ndarray) -> np.ndarray:
+    """Urbanisation rate on a logistic path from ``u0`` towards ``saturation``.
+
+    ``u(t) = S / (1 + (S / u0 - 1) exp(-k t))``, so ``u(0) = u0`` and ``u -> S``. A base
+    rate above the saturation declines towards it; a base rate of 0 stays 0.
+
+    Parameters
+    ----------
+    u0 : array-like
+        Base-year urbanisation rate. [fraction]
+    saturation : float or array-like
+        Saturation level S, in (0, 1]. [fraction]
+    speed : float or array-like
+        Logistic growth rate k >= 0. [1/year]
+    t : array-like
+        Years since the base year. [year]
+
+    Returns
+    -------
+    numpy.ndarray
+        Urbanisation rate, broadcast over the inputs. [fraction]
+    """
+    u0 = np.asarray(u0, dtype=float)
+    s = np.asarray(saturation, dtype=float)
+    k = np.asarray(speed, dtype=float)
+    t = np.asarray(t, dtype=float)
+    safe_u0 = np.where(u0 > 0, u0, 1.0)
+    u = s / (1.0 + (s / safe_u0 - 1.0) * np.exp(-k * t))
+    return np.where(u0 > 0, u, 0.0)
+
+
+@dataclass(frozen=True)
+class PopulationPath:
+    """Projected population, arrays shaped ``(draws, years, townships)``.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Simulated years, shape ``(years,)``. [year]
+    townships : tuple of str
+        Township order of the last axis.
+    base_year : int
+        Year of the base data. [year]
+    resident_pop : numpy.ndarray
+        Resident population at the end of each year. [persons]
+    urban_pop : numpy.ndarray
+        Urban resident population at the end of each year. [persons]
+    base_urban_pop : numpy.ndarray
+        Urban population in the base year, shape ``(townships,)``. [persons]
+    new_urban_residents : numpy.ndarray
+        Increase of the urban population, floored at 0. [persons/year]
+    """
+
+    years: np.ndarray
+    townships: tuple[str, ...]
+    base_year: int
+    resident_pop: np.ndarray
+    urban_pop: np.ndarray
+    base_urban_pop: np.ndarray
+    new_urban_residents: np.ndarray
+
+
+def project_population(base: pd.DataFrame, years: Sequence[int], *,
+                       natural_growth_rate: object = 0.0,
+                       net_migration_rate: object = 0.0,
+                       urbanisation_saturation: object = 0.7,
+                       urbanisation_speed: object = 0.05) -> PopulationPath:
+    """Project resident and urban population per township.
+
+    ``P(t) = P(t-1) (1 + g + m)`` with natural growth g and net migration m (both shares
+    of the resident population, negative for decline), and ``urban(t) = u(t) P(t)`` with
+    u on the logistic path of :func:`logistic_urbanisation`. Rates may be scalars,
+    per-township vectors or ``(draws, years|1, townships|1)`` arrays.
+
+    Parameters
+    ----------
+    base : pandas.DataFrame
+        Output of :func:`base_population`.
+    years : sequence of int
+        Consecutive simulated years after the base year. [year]
+    natural_growth_rate : float or array-like
+        Births minus deaths over residents. [fraction/year]
+    net_migration_rate : float or array-like
+        In- minus out-migration over residents. [fraction/year]
+    urbanisation_saturation : float or array-like
+        Level the urbanisation rate tends to. [fraction]
+    urbanisation_speed : float or array-like
+        Logistic growth rate of urbanisation. [1/year]
+
+    Returns
+    -------
+    PopulationPath
+
+    Raises
+    ------
+    InputError
+        Years not consecutive or not after the base year; rates out of range (growth
+        plus migration must stay above -100 %).
+    """
+    years_arr = check_years(years, after=int(base.attrs.get("base_year", -10_000)))
+    n_t, n_k = len(years_arr), len(base)
+    g = broadcast_dtk(natural_growth_rate, n_t, n_k, "natural_growth_rate")
+    m = broadcast_dtk(net_migration_rate, n_t, n_k, "net_migration_rate")
+    sat = broadcast_dtk(urbanisation_saturation, n_t, n_k, "urbanisation_saturation")
+    k = broadcast_dtk(urbanisation_speed, n_t, n_k, "urbanisation_speed")
+    _check_range(g + m, "natural_growth_rate + net_migration_rate", -0.99, 1.0, "fraction/year")
+    _check_range(sat, "urbanisation_saturation", 0.0, 1.0, "fraction")
+    _check_range(k, "urbanisation_speed", 0.0, 10.0, "1/year")
+    resident0 = base["resident_pop"].to_numpy(dtype=float)
+    urban0 = base["urban_pop"].to_numpy(dtype=float)
+    u0 = base["urbanisation_rate"].to_numpy(dtype=float)
+    growth = np.broadcast_arrays(g, m)
+    resident = resident0 * np.cumprod(1.0 + growth[0] + growth[1], axis=1)
+    t_since = (years_arr - int(base.attrs.get("base_year", years_arr[0] - 1)))[None, :, None]
+    urban = logistic_urbanisation(u0, sat, k, t_since) * resident
+    return PopulationPath(
+        years=years_arr, townships=tuple(base.index.astype(str)),
+        base_year=int(base.attrs.get("base_year", years_arr[0] - 1)),
+        resident_pop=resident, urban_pop=urban, base_urban_pop=urban0,
+        new_urban_residents=new_urban_residents(urban, urban0))
+
+
+def check_years(years: Sequence[int], after: int | None = None) -> np.ndarray:
+    """Check that ``years`` are consecutive, increasing and after ``after``.
+
+    >>> check_years([2023, 2024]).tolist()
+    [2023, 2024]
+    """
+    arr = np.asarray(list(years), dtype=int)
+    if arr.size == 0:
+        msg = "no simulated years: give at least one year"
+        raise InputError(msg)
+    if arr.size > 1 and not (np.diff(arr) == 1).all():
+        msg = f"simulated years must be consecutive and increasing, got {arr.tolist()}"
+        raise InputError(msg)
+    if after is not None and arr[0] <= after:
+        msg = (f"simulated years out of order: the first year {arr[0]} must come after the "
+               f"base year {after}")
+        raise InputError(msg)
+    return arr
+
+
+def new_urban_residents(urban_pop: np.ndarray, base_urban_pop: np.ndarray) -> np.ndarray:
+    """Yearly increase of the urban population, never negative.
+
+    Parameters
+    ----------
+    urban_pop : numpy.ndarray
+        Urban population, ``(draws, years, townships)``. [persons]
+    base_urban_pop : numpy.ndarray
+        Urban population of the base year, ``(townships,)``. [persons]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``max(urban(t) - urban(t-1), 0)``. [persons/year]
+
+    Examples
+    --------
+    >>> new_urban_residents(np.array([[[110.0], [105.0]]]), np.array([100.0])).ravel().tolist()
+    [10.0, 0.0]
+    """
+    urban_pop = np.asarray(urban_pop, dtype=float)
+    prev = np.concatenate(
+        [np.broadcast_to(np.asarray(base_urban_pop, dtype=float),
+                         (urban_pop.shape[0], 1, urban_pop.shape[2])), urban_pop[:, :-1]],
+        axis=1)
+    return np.maximum(urban_pop - prev, 0.0)
+
+
+def settled_migrants(new_urban: np.ndarray, settlement_share: object) -> np.ndarray:
+    """Settled migrants (落户) = new urban residents x settlement share.
+
+    Parameters
+    ----------
+    new_urban : numpy.ndarray
+        New urban residents, ``(draws, years, townships)``. [persons/year]
+    settlement_share : float or array-like
+        Share of new urban residents who register (落户). [fraction 0-1]
+
+    Returns
+    -------
+    numpy.ndarray
+        Settled migrants. [persons/year]
+
+    Examples
+    --------
+    >>> settled_migrants(np.full((1, 2, 1), 1000.0), 0.4).ravel().tolist()
+    [400.0, 400.0]
+    """
+    new_urban = np.asarray(new_urban, dtype=float)
+    share = broadcast_dtk(settlement_share, new_urban.shape[1], new_urban.shape[2],
+                          "settlement_share")
+    _check_range(share, "settlement_share", 0.0, 1.0, "fraction")
+    return new_urban * share
+
+
+def settled_migrants_from_table(table: pd.DataFrame, years: Sequence[int],
+                                townships: Sequence[str]) -> np.ndarray:
+    """Settled migrants given directly, as a ``(1, years, townships)`` array.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns year, township, settled_migrants [persons]; every simulated (year,
+        township) pair must be present once.
+    years : sequence of int
+        Simulated years. [year]
+    townships : sequence of str
+        Township order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Settled migrants. [persons/year]
+
+    Raises
+    ------
+    InputError
+        Missing columns, unknown townships, negative counts or missing pairs.
+    """
+    require_columns(table, ["year", "township", "settled_migrants"], "settled migrants")
+    unknown = sorted(set(table["township"].astype(str)) - set(townships))
+    if unknown:
+        msg = (f"settled migrants table names unknown township(s) {unknown[:5]}; "
+               f"valid: {sorted(townships)}")
+        raise InputError(msg)
+    if (table["settled_migrants"] < 0).any():
+        msg = "settled migrants table has negative settled_migrants; counts must be >= 0"
+        raise InputError(msg)
+    wide = table.pivot_table(index="year", columns="township", values="settled_migrants",
+                             aggfunc="sum")
+    wide = wide.reindex(index=list(years), columns=list(townships))
+    if wide.isna().any().any():
+        rows, cols = np.nonzero(wide.isna().to_numpy())
+        pairs = [(int(wide.index[i]), str(wide.columns[j])) for i, j in zip(rows[:5], cols[:5],
+                                                                           strict=True)]
+        msg = f"settled migrants table lacks (year, township) pairs {pairs}; give every pair"
+        raise InputError(msg)
+    return wide.to_numpy(dtype=float)[None, :, :]

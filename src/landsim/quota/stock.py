@@ -1,0 +1,387 @@
+"""Stock-land module of the two-links quota simulation (增存挂钩 side).
+
+Inventory of approved-but-unsupplied land (批而未供, by approval year), idle land (闲置)
+and inefficient land (低效); disposal or redevelopment per year by a rate or by a plan
+table; the five-year average land-supply rate (supplied / approved over the batches
+approved in the last five years).
+
+Disposal of 批而未供 land is modelled as supplying it (it raises the supply rate of its
+approval cohort, pro rata over cohorts); revoking approvals is not modelled. Idle and
+inefficient land is already supplied, so disposing of it does not change the supply rate.
+Disposal paths are arrays shaped ``(draws, years, townships)``.
+
+>>> import numpy as np
+>>> disposed, opening = disposal_by_rate(np.array([100.0]), np.full((1, 2, 1), 0.5))
+>>> disposed.ravel().tolist(), opening.ravel().tolist()
+([50.0, 25.0], [100.0, 50.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from landsim.errors import InputError
+from landsim.quota.population import broadcast_dtk, check_years, require_columns
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "CATEGORIES",
+    "PLAN_COLUMNS",
+    "PLOT_COLUMNS",
+    "StockPath",
+    "cohort_arrays",
+    "disposal_by_plan",
+    "disposal_by_rate",
+    "plan_array",
+    "project_stock",
+    "stock_inventory",
+    "supply_rate",
+    "supply_rate_from_sums",
+    "unsupplied_cohorts",
+]
+
+BATCH_COLUMNS = ("batch_id", "township", "approval_year", "approved_ha", "supplied_ha")
+"""Columns the supply-batch table must have."""
+PLOT_COLUMNS = ("plot_id", "township", "category", "area_ha", "land_use", "identified_year")
+"""Columns the stock-plot table must have."""
+PLAN_COLUMNS = ("year", "township", "category", "area_ha")
+"""Columns of a disposal plan table."""
+CATEGORIES = ("unsupplied", "idle", "inefficient")
+"""Stock categories: 批而未供, 闲置, 低效."""
+
+_TOL_HA = 1e-9
+
+
+def _check_batches(batches: pd.DataFrame) -> None:
+    require_columns(batches, BATCH_COLUMNS, "supply batches")
+    over = batches["supplied_ha"] > batches["approved_ha"] + 1e-6
+    if over.any():
+        ids = batches.loc[over, "batch_id"].astype(str).head(5).tolist()
+        msg = (f"supply batches {ids}: supplied_ha exceeds approved_ha; supplied land cannot "
+               "exceed the approved area")
+        raise InputError(msg)
+    if (batches[["approved_ha", "supplied_ha"]] < 0).any().any():
+        msg = "supply batches: approved_ha and supplied_ha must be >= 0 [ha]"
+        raise InputError(msg)
+
+
+def unsupplied_cohorts(batches: pd.DataFrame) -> pd.DataFrame:
+    """Approved, supplied and unsupplied (批而未供) land by township and approval year.
+
+    Parameters
+    ----------
+    batches : pandas.DataFrame
+        Columns :data:`BATCH_COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (township, approval_year), columns approved_ha, supplied_ha,
+        unsupplied_ha. [ha]
+    """
+    _check_batches(batches)
+    out = batches.groupby(["township", "approval_year"])[["approved_ha", "supplied_ha"]].sum()
+    out["unsupplied_ha"] = (out["approved_ha"] - out["supplied_ha"]).clip(lower=0.0)
+    return out.sort_index()
+
+
+def stock_inventory(batches: pd.DataFrame, plots: pd.DataFrame,
+                    townships: Sequence[str] | None = None) -> pd.DataFrame:
+    """Stock land per township: 批而未供, idle and inefficient.
+
+    Parameters
+    ----------
+    batches : pandas.DataFrame
+        Supply batches (:data:`BATCH_COLUMNS`).
+    plots : pandas.DataFrame
+        Stock plots (:data:`PLOT_COLUMNS`), category idle or inefficient.
+    townships : sequence of str, optional
+        Township order; default the sorted union of both tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by township, columns unsupplied_ha, idle_ha, inefficient_ha. [ha]
+    """
+    require_columns(plots, ["township", "category", "area_ha"], "stock plots")
+    bad = ~plots["category"].isin(["idle", "inefficient"])
+    if bad.any():
+        cats = sorted(plots.loc[bad, "category"].astype(str).unique().tolist())[:5]
+        msg = f"stock plots: unknown category {cats}; use 'idle' or 'inefficient'"
+        raise InputError(msg)
+    cohorts = unsupplied_cohorts(batches)
+    unsupplied = cohorts.groupby(level="township")["unsupplied_ha"].sum()
+    by_cat = plots.pivot_table(index="township", columns="category", values="area_ha",
+                               aggfunc="sum")
+    names = (sorted(set(unsupplied.index) | set(by_cat.index)) if townships is None
+             else list(townships))
+    out = pd.DataFrame(index=pd.Index(names, name="township"))
+    out["unsupplied_ha"] = unsupplied.reindex(names).fillna(0.0)
+    for cat in ("idle", "inefficient"):
+        col = by_cat[cat] if cat in by_cat else pd.Series(dtype=float)
+        out[f"{cat}_ha"] = col.reindex(names).fillna(0.0)
+    return out.astype(float)
+
+
+def supply_rate(batches: pd.DataFrame, last_year: int, window_years: int = 5,
+                level: str = "township") -> pd.Series:
+    """Average land-supply rate of the batches approved in the last ``window_years`` years.
+
+    Rate = sum supplied / sum approved over batches with
+    ``last_year - window_years < approval_year <= last_year``; NaN where nothing was
+    approved.
+
+    Parameters
+    ----------
+    batches : pandas.DataFrame
+        Supply batches (:data:`BATCH_COLUMNS`).
+    last_year : int
+        Last approval year in the window. [year]
+    window_years : int
+        Window length. [year]
+    level : {'township', 'county'}
+        Rate per township or one county rate (index ``'county'``).
+
+    Returns
+    -------
+    pandas.Series
+        Supply rate. [fraction]
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"batch_id": ["a", "b"], "township": ["X", "X"],
+    ...                   "approval_year": [2018, 2022], "approved_ha": [10.0, 10.0],
+    ...                   "supplied_ha": [4.0, 8.0]})
+    >>> float(supply_rate(b, 2022).loc["X"])
+    0.6
+    """
+    _check_batches(batches)
+    in_window = batches[(batches["approval_year"] > last_year - window_years)
+                        & (batches["approval_year"] <= last_year)]
+    if level == "county":
+        in_window = in_window.assign(township="county")
+    elif level != "township":
+        msg = f"supply_rate: level must be 'township' or 'county', got {level!r}"
+        raise InputError(msg)
+    sums = in_window.groupby("township")[["approved_ha", "supplied_ha"]].sum()
+    rate = sums["supplied_ha"] / sums["approved_ha"].where(sums["approved_ha"] > 0)
+    return rate.rename("supply_rate")
+
+
+def cohort_arrays(batches: pd.DataFrame, townships: Sequence[str],
+                  first_year: int, last_year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Approval cohorts as arrays for the engine.
+
+    Parameters
+    ----------
+    batches : pandas.DataFrame
+        Supply batches (:data:`BATCH_COLUMNS`).
+    townships : sequence of str
+        Township order of the last axis.
+    first_year, last_year : int
+        Cohort years to return (earlier batches matter only through the inventory). [year]
+
+    Returns
+    -------
+    years : numpy.ndarray
+        Cohort years, shape ``(cohorts,)``. [year]
+    approved, supplied : numpy.ndarray
+        Shape ``(cohorts, townships)``. [ha]
+    """
+    _check_batches(batches)
+    years = np.arange(first_year, last_year + 1)
+    sums = batches.groupby(["approval_year", "township"])[["approved_ha", "supplied_ha"]].sum()
+    idx = pd.MultiIndex.from_product([years, list(townships)])
+    sums = sums.reindex(idx).fillna(0.0)
+    shape = (len(years), len(townships))
+    return (years, sums["approved_ha"].to_numpy().reshape(shape),
+            sums["supplied_ha"].to_numpy().reshape(shape))
+
+
+def supply_rate_from_sums(approved: np.ndarray, supplied: np.ndarray,
+                          county: bool = False) -> np.ndarray:
+    """Supply rate from window sums of approved and supplied land.
+
+    Parameters
+    ----------
+    approved, supplied : numpy.ndarray
+        ``(draws, townships)`` sums over the batches approved in the window. [ha]
+    county : bool
+        Pool townships (the rate is broadcast back to every township).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(draws, townships)`` rate, NaN where nothing was approved. [fraction]
+    """
+    a = np.asarray(approved, dtype=float)
+    s = np.asarray(supplied, dtype=float)
+    a, s = np.broadcast_arrays(a, s)
+    if county:
+        a = np.broadcast_to(a.sum(axis=-1, keepdims=True), a.shape)
+        s = np.broadcast_to(s.sum(axis=-1, keepdims=True), s.shape)
+    return np.divide(s, a, out=np.full(a.shape, np.nan), where=a > _TOL_HA)
+
+
+def disposal_by_rate(initial: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dispose a share of the remaining stock each year.
+
+    Parameters
+    ----------
+    initial : numpy.ndarray
+        Stock at the start of the first year, ``(townships,)``. [ha]
+    rate : numpy.ndarray
+        Share of the opening stock disposed, ``(draws, years, townships)``. [fraction/year]
+
+    Returns
+    -------
+    disposed, opening : numpy.ndarray
+        Area disposed in each year and the stock at its start, ``(draws, years,
+        townships)``. [ha]
+    """
+    rate = np.asarray(rate, dtype=float)
+    if np.isnan(rate).any() or (rate < 0).any() or (rate > 1).any():
+        msg = "disposal rates must be between 0 and 1 [fraction/year]; negative rates are invalid"
+        raise InputError(msg)
+    remaining = np.asarray(initial, dtype=float) * np.cumprod(1.0 - rate, axis=1)
+    opening = np.concatenate(
+        [np.broadcast_to(np.asarray(initial, dtype=float), (rate.shape[0], 1, rate.shape[2])),
+         remaining[:, :-1]], axis=1)
+    return opening - remaining, opening
+
+
+def disposal_by_plan(initial: np.ndarray, planned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dispose planned areas, never more than what remains.
+
+    Parameters
+    ----------
+    initial : numpy.ndarray
+        Stock at the start of the first year, ``(townships,)``. [ha]
+    planned : numpy.ndarray
+        Planned disposal, ``(draws, years, townships)``. [ha/year]
+
+    Returns
+    -------
+    disposed, opening : numpy.ndarray
+        ``(draws, years, townships)``. [ha]
+
+    Examples
+    --------
+    >>> d, o = disposal_by_plan(np.array([10.0]), np.array([[[6.0], [6.0]]]))
+    >>> d.ravel().tolist(), o.ravel().tolist()
+    ([6.0, 4.0], [10.0, 4.0])
+    """
+    planned = np.asarray(planned, dtype=float)
+    if np.isnan(planned).any() or (planned < 0).any():
+        msg = "planned disposal areas must be >= 0 [ha]"
+        raise InputError(msg)
+    initial = np.asarray(initial, dtype=float)
+    done = np.minimum(np.cumsum(planned, axis=1), initial)
+    before = np.concatenate([np.zeros_like(done[:, :1]), done[:, :-1]], axis=1)
+    return done - before, initial - before
+
+
+def plan_array(plan: pd.DataFrame, category: str, years: Sequence[int],
+               townships: Sequence[str]) -> np.ndarray | None:
+    """Planned disposal of one category as ``(1, years, townships)``; None if not planned.
+
+    Raises
+    ------
+    InputError
+        Missing columns, unknown category or township, or years outside the horizon.
+    """
+    require_columns(plan, PLAN_COLUMNS, "disposal plan")
+    bad_cat = sorted(set(plan["category"].astype(str)) - set(CATEGORIES))
+    if bad_cat:
+        msg = f"disposal plan: unknown category {bad_cat[:5]}; use one of {list(CATEGORIES)}"
+        raise InputError(msg)
+    bad_k = sorted(set(plan["township"].astype(str)) - set(townships))
+    if bad_k:
+        msg = f"disposal plan: unknown township {bad_k[:5]}; valid: {sorted(townships)}"
+        raise InputError(msg)
+    bad_y = sorted(set(plan["year"].astype(int)) - set(int(y) for y in years))
+    if bad_y:
+        msg = (f"disposal plan: year(s) {bad_y[:5]} outside the simulated years "
+               f"{years[0]}..{years[-1]}")
+        raise InputError(msg)
+    sub = plan[plan["category"] == category]
+    if sub.empty:
+        return None
+    wide = sub.pivot_table(index="year", columns="township", values="area_ha", aggfunc="sum")
+    wide = wide.reindex(index=list(years), columns=list(townships)).fillna(0.0)
+    return wide.to_numpy(dtype=float)[None, :, :]
+
+
+@dataclass(frozen=True)
+class StockPath:
+    """Stock disposal per year, arrays shaped ``(draws, years, townships)``.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Simulated years. [year]
+    townships : tuple of str
+        Township order.
+    opening : dict of str to numpy.ndarray
+        Stock at the start of each year per category (:data:`CATEGORIES`). [ha]
+    disposed : dict of str to numpy.ndarray
+        Area disposed in each year per category. [ha/year]
+    """
+
+    years: np.ndarray
+    townships: tuple[str, ...]
+    opening: dict[str, np.ndarray]
+    disposed: dict[str, np.ndarray]
+
+    def total_disposed(self, categories: Sequence[str] = CATEGORIES) -> np.ndarray:
+        """Sum of the disposed areas of ``categories``. [ha/year]"""
+        arrays = [self.disposed[c] for c in categories]
+        if not arrays:
+            return np.zeros_like(self.disposed["idle"])
+        return np.sum(np.broadcast_arrays(*arrays), axis=0)
+
+
+def project_stock(inventory: pd.DataFrame, years: Sequence[int], *,
+                  unsupplied_rate: object = 0.0, idle_rate: object = 0.0,
+                  inefficient_rate: object = 0.0,
+                  plan: pd.DataFrame | None = None) -> StockPath:
+    """Disposal of each stock category over the simulated years.
+
+    A category that appears in ``plan`` follows the plan; the others follow their rate.
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        Output of :func:`stock_inventory`.
+    years : sequence of int
+        Consecutive simulated years. [year]
+    unsupplied_rate, idle_rate, inefficient_rate : float or array-like
+        Share of the remaining stock disposed per year; scalars, per-township vectors or
+        ``(draws, years|1, townships|1)`` arrays. [fraction/year]
+    plan : pandas.DataFrame, optional
+        Columns :data:`PLAN_COLUMNS`; area_ha is disposed in that year. [ha]
+
+    Returns
+    -------
+    StockPath
+    """
+    years_arr = check_years(years)
+    townships = tuple(inventory.index.astype(str))
+    n_t, n_k = len(years_arr), len(townships)
+    rates = {"unsupplied": unsupplied_rate, "idle": idle_rate, "inefficient": inefficient_rate}
+    opening: dict[str, np.ndarray] = {}
+    disposed: dict[str, np.ndarray] = {}
+    for cat in CATEGORIES:
+        initial = inventory[f"{cat}_ha"].to_numpy(dtype=float)
+        planned = (None if plan is None
+                   else plan_array(plan, cat, years_arr.tolist(), list(townships)))
+        if planned is not None:
+            disposed[cat], opening[cat] = disposal_by_plan(initial, planned)
+        else:
+            rate = broadcast_dtk(rates[cat], n_t, n_k, f"{cat}_rate")
+            disposed[cat], opening[cat] = disposal_by_rate(initial, rate)
+    return StockPath(years=years_arr, townships=townships, opening=opening, disposed=disposed)

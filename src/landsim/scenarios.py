@@ -1,0 +1,725 @@
+"""Scenarios of the two-links quota simulation as data, and the scenario runner.
+
+A :class:`Scenario` is a frozen dataclass: policy overrides (onto
+``data/policy/default.toml``), population and stock assumptions, key projects, economic
+assumptions for the GDP-land indicator, a seed, and an optional ``uncertain`` mapping of
+distributions for the Monte Carlo layer. Scenarios are stored as TOML in
+``data/scenarios/`` with a ``schema_version``; :meth:`Scenario.from_toml` reads them and
+:meth:`Scenario.to_toml` writes them back.
+
+>>> s = Scenario(name="demo", population=PopulationAssumptions(settlement_share=0.4))
+>>> Scenario.from_dict(s.to_dict()) == s
+True
+>>> s.quota_policy().stock_link.ratio
+1.0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landsim.errors import InputError
+from landsim.params import QuotaPolicy, closest_key, load_policy
+from landsim.quota.engine import (
+    QuotaResult,
+    annual_table,
+    build_drivers,
+    key_project_array,
+    simulate_quota,
+)
+from landsim.quota.indicators import indicator_table
+from landsim.quota.population import (
+    base_population,
+    project_population,
+    settled_migrants,
+    settled_migrants_from_table,
+)
+from landsim.quota.stock import CATEGORIES, project_stock, stock_inventory
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "SCHEMA_VERSION",
+    "SCENARIO_DIR",
+    "EconomyAssumptions",
+    "KeyProject",
+    "PopulationAssumptions",
+    "Scenario",
+    "ScenarioInputs",
+    "ScenarioRun",
+    "StockAssumptions",
+    "load_scenarios",
+    "run_scenario",
+    "run_scenarios",
+]
+
+SCHEMA_VERSION = 1
+"""Version of the scenario file format written by :meth:`Scenario.to_toml`."""
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "data" / "scenarios"
+"""``data/scenarios`` of a source checkout."""
+
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+}
+"""Distributions allowed in ``uncertain`` and their parameters."""
+
+
+def _check_keys(data: Mapping[str, Any], valid: Sequence[str], where: str) -> None:
+    """Raise :class:`InputError` for the first unknown key, naming the closest valid one."""
+    for key in data:
+        if key not in valid:
+            msg = f"{where}: unknown key {key!r}; {closest_key(key, list(valid))}"
+            raise InputError(msg)
+
+
+def _number(value: Any, where: str, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        msg = f"{where} must be a number [{unit}], got {value!r}"
+        raise InputError(msg)
+    return float(value)
+
+
+def _fraction(value: Any, where: str, lo: float = 0.0) -> float:
+    """A share in [lo, 1]; a value in (1, 100] is reported as a likely percentage."""
+    x = _number(value, where, "fraction")
+    if x < lo:
+        what = "negative rates are invalid" if lo == 0.0 else f"must be >= {lo:g}"
+        msg = f"{where} = {x:g} [fraction]: {what}; give a value from {lo:g} to 1"
+        raise InputError(msg)
+    if x > 1.0:
+        hint = f" ({x:g} looks like a percentage: write {x / 100:g})" if x <= 100 else ""
+        msg = f"{where} = {x:g} is not a fraction from {lo:g} to 1{hint}"
+        raise InputError(msg)
+    return x
+
+
+def _year(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
+        msg = f"{where} must be a calendar year (1949..2100), got {value!r}"
+        raise InputError(msg)
+    return int(value)
+
+
+@dataclass(frozen=True)
+class PopulationAssumptions:
+    """Population assumptions (rates per year, shares of the resident population).
+
+    Parameters
+    ----------
+    natural_growth_rate : float
+        Births minus deaths. [fraction/year]
+    net_migration_rate : float
+        Net migration; negative when people leave (Pianguan 2010-2020: about -4 %/year
+        in total). [fraction/year]
+    urbanisation_saturation : float
+        Level the urbanisation rate tends to. [fraction]
+    urbanisation_speed : float
+        Logistic growth rate of urbanisation. [1/year]
+    settlement_share : float
+        Share of new urban residents who register (落户). [fraction]
+    settled_migrants : tuple of (year, township, persons)
+        Settled migrants given directly; when set they replace the projection. [persons]
+    """
+
+    natural_growth_rate: float = -0.002
+    net_migration_rate: float = -0.01
+    urbanisation_saturation: float = 0.70
+    urbanisation_speed: float = 0.05
+    settlement_share: float = 0.5
+    settled_migrants: tuple[tuple[int, str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        w = "population"
+        for name in ("natural_growth_rate", "net_migration_rate"):
+            x = _number(getattr(self, name), f"{w}.{name}", "fraction/year")
+            if not -0.5 <= x <= 0.5:
+                msg = (f"{w}.{name} = {x:g} is outside -0.5..0.5 [fraction/year]; "
+                       "rates are fractions (write -0.01 for -1 %)")
+                raise InputError(msg)
+            object.__setattr__(self, name, x)
+        object.__setattr__(self, "urbanisation_saturation",
+                           _fraction(self.urbanisation_saturation,
+                                     f"{w}.urbanisation_saturation"))
+        object.__setattr__(self, "settlement_share",
+                           _fraction(self.settlement_share, f"{w}.settlement_share"))
+        speed = _number(self.urbanisation_speed, f"{w}.urbanisation_speed", "1/year")
+        if speed < 0:
+            msg = f"{w}.urbanisation_speed = {speed:g} [1/year]: negative rates are invalid"
+            raise InputError(msg)
+        object.__setattr__(self, "urbanisation_speed", speed)
+        entries = []
+        for j, entry in enumerate(self.settled_migrants):
+            if isinstance(entry, Mapping):
+                _check_keys(entry, ("year", "township", "settled_migrants"),
+                            f"{w}.settled_migrants[{j}]")
+                entry = (entry.get("year"), entry.get("township"), entry.get("settled_migrants"))
+            year, town, count = entry
+            count = _number(count, f"{w}.settled_migrants[{j}].settled_migrants", "persons")
+            if count < 0:
+                msg = f"{w}.settled_migrants[{j}]: settled_migrants = {count:g} must be >= 0"
+                raise InputError(msg)
+            entries.append((_year(year, f"{w}.settled_migrants[{j}].year"), str(town), count))
+        object.__setattr__(self, "settled_migrants", tuple(entries))
+
+
+@dataclass(frozen=True)
+class StockAssumptions:
+    """Disposal of stock land: shares of the remaining stock per year, or a plan.
+
+    Parameters
+    ----------
+    unsupplied_disposal_rate : float
+        批而未供 land supplied per year, share of the remaining stock. [fraction/year]
+    idle_disposal_rate : float
+        Idle land disposed per year. [fraction/year]
+    inefficient_redevelopment_rate : float
+        Inefficient land redeveloped per year. [fraction/year]
+    plan : tuple of (year, township, category, area_ha)
+        Disposal plan; a category that appears here ignores its rate. [ha]
+    """
+
+    unsupplied_disposal_rate: float = 0.15
+    idle_disposal_rate: float = 0.15
+    inefficient_redevelopment_rate: float = 0.05
+    plan: tuple[tuple[int, str, str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("unsupplied_disposal_rate", "idle_disposal_rate",
+                     "inefficient_redevelopment_rate"):
+            object.__setattr__(self, name, _fraction(getattr(self, name), f"stock.{name}"))
+        entries = []
+        for j, entry in enumerate(self.plan):
+            where = f"stock.plan[{j}]"
+            if isinstance(entry, Mapping):
+                _check_keys(entry, ("year", "township", "category", "area_ha"), where)
+                entry = tuple(entry.get(k) for k in ("year", "township", "category", "area_ha"))
+            year, town, cat, area = entry
+            if cat not in CATEGORIES:
+                msg = f"{where}.category {cat!r} unknown; {closest_key(str(cat), CATEGORIES)}"
+                raise InputError(msg)
+            area = _number(area, f"{where}.area_ha", "ha")
+            if area < 0:
+                msg = f"{where}.area_ha = {area:g} [ha]: negative areas are invalid"
+                raise InputError(msg)
+            entries.append((_year(year, f"{where}.year"), str(town), str(cat), area))
+        object.__setattr__(self, "plan", tuple(entries))
+
+
+@dataclass(frozen=True)
+class KeyProject:
+    """A key project (重点项目) whose quota is granted directly.
+
+    Parameters
+    ----------
+    name : str
+    year : int
+        Year the land is approved. [year]
+    township : str
+    area_ha : float
+        New construction land. [ha]
+    """
+
+    name: str
+    year: int
+    township: str
+    area_ha: float
+
+    def __post_init__(self) -> None:
+        where = f"key_projects[{self.name!r}]"
+        object.__setattr__(self, "year", _year(self.year, f"{where}.year"))
+        area = _number(self.area_ha, f"{where}.area_ha", "ha")
+        if area < 0:
+            msg = f"{where}.area_ha = {area:g} [ha]: negative areas are invalid"
+            raise InputError(msg)
+        object.__setattr__(self, "area_ha", area)
+
+
+@dataclass(frozen=True)
+class EconomyAssumptions:
+    """GDP path for the construction-land-per-GDP indicator.
+
+    Parameters
+    ----------
+    gdp_base_year : int
+        Year of ``gdp_base_yi_yuan``. [year]
+    gdp_base_yi_yuan : float
+        County GDP (Pianguan 2021: 38.4亿元). [亿元]
+    gdp_growth_rate : float
+        Real growth per year, also used backwards to the indicator base year (ASSUMED
+        5 %). [fraction/year]
+    """
+
+    gdp_base_year: int = 2021
+    gdp_base_yi_yuan: float = 38.4
+    gdp_growth_rate: float = 0.05
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gdp_base_year", _year(self.gdp_base_year,
+                                                        "economy.gdp_base_year"))
+        gdp = _number(self.gdp_base_yi_yuan, "economy.gdp_base_yi_yuan", "亿元")
+        if gdp <= 0:
+            msg = f"economy.gdp_base_yi_yuan = {gdp:g} [亿元] must be > 0"
+            raise InputError(msg)
+        object.__setattr__(self, "gdp_base_yi_yuan", gdp)
+        g = _number(self.gdp_growth_rate, "economy.gdp_growth_rate", "fraction/year")
+        if not -0.5 < g < 0.5:
+            msg = f"economy.gdp_growth_rate = {g:g} outside -0.5..0.5 [fraction/year]"
+            raise InputError(msg)
+        object.__setattr__(self, "gdp_growth_rate", g)
+
+    def gdp_path(self, years: Iterable[int]) -> pd.Series:
+        """GDP by year on the constant-growth path. [亿元]
+
+        >>> round(float(EconomyAssumptions().gdp_path([2022]).iloc[0]), 2)
+        40.32
+        """
+        ys = np.asarray(list(years), dtype=int)
+        gdp = self.gdp_base_yi_yuan * (1.0 + self.gdp_growth_rate) ** (ys - self.gdp_base_year)
+        return pd.Series(gdp, index=ys, name="gdp_yi_yuan")
+
+
+_UNCERTAIN_TARGETS = tuple(
+    [f"population.{f.name}" for f in dataclasses.fields(PopulationAssumptions)
+     if f.name != "settled_migrants"]
+    + [f"stock.{f.name}" for f in dataclasses.fields(StockAssumptions) if f.name != "plan"]
+    + ["policy.stock_link.ratio", "policy.population_link.provincial_factor",
+       "economy.gdp_growth_rate"])
+
+
+def _check_uncertain(uncertain: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Validate the ``uncertain`` mapping: known targets, known distributions, sane values."""
+    out: dict[str, dict[str, Any]] = {}
+    for target, spec in uncertain.items():
+        where = f"uncertain.{target}"
+        if target not in _UNCERTAIN_TARGETS:
+            msg = f"{where}: unknown target; {closest_key(target, _UNCERTAIN_TARGETS)}"
+            raise InputError(msg)
+        if not isinstance(spec, Mapping) or "dist" not in spec:
+            msg = f"{where}: give a table with 'dist' ({', '.join(DISTRIBUTIONS)}) and its parameters"
+            raise InputError(msg)
+        dist = spec["dist"]
+        if dist not in DISTRIBUTIONS:
+            msg = f"{where}: unknown dist {dist!r}; {closest_key(str(dist), list(DISTRIBUTIONS))}"
+            raise InputError(msg)
+        names = DISTRIBUTIONS[dist]
+        _check_keys(spec, ("dist", *names), where)
+        missing = [n for n in names if n not in spec]
+        if missing:
+            msg = f"{where}: {dist} needs {', '.join(names)}; missing {', '.join(missing)}"
+            raise InputError(msg)
+        vals = {n: _number(spec[n], f"{where}.{n}", "") for n in names}
+        if dist in ("uniform", "triangular") and vals["low"] > vals["high"]:
+            msg = f"{where}: low = {vals['low']:g} must not exceed high = {vals['high']:g}"
+            raise InputError(msg)
+        if dist == "triangular" and not vals["low"] <= vals["mode"] <= vals["high"]:
+            msg = f"{where}: mode = {vals['mode']:g} must lie between low and high"
+            raise InputError(msg)
+        if dist == "normal" and vals["sd"] < 0:
+            msg = f"{where}: sd = {vals['sd']:g} must be >= 0"
+            raise InputError(msg)
+        out[target] = {"dist": dist, **vals}
+    return out
+
+
+_TOP_KEYS = ("name", "schema_version", "description", "start_year", "end_year", "policy",
+             "population", "stock", "key_projects", "economy", "seed", "uncertain")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of assumptions for the two-links quota simulation.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier, used as the ``scenario`` index level.
+    schema_version : int
+        File-format version (:data:`SCHEMA_VERSION`).
+    description : str
+    start_year : int or None
+        First simulated year; default the year after the population data's base year.
+    end_year : int
+        Last simulated year (the plan horizon is 2035). [year]
+    policy : mapping
+        Overrides ``{section: {key: value}}`` of the policy (see
+        :func:`landsim.params.load_policy`).
+    population : PopulationAssumptions
+    stock : StockAssumptions
+    key_projects : tuple of KeyProject
+    economy : EconomyAssumptions
+    seed : int
+        Seed of any random draw made for this scenario.
+    uncertain : mapping
+        ``{target: {dist: ..., params}}`` for the Monte Carlo layer, e.g.
+        ``{"population.settlement_share": {"dist": "uniform", "low": 0.3, "high": 0.6}}``.
+    """
+
+    name: str
+    schema_version: int = SCHEMA_VERSION
+    description: str = ""
+    start_year: int | None = None
+    end_year: int = 2035
+    policy: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    population: PopulationAssumptions = field(default_factory=PopulationAssumptions)
+    stock: StockAssumptions = field(default_factory=StockAssumptions)
+    key_projects: tuple[KeyProject, ...] = ()
+    economy: EconomyAssumptions = field(default_factory=EconomyAssumptions)
+    seed: int = 0
+    uncertain: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            msg = "scenario name must be a non-empty string"
+            raise InputError(msg)
+        where = f"scenario {self.name!r}"
+        if self.schema_version != SCHEMA_VERSION:
+            msg = (f"{where}: schema_version {self.schema_version!r} is not supported; this "
+                   f"landsim reads version {SCHEMA_VERSION}")
+            raise InputError(msg)
+        end = _year(self.end_year, f"{where}: end_year")
+        if self.start_year is not None:
+            start = _year(self.start_year, f"{where}: start_year")
+            if start > end:
+                msg = (f"{where}: years out of order: start_year {start} is after "
+                       f"end_year {end}")
+                raise InputError(msg)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            msg = f"{where}: seed must be a whole number >= 0, got {self.seed!r}"
+            raise InputError(msg)
+        for kp in self.key_projects:
+            if kp.year > end:
+                msg = (f"{where}: years out of order: key project {kp.name!r} in {kp.year} "
+                       f"is after end_year {end}")
+                raise InputError(msg)
+        for j, (year, *_rest) in enumerate(self.stock.plan):
+            if year > end:
+                msg = f"{where}: stock.plan[{j}] year {year} is after end_year {end}"
+                raise InputError(msg)
+        policy = {k: dict(v) if isinstance(v, Mapping) else v for k, v in self.policy.items()}
+        QuotaPolicy.from_dict(policy, origin=f"{where} policy")  # validates keys and values
+        object.__setattr__(self, "policy", policy)
+        object.__setattr__(self, "uncertain", _check_uncertain(self.uncertain))
+
+    # -- conversions -------------------------------------------------------------------
+
+    def quota_policy(self, path: str | Path | None = None) -> QuotaPolicy:
+        """Default policy (``path`` or ``data/policy/default.toml``) with the overrides."""
+        return load_policy(path, **self.policy)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict of built-in types (TOML-ready; ``start_year`` None is omitted)."""
+        pop = dataclasses.asdict(self.population)
+        pop["settled_migrants"] = [
+            {"year": y, "township": k, "settled_migrants": c}
+            for y, k, c in self.population.settled_migrants]
+        stock = dataclasses.asdict(self.stock)
+        stock["plan"] = [{"year": y, "township": k, "category": c, "area_ha": a}
+                         for y, k, c, a in self.stock.plan]
+        out: dict[str, Any] = {
+            "name": self.name, "schema_version": self.schema_version,
+            "description": self.description, "end_year": self.end_year, "seed": self.seed,
+            "policy": {k: dict(v) for k, v in self.policy.items()},
+            "population": pop, "stock": stock,
+            "key_projects": [dataclasses.asdict(kp) for kp in self.key_projects],
+            "economy": dataclasses.asdict(self.economy),
+            "uncertain": {k: dict(v) for k, v in self.uncertain.items()},
+        }
+        if self.start_year is not None:
+            out["start_year"] = self.start_year
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], origin: str = "scenario") -> Scenario:
+        """Build a scenario from :meth:`to_dict` output or a parsed TOML file.
+
+        Raises
+        ------
+        InputError
+            Unknown keys (naming the closest valid key), negative or out-of-range rates,
+            years out of order, unsupported schema version.
+        """
+        _check_keys(data, _TOP_KEYS, origin)
+        if "name" not in data:
+            msg = f"{origin}: missing 'name'"
+            raise InputError(msg)
+        if "schema_version" not in data:
+            msg = f"{origin}: missing 'schema_version' (this landsim writes {SCHEMA_VERSION})"
+            raise InputError(msg)
+        kwargs: dict[str, Any] = {k: data[k] for k in _TOP_KEYS if k in data
+                                  and k not in ("population", "stock", "key_projects",
+                                                "economy")}
+        sections = {"population": PopulationAssumptions, "stock": StockAssumptions,
+                    "economy": EconomyAssumptions}
+        for key, kind in sections.items():
+            if key in data:
+                sub = data[key]
+                if not isinstance(sub, Mapping):
+                    msg = f"{origin}: [{key}] must be a table"
+                    raise InputError(msg)
+                valid = [f.name for f in dataclasses.fields(kind)]
+                _check_keys(sub, valid, f"{origin} [{key}]")
+                sub = dict(sub)
+                for seq in ("settled_migrants", "plan"):
+                    if seq in sub:
+                        sub[seq] = tuple(sub[seq])
+                kwargs[key] = kind(**sub)
+        projects = []
+        for j, kp in enumerate(data.get("key_projects", ())):
+            valid = [f.name for f in dataclasses.fields(KeyProject)]
+            _check_keys(kp, valid, f"{origin} key_projects[{j}]")
+            missing = [k for k in valid if k not in kp]
+            if missing:
+                msg = f"{origin} key_projects[{j}]: missing {', '.join(missing)}"
+                raise InputError(msg)
+            projects.append(KeyProject(**kp))
+        kwargs["key_projects"] = tuple(projects)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Read a scenario TOML file (see ``data/scenarios/baseline.toml``)."""
+        path = Path(path)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            msg = f"scenario file {path} does not exist"
+            raise InputError(msg) from exc
+        except tomllib.TOMLDecodeError as exc:
+            msg = f"{path}: not valid TOML ({exc})"
+            raise InputError(msg) from exc
+        return cls.from_dict(data, origin=str(path))
+
+    def to_toml(self, path: str | Path) -> None:
+        """Write the scenario as TOML (readable by :meth:`from_toml`)."""
+        Path(path).write_text(_dump_toml(self.to_dict()), encoding="utf-8")
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return "inf" if v == math.inf else ("-inf" if v == -math.inf else repr(v))
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(v, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    msg = f"cannot write {type(v).__name__} to TOML"
+    raise InputError(msg)
+
+
+def _toml_key(k: str) -> str:
+    return k if k.replace("_", "").replace("-", "").isalnum() and k.isascii() else _toml_value(k)
+
+
+def _dump_toml(data: Mapping[str, Any], prefix: str = "") -> str:
+    """Minimal TOML writer for scenario dicts (scalars, tables, arrays of tables)."""
+    lines: list[str] = []
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    arrays: list[tuple[str, list[Mapping[str, Any]]]] = []
+    for k, v in data.items():
+        if isinstance(v, Mapping):
+            tables.append((k, v))
+        elif isinstance(v, list) and v and all(isinstance(x, Mapping) for x in v):
+            arrays.append((k, v))
+        elif isinstance(v, list) and not v:
+            continue  # empty arrays are the defaults
+        else:
+            lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
+    for k, v in tables:
+        name = f"{prefix}{_toml_key(k)}"
+        lines += ["", f"[{name}]", _dump_toml(v, prefix=f"{name}.").rstrip("\n")]
+    for k, items in arrays:
+        name = f"{prefix}{_toml_key(k)}"
+        for item in items:
+            lines += ["", f"[[{name}]]", _dump_toml(item, prefix=f"{name}.").rstrip("\n")]
+    return "\n".join(line for line in lines) + "\n"
+
+
+def load_scenarios(paths: Iterable[str | Path] | None = None) -> list[Scenario]:
+    """Read scenario files (default every ``*.toml`` in ``data/scenarios``, sorted)."""
+    files = sorted(SCENARIO_DIR.glob("*.toml")) if paths is None else [Path(p) for p in paths]
+    return [Scenario.from_toml(p) for p in files]
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """County tables a scenario runs on (loaders live in :mod:`landsim.datasets`).
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        year, township, resident_pop, registered_pop, urban_pop, urban_construction_land_ha.
+    supply_batches : pandas.DataFrame
+        batch_id, township, approval_year, approved_ha, supplied_ha.
+    stock_plots : pandas.DataFrame
+        plot_id, township, category, area_ha, land_use, identified_year.
+    construction_land_ha : pandas.Series, optional
+        County construction land by year [ha] (for the GDP-land indicator).
+    gdp_yi_yuan : pandas.Series, optional
+        Observed GDP by year [亿元]; the scenario's growth rate extends it.
+    """
+
+    population: pd.DataFrame
+    supply_batches: pd.DataFrame
+    stock_plots: pd.DataFrame
+    construction_land_ha: pd.Series | None = None
+    gdp_yi_yuan: pd.Series | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """Result of one scenario: the engine result, annual table and indicators."""
+
+    scenario: Scenario
+    result: QuotaResult
+    annual: pd.DataFrame
+    indicators: pd.DataFrame
+
+
+def _gdp_series(scenario: Scenario, inputs: ScenarioInputs, years: np.ndarray,
+                base_year: int) -> pd.Series:
+    """Observed GDP where given, else the scenario's constant-growth path."""
+    first = min(base_year, scenario.quota_policy().indicators.gdp_land_base_year)
+    path = scenario.economy.gdp_path(range(first, int(years[-1]) + 1))
+    if inputs.gdp_yi_yuan is not None:
+        path.update(inputs.gdp_yi_yuan.astype(float))
+    return path
+
+
+def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
+                 policy_path: str | Path | None = None, by: str = "county") -> ScenarioRun:
+    """Run one scenario deterministically (one draw).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    inputs : ScenarioInputs
+    policy_path : str or Path, optional
+        Policy TOML the overrides apply to (default ``data/policy/default.toml``).
+    by : {'county', 'township'}
+        Level of the annual table.
+
+    Returns
+    -------
+    ScenarioRun
+    """
+    policy = scenario.quota_policy(policy_path)
+    base = base_population(inputs.population)
+    base_year = int(base.attrs["base_year"])
+    start = base_year + 1 if scenario.start_year is None else scenario.start_year
+    if start <= base_year:
+        msg = (f"scenario {scenario.name!r}: years out of order: start_year {start} must be "
+               f"after the population base year {base_year}")
+        raise InputError(msg)
+    if start > scenario.end_year:
+        msg = (f"scenario {scenario.name!r}: years out of order: start_year {start} is after "
+               f"end_year {scenario.end_year}")
+        raise InputError(msg)
+    years = np.arange(start, scenario.end_year + 1)
+    if start != base_year + 1:  # project from the base year, report from start_year
+        years_all = np.arange(base_year + 1, scenario.end_year + 1)
+    else:
+        years_all = years
+    pa = scenario.population
+    path = project_population(base, years_all, natural_growth_rate=pa.natural_growth_rate,
+                              net_migration_rate=pa.net_migration_rate,
+                              urbanisation_saturation=pa.urbanisation_saturation,
+                              urbanisation_speed=pa.urbanisation_speed)
+    towns = list(path.townships)
+    if pa.settled_migrants:
+        table = pd.DataFrame(list(pa.settled_migrants),
+                             columns=["year", "township", "settled_migrants"])
+        settled = settled_migrants_from_table(table, years_all.tolist(), towns)
+        rule = "given directly in the scenario"
+    else:
+        settled = settled_migrants(path.new_urban_residents, pa.settlement_share)
+        rule = f"new urban residents x settlement share {pa.settlement_share:g}"
+    inventory = stock_inventory(inputs.supply_batches, inputs.stock_plots, towns)
+    sa = scenario.stock
+    plan = (pd.DataFrame(list(sa.plan), columns=["year", "township", "category", "area_ha"])
+            if sa.plan else None)
+    stock = project_stock(inventory, years_all, unsupplied_rate=sa.unsupplied_disposal_rate,
+                          idle_rate=sa.idle_disposal_rate,
+                          inefficient_rate=sa.inefficient_redevelopment_rate, plan=plan)
+    kp = pd.DataFrame([dataclasses.asdict(k) for k in scenario.key_projects],
+                      columns=["name", "year", "township", "area_ha"])
+    drivers = build_drivers(inputs.population, inputs.supply_batches, path, stock,
+                            settled=settled,
+                            key_projects_ha=key_project_array(kp, years_all.tolist(), towns),
+                            udb_base_year=policy.caps.udb_base_year, migrants_rule=rule)
+    result = simulate_quota(drivers, policy)
+    annual = annual_table(result, by=by)
+    indicators = indicator_table(
+        result, construction_land_ha=inputs.construction_land_ha,
+        gdp_yi_yuan=(_gdp_series(scenario, inputs, years_all, base_year)
+                     if inputs.construction_land_ha is not None else None))
+    keep = annual["year"] >= start
+    return ScenarioRun(scenario=scenario, result=result,
+                       annual=annual[keep].reset_index(drop=True),
+                       indicators=indicators[indicators["year"] >= start].reset_index(drop=True))
+
+
+def run_scenarios(scenarios: Iterable[Scenario], inputs: ScenarioInputs, *,
+                  policy_path: str | Path | None = None, by: str = "county",
+                  with_indicators: bool = False) -> pd.DataFrame:
+    """Run several scenarios and stack their annual tables.
+
+    Parameters
+    ----------
+    scenarios : iterable of Scenario
+        Names must be unique.
+    inputs : ScenarioInputs
+    policy_path : str or Path, optional
+    by : {'county', 'township'}
+    with_indicators : bool
+        Join the indicator columns (county level only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (scenario, year) or (scenario, year, township); columns of
+        :func:`~landsim.quota.engine.annual_table`.
+    """
+    scenarios = list(scenarios)
+    if not scenarios:
+        msg = "run_scenarios: no scenarios given"
+        raise InputError(msg)
+    names = [s.name for s in scenarios]
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        msg = f"run_scenarios: scenario names must be unique; repeated: {dups}"
+        raise InputError(msg)
+    frames = []
+    for sc in scenarios:
+        run = run_scenario(sc, inputs, policy_path=policy_path, by=by)
+        table = run.annual
+        if with_indicators:
+            if by != "county":
+                msg = "run_scenarios: with_indicators needs by='county'"
+                raise InputError(msg)
+            extra = run.indicators.drop(columns=["cultivated_occupied_ha"]).rename(
+                columns={"per_capita_urban_land_m2": "per_capita_urban_land_end_m2"})
+            table = table.merge(extra, on="year", how="left")
+        frames.append(table.assign(scenario=sc.name))
+    out = pd.concat(frames, ignore_index=True)
+    index = ["scenario", "year"] + (["township"] if by == "township" else [])
+    return out.set_index(index)
