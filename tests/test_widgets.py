@@ -55,3 +55,38 @@ def test_map_needs_geometry(county):
 
     with pytest.raises(TypeError, match="needs parcels with geometry"):
         plot_land_use(pd.DataFrame(county.parcels.drop(columns="geometry")))
+
+
+# ----------------------------------------------------------------------------- quota
+
+
+@pytest.fixture
+def quota_setup(county):
+    from landsim.scenarios import Scenario, ScenarioInputs
+
+    return Scenario("w", end_year=2030), ScenarioInputs.from_county(county)
+
+
+def test_quota_controls_are_arguments_of_adjust_scenario():
+    from landsim.scenarios import adjust_scenario
+    from landsim.widgets import QUOTA_CONTROLS
+
+    params = inspect.signature(adjust_scenario).parameters
+    assert set(QUOTA_CONTROLS) | {"reward_penalty"} == set(params) - {"scenario"}
+
+
+def test_moving_a_slider_changes_the_quota(quota_setup):
+    from landsim.widgets import quota_explorer, quota_view
+
+    widget = quota_explorer(*quota_setup, show_charts=False)
+    before = widget.result
+    ratio = next(c for c in widget.children if "Stock-link ratio" in c.description)
+    ratio.value = ratio.value * 2
+    after = widget.result
+    assert after["stock_link_quota_ha"].sum() > before["stock_link_quota_ha"].sum() > 0
+    assert after["ordinary_requested_ha"].sum() > before["ordinary_requested_ha"].sum()
+    # the widget shows exactly what the pure function returns for the same levers
+    pd.testing.assert_frame_equal(after, quota_view(*quota_setup, **widget.kwargs))
+    disposal = next(c for c in widget.children if "Unsupplied disposal" in c.description)
+    disposal.value = 0.0
+    assert widget.result["stock_disposed_ha"].sum() < after["stock_disposed_ha"].sum()

@@ -3,6 +3,7 @@
     landsim --version
     landsim info [PATH]                       county summary (sample county by default)
     landsim sample [--parcels N] [--seed S] --out DIR
+    landsim quota simulate --scenario FILE [--draws N --seed S --scheduler ADDR] --out DIR
 
 Bad input prints a one-line error to stderr and exits with status 2.
 """
@@ -84,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2023, help="random seed")
     sample.add_argument("--out", required=True, help="output folder")
     sample.set_defaults(func=_sample)
+
+    from landsim.quota.cli import register as register_quota
+
+    register_quota(sub)
     return parser
 
 

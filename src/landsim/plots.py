@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["LAND_GROUPS", "land_group", "plot_land_use"]
+__all__ = ["LAND_GROUPS", "QUOTA_SOURCES", "cjk_rc", "land_group", "plot_fan", "plot_land_use",
+           "plot_per_capita", "plot_quota_sources"]
 
 LAND_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "水浇地 Irrigated": (("0101", "0102"), "#4daf4a"),
@@ -96,3 +97,82 @@ def plot_land_use(parcels: pd.DataFrame, title: str = "", ax: Axes | None = None
     ax.set_xlabel("Easting 东坐标 [km, EPSG:4546]")
     ax.set_ylabel("Northing 北坐标 [km]")
     return fig
+
+
+QUOTA_SOURCES = (("pop_link_quota_ha", "人地挂钩 Population link", "#377eb8"),
+                 ("stock_link_quota_ha", "增存挂钩 Stock link", "#ff7f00"),
+                 ("key_project_quota_ha", "重点项目 Key projects", "#984ea3"))
+
+
+def plot_quota_sources(annual: pd.DataFrame, title: str = "", ax: Axes | None = None
+                       ) -> Figure:
+    """Stacked bars of the granted quota by source per year [ha], the requested ordinary
+    quota as a line, and the limiting rule written above capped years."""
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(cjk_rc())
+    fig, ax = _figure(ax, (8, 4))
+    years = annual["year"].to_numpy()
+    bottom = pd.Series(0.0, index=annual.index)
+    for col, label, colour in QUOTA_SOURCES:
+        ax.bar(years, annual[col], bottom=bottom, label=label, color=colour)
+        bottom = bottom + annual[col]
+    ax.plot(years, annual["ordinary_requested_ha"] + annual["key_project_quota_ha"],
+            color="black", marker="o", ms=3, lw=1,
+            label="规则可得 Requested before caps")
+    names = {"supply_rate_floor": "供地率<60%", "udb": "UDB", "upper_plan": "上级规划"}
+    for year, top, cap in zip(years, bottom, annual["binding_cap"], strict=True):
+        if cap != "none":
+            ax.annotate(names.get(cap, cap), (year, top), textcoords="offset points",
+                        xytext=(0, 3), ha="center", fontsize=7, rotation=90)
+    ax.set_xlabel("年份 Year")
+    ax.set_ylabel("新增建设用地 New construction land [ha]")
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper right")
+    return fig
+
+
+def plot_per_capita(annual: pd.DataFrame, band: tuple[float, float] = (65.0, 115.0),
+                    ax: Axes | None = None) -> Figure:
+    """Per-capita urban construction land [m2/person] against the GB 50137-2011 band."""
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(cjk_rc())
+    fig, ax = _figure(ax, (8, 3.5))
+    ax.axhspan(*band, color="#4daf4a", alpha=0.15,
+               label=f"GB 50137-2011 {band[0]:g}-{band[1]:g} m²/人")
+    ax.plot(annual["year"], annual["per_capita_urban_land_m2"], marker="o", color="#e41a1c",
+            label="人均城镇建设用地 Per-capita urban land")
+    ax.set_xlabel("年份 Year")
+    ax.set_ylabel("m² / person 人")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_fan(summary: pd.DataFrame, column: str = "new_construction_land_ha",
+             ax: Axes | None = None) -> Figure:
+    """Fan chart of an ensemble summary: 5-95 % and 25-75 % bands, median, demand."""
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(cjk_rc())
+    fig, ax = _figure(ax, (8, 3.5))
+    years = summary["year"]
+    ax.fill_between(years, summary[f"{column}_p5"], summary[f"{column}_p95"],
+                    color="#377eb8", alpha=0.2, label="5-95 %")
+    ax.fill_between(years, summary[f"{column}_p25"], summary[f"{column}_p75"],
+                    color="#377eb8", alpha=0.4, label="25-75 %")
+    ax.plot(years, summary[f"{column}_p50"], color="#08306b", label="中位数 Median")
+    if "demand_ha" in summary:
+        ax.plot(years, summary["demand_ha"], color="black", ls="--", label="需求 Demand")
+    ax.set_xlabel("年份 Year")
+    ax.set_ylabel(f"{column} [ha]")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def _figure(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        return plt.subplots(figsize=size)
+    return ax.figure, ax

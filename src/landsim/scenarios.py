@@ -56,9 +56,11 @@ __all__ = [
     "ScenarioInputs",
     "ScenarioRun",
     "StockAssumptions",
+    "adjust_scenario",
     "load_scenarios",
     "run_scenario",
     "run_scenarios",
+    "scenario_summary",
 ]
 
 SCHEMA_VERSION = 1
@@ -333,7 +335,8 @@ def _check_uncertain(uncertain: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 _TOP_KEYS = ("name", "schema_version", "description", "start_year", "end_year", "policy",
-             "population", "stock", "key_projects", "economy", "seed", "uncertain")
+             "population", "stock", "key_projects", "economy", "seed", "uncertain",
+             "demand_ha_per_year")
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,9 @@ class Scenario:
     uncertain : mapping
         ``{target: {dist: ..., params}}`` for the Monte Carlo layer, e.g.
         ``{"population.settlement_share": {"dist": "uniform", "low": 0.3, "high": 0.6}}``.
+    demand_ha_per_year : float or None
+        New construction land the county expects to need each year; the ensemble reports
+        the probability that the quota falls short of it. [ha/year]
     """
 
     name: str
@@ -377,6 +383,7 @@ class Scenario:
     economy: EconomyAssumptions = field(default_factory=EconomyAssumptions)
     seed: int = 0
     uncertain: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    demand_ha_per_year: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -410,6 +417,12 @@ class Scenario:
         QuotaPolicy.from_dict(policy, origin=f"{where} policy")  # validates keys and values
         object.__setattr__(self, "policy", policy)
         object.__setattr__(self, "uncertain", _check_uncertain(self.uncertain))
+        if self.demand_ha_per_year is not None:
+            demand = _number(self.demand_ha_per_year, f"{where}: demand_ha_per_year", "ha/year")
+            if demand < 0:
+                msg = f"{where}: demand_ha_per_year = {demand:g} [ha/year] must be >= 0"
+                raise InputError(msg)
+            object.__setattr__(self, "demand_ha_per_year", demand)
 
     # -- conversions -------------------------------------------------------------------
 
@@ -437,6 +450,8 @@ class Scenario:
         }
         if self.start_year is not None:
             out["start_year"] = self.start_year
+        if self.demand_ha_per_year is not None:
+            out["demand_ha_per_year"] = self.demand_ha_per_year
         return out
 
     @classmethod
@@ -584,6 +599,26 @@ class ScenarioInputs:
     construction_land_ha: pd.Series | None = None
     gdp_yi_yuan: pd.Series | None = None
 
+    @classmethod
+    def from_county(cls, county: Any) -> ScenarioInputs:
+        """The tables of a :class:`landsim.datasets.County` (e.g. ``load_sample()``)."""
+        missing = [name for name in ("population", "supply_batches", "stock_plots")
+                   if getattr(county, name) is None]
+        if missing:
+            files = ", ".join(f"{n}.csv" if n != "supply_batches" else
+                              "land_supply_batches.csv" for n in missing)
+            msg = (f"{county.source}: the quota simulation needs {files}. Fix: add "
+                   "them to the county folder (see data/sample_county/README.md)")
+            raise InputError(msg)
+        history = county.indicators
+        land = gdp = None
+        if history is not None:
+            by_year = history.set_index("year")
+            land, gdp = by_year["construction_land_ha"], by_year["gdp_yi_yuan"]
+        return cls(population=county.population, supply_batches=county.supply_batches,
+                   stock_plots=county.stock_plots, construction_land_ha=land,
+                   gdp_yi_yuan=gdp)
+
 
 @dataclass(frozen=True)
 class ScenarioRun:
@@ -606,8 +641,9 @@ def _gdp_series(scenario: Scenario, inputs: ScenarioInputs, years: np.ndarray,
 
 
 def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
-                 policy_path: str | Path | None = None, by: str = "county") -> ScenarioRun:
-    """Run one scenario deterministically (one draw).
+                 policy_path: str | Path | None = None, by: str = "county",
+                 draws: Mapping[str, np.ndarray] | None = None) -> ScenarioRun:
+    """Run one scenario: deterministically (one draw), or for an array of draws.
 
     Parameters
     ----------
@@ -617,12 +653,28 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
         Policy TOML the overrides apply to (default ``data/policy/default.toml``).
     by : {'county', 'township'}
         Level of the annual table.
+    draws : mapping, optional
+        Values of uncertain inputs per draw, ``{target: array (n_draws,)}`` with targets
+        as in :attr:`Scenario.uncertain` (see :func:`landsim.quota.ensemble.sample_draws`);
+        they replace the scenario's values and the engine runs all draws at once.
 
     Returns
     -------
     ScenarioRun
     """
     policy = scenario.quota_policy(policy_path)
+    draws = dict(draws or {})
+    unknown = sorted(set(draws) - set(_UNCERTAIN_TARGETS))
+    if unknown:
+        msg = f"run_scenario: unknown draw target(s) {unknown}; valid: {list(_UNCERTAIN_TARGETS)}"
+        raise InputError(msg)
+
+    def value(target: str, scalar: float) -> Any:
+        """The draws of ``target`` shaped (draws, 1, 1), else the scenario's scalar."""
+        if target in draws:
+            return np.asarray(draws[target], dtype=float).reshape(-1, 1, 1)
+        return scalar
+
     base = base_population(inputs.population)
     base_year = int(base.attrs["base_year"])
     start = base_year + 1 if scenario.start_year is None else scenario.start_year
@@ -640,10 +692,13 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
     else:
         years_all = years
     pa = scenario.population
-    path = project_population(base, years_all, natural_growth_rate=pa.natural_growth_rate,
-                              net_migration_rate=pa.net_migration_rate,
-                              urbanisation_saturation=pa.urbanisation_saturation,
-                              urbanisation_speed=pa.urbanisation_speed)
+    path = project_population(
+        base, years_all,
+        natural_growth_rate=value("population.natural_growth_rate", pa.natural_growth_rate),
+        net_migration_rate=value("population.net_migration_rate", pa.net_migration_rate),
+        urbanisation_saturation=value("population.urbanisation_saturation",
+                                      pa.urbanisation_saturation),
+        urbanisation_speed=value("population.urbanisation_speed", pa.urbanisation_speed))
     towns = list(path.townships)
     if pa.settled_migrants:
         table = pd.DataFrame(list(pa.settled_migrants),
@@ -651,21 +706,28 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
         settled = settled_migrants_from_table(table, years_all.tolist(), towns)
         rule = "given directly in the scenario"
     else:
-        settled = settled_migrants(path.new_urban_residents, pa.settlement_share)
+        settled = settled_migrants(path.new_urban_residents,
+                                   value("population.settlement_share", pa.settlement_share))
         rule = f"new urban residents x settlement share {pa.settlement_share:g}"
     inventory = stock_inventory(inputs.supply_batches, inputs.stock_plots, towns)
     sa = scenario.stock
     plan = (pd.DataFrame(list(sa.plan), columns=["year", "township", "category", "area_ha"])
             if sa.plan else None)
-    stock = project_stock(inventory, years_all, unsupplied_rate=sa.unsupplied_disposal_rate,
-                          idle_rate=sa.idle_disposal_rate,
-                          inefficient_rate=sa.inefficient_redevelopment_rate, plan=plan)
+    stock = project_stock(
+        inventory, years_all,
+        unsupplied_rate=value("stock.unsupplied_disposal_rate", sa.unsupplied_disposal_rate),
+        idle_rate=value("stock.idle_disposal_rate", sa.idle_disposal_rate),
+        inefficient_rate=value("stock.inefficient_redevelopment_rate",
+                               sa.inefficient_redevelopment_rate), plan=plan)
     kp = pd.DataFrame([dataclasses.asdict(k) for k in scenario.key_projects],
                       columns=["name", "year", "township", "area_ha"])
     drivers = build_drivers(inputs.population, inputs.supply_batches, path, stock,
                             settled=settled,
                             key_projects_ha=key_project_array(kp, years_all.tolist(), towns),
-                            udb_base_year=policy.caps.udb_base_year, migrants_rule=rule)
+                            udb_base_year=policy.caps.udb_base_year, migrants_rule=rule,
+                            stock_link_ratio=draws.get("policy.stock_link.ratio"),
+                            provincial_factor=draws.get(
+                                "policy.population_link.provincial_factor"))
     result = simulate_quota(drivers, policy)
     annual = annual_table(result, by=by)
     indicators = indicator_table(
@@ -723,3 +785,79 @@ def run_scenarios(scenarios: Iterable[Scenario], inputs: ScenarioInputs, *,
     out = pd.concat(frames, ignore_index=True)
     index = ["scenario", "year"] + (["township"] if by == "township" else [])
     return out.set_index(index)
+
+
+def adjust_scenario(scenario: Scenario, *, settlement_share: float | None = None,
+                    provincial_factor: float | None = None,
+                    standard_tier1_m2: float | None = None,
+                    standard_tier2_m2: float | None = None,
+                    standard_tier3_m2: float | None = None,
+                    unsupplied_disposal_rate: float | None = None,
+                    idle_disposal_rate: float | None = None,
+                    inefficient_redevelopment_rate: float | None = None,
+                    stock_link_ratio: float | None = None,
+                    reward_penalty: bool | None = None) -> Scenario:
+    """A copy of ``scenario`` with the planner's usual levers changed (None: keep).
+
+    Parameters
+    ----------
+    settlement_share : float
+        Share of new urban residents who settle (落户). [fraction]
+    provincial_factor : float
+        Provincial adjustment of the per-migrant standards, 0.9..1.1. [factor]
+    standard_tier1_m2, standard_tier2_m2, standard_tier3_m2 : float
+        Standards per settled migrant by tier. [m2/person]
+    unsupplied_disposal_rate, idle_disposal_rate, inefficient_redevelopment_rate : float
+        Stock disposed per year, share of what remains. [fraction/year]
+    stock_link_ratio : float
+        New quota per hectare of stock disposed. [ha/ha]
+    reward_penalty : bool
+        Apply the +10 % / -20 % reward-penalty rule.
+    """
+    policy = {k: dict(v) for k, v in scenario.policy.items()}
+
+    def put(section: str, key: str, value: object) -> None:
+        if value is not None:
+            policy.setdefault(section, {})[key] = value
+
+    put("population_link", "provincial_factor", provincial_factor)
+    put("population_link", "standard_tier1_m2", standard_tier1_m2)
+    put("population_link", "standard_tier2_m2", standard_tier2_m2)
+    put("population_link", "standard_tier3_m2", standard_tier3_m2)
+    put("stock_link", "ratio", stock_link_ratio)
+    put("reward_penalty", "enabled", reward_penalty)
+    pop_changes = {} if settlement_share is None else {"settlement_share": settlement_share}
+    stock_changes = {k: v for k, v in (
+        ("unsupplied_disposal_rate", unsupplied_disposal_rate),
+        ("idle_disposal_rate", idle_disposal_rate),
+        ("inefficient_redevelopment_rate", inefficient_redevelopment_rate)) if v is not None}
+    return dataclasses.replace(
+        scenario, policy=policy,
+        population=dataclasses.replace(scenario.population, **pop_changes),
+        stock=dataclasses.replace(scenario.stock, **stock_changes))
+
+
+def scenario_summary(results: pd.DataFrame) -> pd.DataFrame:
+    """Totals per scenario of a :func:`run_scenarios` table (county level) [ha and mu].
+
+    Columns: first and last year, new construction land and its three sources [ha], new
+    land in mu, settled migrants, years in which a cap or the supply-rate floor bound,
+    and the per-capita urban construction land in the last year [m2/person].
+    """
+    rows = []
+    for name, table in results.groupby(level="scenario", sort=False):
+        t = table.reset_index()
+        total = float(t["new_construction_land_ha"].sum())
+        rows.append({
+            "scenario": name,
+            "years": f"{int(t['year'].min())}-{int(t['year'].max())}",
+            "new_construction_land_ha": total,
+            "new_construction_land_mu": total * 15,
+            "pop_link_quota_ha": float(t["pop_link_quota_ha"].sum()),
+            "stock_link_quota_ha": float(t["stock_link_quota_ha"].sum()),
+            "key_project_quota_ha": float(t["key_project_quota_ha"].sum()),
+            "settled_migrants": float(t["settled_migrants"].sum()),
+            "years_limited": int((t["binding_cap"] != "none").sum()),
+            "per_capita_urban_land_last_m2": float(t["per_capita_urban_land_m2"].iloc[-1]),
+        })
+    return pd.DataFrame(rows)

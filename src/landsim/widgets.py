@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     import ipywidgets
 
     from landsim.datasets import County
+    from landsim.scenarios import Scenario, ScenarioInputs
 
-__all__ = ["township_explorer", "township_view"]
+__all__ = ["QUOTA_CONTROLS", "quota_explorer", "quota_view", "township_explorer", "township_view"]
 
 ALL = "全县 Whole county"
 
@@ -48,3 +49,76 @@ def township_explorer(county: County, show_map: bool = True) -> ipywidgets.inter
 
     control = w.Dropdown(options=options, value=None, description="乡镇 Township")
     return w.interactive(view, township=control)
+
+
+QUOTA_CONTROLS: dict[str, tuple[str, float, float, float]] = {
+    # argument of adjust_scenario: (label, min, max, step)
+    "settlement_share": ("落户比例 Settlement share", 0.0, 1.0, 0.05),
+    "provincial_factor": ("省级调节系数 Provincial factor", 0.9, 1.1, 0.01),
+    "standard_tier1_m2": ("标准(≤100) Standard tier 1 [m²]", 50.0, 120.0, 5.0),
+    "standard_tier2_m2": ("标准(100-150) Standard tier 2 [m²]", 30.0, 100.0, 5.0),
+    "standard_tier3_m2": ("标准(>150) Standard tier 3 [m²]", 0.0, 80.0, 5.0),
+    "unsupplied_disposal_rate": ("批而未供处置率 Unsupplied disposal", 0.0, 0.6, 0.01),
+    "idle_disposal_rate": ("闲置处置率 Idle disposal", 0.0, 0.6, 0.01),
+    "inefficient_redevelopment_rate": ("低效再开发率 Inefficient redevelopment", 0.0, 0.3,
+                                       0.01),
+    "stock_link_ratio": ("增存挂钩系数 Stock-link ratio [ha/ha]", 0.0, 2.0, 0.05),
+}
+"""Sliders of :func:`quota_explorer`, named after the arguments of
+:func:`landsim.scenarios.adjust_scenario`."""
+
+
+def quota_view(scenario: Scenario, inputs: ScenarioInputs, **levers: object) -> pd.DataFrame:
+    """County annual quota table of ``scenario`` with the levers of
+    :func:`~landsim.scenarios.adjust_scenario` applied."""
+    from landsim.scenarios import adjust_scenario, run_scenario
+
+    return run_scenario(adjust_scenario(scenario, **levers), inputs).annual  # type: ignore[arg-type]
+
+
+def quota_explorer(scenario: Scenario, inputs: ScenarioInputs,
+                   show_charts: bool = True) -> ipywidgets.interactive:
+    """Sliders for the two-links levers driving the quota table and charts.
+
+    Starts at the scenario's own values; ``.result`` is the annual table shown.
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from landsim.plots import plot_per_capita, plot_quota_sources
+
+    policy = scenario.quota_policy()
+    start = {
+        "settlement_share": scenario.population.settlement_share,
+        "provincial_factor": policy.population_link.provincial_factor,
+        "standard_tier1_m2": policy.population_link.standard_tier1_m2,
+        "standard_tier2_m2": policy.population_link.standard_tier2_m2,
+        "standard_tier3_m2": policy.population_link.standard_tier3_m2,
+        "unsupplied_disposal_rate": scenario.stock.unsupplied_disposal_rate,
+        "idle_disposal_rate": scenario.stock.idle_disposal_rate,
+        "inefficient_redevelopment_rate": scenario.stock.inefficient_redevelopment_rate,
+        "stock_link_ratio": policy.stock_link.ratio,
+    }
+    style = {"description_width": "16em"}
+    layout = w.Layout(width="34em")
+    controls: dict[str, w.Widget] = {
+        name: w.FloatSlider(value=start[name], min=lo, max=hi, step=step, description=label,
+                            style=style, layout=layout, continuous_update=False)
+        for name, (label, lo, hi, step) in QUOTA_CONTROLS.items()}
+    controls["reward_penalty"] = w.Checkbox(value=policy.reward_penalty.enabled,
+                                            description="奖惩规则 Reward/penalty +10 %/-20 %")
+
+    def view(**levers: object) -> pd.DataFrame:
+        annual = quota_view(scenario, inputs, **levers)
+        cols = ["year", "settled_migrants", "pop_link_quota_ha", "stock_link_quota_ha",
+                "key_project_quota_ha", "new_construction_land_ha", "binding_cap"]
+        display(annual[cols].round(2))
+        if show_charts:
+            plot_quota_sources(annual, title=scenario.name)
+            plot_per_capita(annual, (policy.indicators.band_min_m2,
+                                     policy.indicators.band_max_m2))
+            plt.show()
+        return annual
+
+    return w.interactive(view, **controls)

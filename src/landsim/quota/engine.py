@@ -83,8 +83,8 @@ M2_PER_HA = 10_000.0
 # ----------------------------------------------------------------------------- rules
 
 
-def tier_standard(per_capita_m2: np.ndarray,
-                  params: PopulationLink) -> tuple[np.ndarray, np.ndarray]:
+def tier_standard(per_capita_m2: np.ndarray, params: PopulationLink,
+                  factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Standard per settled migrant from the current per-capita urban land.
 
     Parameters
@@ -93,6 +93,9 @@ def tier_standard(per_capita_m2: np.ndarray,
         Current per-capita urban construction land e. [m2/person]
     params : PopulationLink
         Tier bounds (inclusive upper bounds), standards and provincial factor.
+    factor : array-like, optional
+        Provincial factor per draw, broadcastable to ``per_capita_m2``; replaces
+        ``params.provincial_factor`` (Monte Carlo). [factor]
 
     Returns
     -------
@@ -111,7 +114,7 @@ def tier_standard(per_capita_m2: np.ndarray,
     tier = np.where(e <= params.tier1_max_m2, 1, np.where(e <= params.tier2_max_m2, 2, 3))
     table = np.array([0.0, params.standard_tier1_m2, params.standard_tier2_m2,
                       params.standard_tier3_m2])
-    return table[tier] * params.provincial_factor, tier
+    return table[tier] * (params.provincial_factor if factor is None else factor), tier
 
 
 def population_link_quota(settled: np.ndarray, standard_m2: np.ndarray) -> np.ndarray:
@@ -257,6 +260,9 @@ class QuotaDrivers:
         ``(cohorts, townships)`` approved and supplied land of historical batches. [ha]
     migrants_rule : str
         How the settled migrants were obtained (for the ledger).
+    stock_link_ratio, provincial_factor : numpy.ndarray, optional
+        Per-draw values ``(draws,)`` replacing the policy's scalar stock-link ratio
+        [ha/ha] and provincial factor [factor] (Monte Carlo).
     """
 
     years: np.ndarray
@@ -272,9 +278,19 @@ class QuotaDrivers:
     cohort_approved: np.ndarray
     cohort_supplied: np.ndarray
     migrants_rule: str = "new urban residents x settlement share"
+    stock_link_ratio: np.ndarray | None = None
+    provincial_factor: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_t, n_k = len(self.years), len(self.townships)
+        for name in ("stock_link_ratio", "provincial_factor"):
+            value = getattr(self, name)
+            if value is not None:
+                arr = np.asarray(value, dtype=float).reshape(-1)
+                if np.isnan(arr).any() or (arr < 0).any():
+                    msg = f"QuotaDrivers.{name} must be >= 0 everywhere (no NaN)"
+                    raise InputError(msg)
+                object.__setattr__(self, name, arr)
         for name in ("settled_migrants", "urban_pop", "key_projects_ha"):
             arr = broadcast_dtk(getattr(self, name), n_t, n_k, name)
             if np.isnan(arr).any() or (arr < 0).any():
@@ -287,7 +303,9 @@ class QuotaDrivers:
         """Number of draws after broadcasting every driver. [-]"""
         arrays = [self.settled_migrants, self.urban_pop, self.key_projects_ha,
                   *self.stock.disposed.values(), *self.stock.opening.values()]
-        return max(a.shape[0] for a in arrays)
+        per_draw = [len(a) for a in (self.stock_link_ratio, self.provincial_factor)
+                    if a is not None]
+        return max([a.shape[0] for a in arrays] + per_draw)
 
 
 def key_project_array(key_projects: pd.DataFrame | None, years: Sequence[int],
@@ -332,6 +350,8 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
                   stock: StockPath, *, settled: np.ndarray,
                   key_projects_ha: np.ndarray | None = None, udb_base_year: int = 2020,
                   migrants_rule: str = "new urban residents x settlement share",
+                  stock_link_ratio: np.ndarray | None = None,
+                  provincial_factor: np.ndarray | None = None,
                   ) -> QuotaDrivers:
     """Assemble :class:`QuotaDrivers` from the tables and the projected paths.
 
@@ -353,6 +373,8 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         Reference year of the UDB expansion multiple. [year]
     migrants_rule : str
         Ledger text for the settled migrants.
+    stock_link_ratio, provincial_factor : numpy.ndarray, optional
+        Per-draw policy values ``(draws,)`` (Monte Carlo).
 
     Returns
     -------
@@ -382,7 +404,8 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         udb_base_urban_land_ha=ref["urban_construction_land_ha"].reindex(
             list(path.townships)).fillna(0.0).to_numpy(float),
         stock=stock, key_projects_ha=keys, cohort_years=c_years, cohort_approved=c_app,
-        cohort_supplied=c_sup, migrants_rule=migrants_rule)
+        cohort_supplied=c_sup, migrants_rule=migrants_rule,
+        stock_link_ratio=stock_link_ratio, provincial_factor=provincial_factor)
 
 
 # ----------------------------------------------------------------------------- engine
@@ -443,7 +466,11 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     met_i = full(task_met(stock.disposed["idle"], stock.opening["idle"], rp.idle_task_rate,
                           county))
     mult = full(reward_penalty_multiplier(met_u, met_i, rp))
-    q_stock_all = (sl.ratio * disposed * mult) if sl.enabled else np.zeros(shape)
+    ratio = (sl.ratio if drivers.stock_link_ratio is None
+             else drivers.stock_link_ratio.reshape(-1, 1, 1))
+    q_stock_all = (ratio * disposed * mult) if sl.enabled else np.zeros(shape)
+    factor = (None if drivers.provincial_factor is None
+              else drivers.provincial_factor.reshape(-1, 1))
     settled = full(drivers.settled_migrants)
     urban_pop = full(drivers.urban_pop)
     keys = full(drivers.key_projects_ha)
@@ -476,7 +503,7 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
 
     for i, year in enumerate(drivers.years):
         e = per_capita_m2(land, pop_prev)
-        std, tier = tier_standard(e, pl)
+        std, tier = tier_standard(e, pl, factor)
         std = std if pl.enabled else np.zeros_like(std)
         q_pop = population_link_quota(settled[:, i], std)
         q_stock = q_stock_all[:, i]
@@ -604,8 +631,10 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         migrants = a["settled_migrants"].sum(axis=-1)
         weighted = (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1)
         # migrant-weighted standard; without migrants, the standard of the county level
+        factor = result.drivers.provincial_factor
         county_std = tier_standard(per_capita_m2(land_prev, pop_prev),
-                                   result.policy.population_link)[0]
+                                   result.policy.population_link,
+                                   None if factor is None else factor.reshape(-1, 1))[0]
         if not result.policy.population_link.enabled:
             county_std = np.zeros_like(county_std)
         frame["standard_m2"] = np.divide(weighted, migrants, out=county_std,

@@ -1,0 +1,283 @@
+"""Monte Carlo ensembles of the two-links quota simulation, in-process or on Dask.
+
+Uncertain inputs are given as distributions in a scenario's ``[uncertain]`` table. All
+draws are sampled up front from one seeded generator, then run in batches through the
+vectorised engine (arrays ``(draws, years, townships)``; no Python loop over draws).
+Batches run in this process, on a local Dask cluster, or on an existing Dask cluster;
+because the draws are fixed before batching and draws never interact, every way of
+running gives identical numbers for the same seed.
+
+>>> from landsim.scenarios import Scenario
+>>> s = Scenario("demo", uncertain={"population.settlement_share":
+...                                 {"dist": "uniform", "low": 0.2, "high": 0.4}})
+>>> d = sample_draws(s.uncertain, 3, seed=1)
+>>> [round(float(x), 3) for x in d["population.settlement_share"]]
+[0.302, 0.39, 0.229]
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landsim.errors import InputError
+
+__all__ = [
+    "PERCENTILES",
+    "SUMMARY_COLUMNS",
+    "Ensemble",
+    "run_ensemble",
+    "sample_draws",
+    "summarise",
+]
+
+log = logging.getLogger(__name__)
+
+PERCENTILES = (5, 25, 50, 75, 95)
+"""Percentiles reported for each summary column. [%]"""
+
+SUMMARY_COLUMNS = ("new_construction_land_ha", "pop_link_quota_ha", "stock_link_quota_ha",
+                   "key_project_quota_ha", "cumulative_new_ha", "settled_migrants",
+                   "per_capita_urban_land_m2", "stock_disposed_ha")
+"""Annual columns summarised by percentiles across draws."""
+
+# Valid range of each uncertain target; normal draws are clipped into it.
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "population.natural_growth_rate": (-0.5, 0.5),
+    "population.net_migration_rate": (-0.5, 0.5),
+    "population.urbanisation_saturation": (0.0, 1.0),
+    "population.urbanisation_speed": (0.0, 10.0),
+    "population.settlement_share": (0.0, 1.0),
+    "stock.unsupplied_disposal_rate": (0.0, 1.0),
+    "stock.idle_disposal_rate": (0.0, 1.0),
+    "stock.inefficient_redevelopment_rate": (0.0, 1.0),
+    "policy.stock_link.ratio": (0.0, math.inf),
+    "policy.population_link.provincial_factor": (0.0, math.inf),
+    "economy.gdp_growth_rate": (-0.5, 0.5),
+}
+
+
+def sample_draws(uncertain: Mapping[str, Mapping[str, Any]], n_draws: int,
+                 seed: int) -> dict[str, np.ndarray]:
+    """Draw ``n_draws`` values of every uncertain target.
+
+    Targets are drawn in sorted order from one ``numpy.random.default_rng(seed)``, so the
+    result depends only on the distributions, ``n_draws`` and ``seed``. Normal draws are
+    clipped to the target's valid range (e.g. shares to 0..1).
+
+    Parameters
+    ----------
+    uncertain : mapping
+        ``{target: {"dist": "uniform"|"triangular"|"normal", ...}}`` as validated by
+        :class:`~landsim.scenarios.Scenario`.
+    n_draws : int
+        Number of draws. [count]
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``{target: values (n_draws,)}``.
+    """
+    if int(n_draws) != n_draws or n_draws < 1:
+        msg = f"draws must be a whole number >= 1, got {n_draws!r}"
+        raise InputError(msg)
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    for target in sorted(uncertain):
+        spec = uncertain[target]
+        dist = spec["dist"]
+        if dist == "uniform":
+            values = rng.uniform(spec["low"], spec["high"], int(n_draws))
+        elif dist == "triangular":
+            if spec["low"] == spec["high"]:
+                values = np.full(int(n_draws), float(spec["low"]))
+            else:
+                values = rng.triangular(spec["low"], spec["mode"], spec["high"], int(n_draws))
+        elif dist == "normal":
+            values = rng.normal(spec["mean"], spec["sd"], int(n_draws))
+        else:  # Scenario validation makes this unreachable
+            msg = f"uncertain.{target}: unknown dist {dist!r}"
+            raise InputError(msg)
+        lo, hi = _BOUNDS.get(target, (-math.inf, math.inf))
+        out[target] = np.clip(values, lo, hi)
+    return out
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Result of :func:`run_ensemble`.
+
+    Attributes
+    ----------
+    annual : pandas.DataFrame
+        County annual table (design 5.3 columns) with a ``draw`` column, one row per
+        (draw, year).
+    summary : pandas.DataFrame
+        One row per year: percentiles ``<column>_p5`` ... ``_p95`` of
+        :data:`SUMMARY_COLUMNS`, the mean new construction land [ha], the demand [ha] and
+        ``p_shortfall``, the share of draws whose new construction land falls short of it.
+    draws : pandas.DataFrame
+        The sampled inputs, one row per draw.
+    """
+
+    annual: pd.DataFrame
+    summary: pd.DataFrame
+    draws: pd.DataFrame
+
+
+def _run_batch(draws: Mapping[str, np.ndarray], *, scenario: Any, inputs: Any,
+               policy_path: str | None) -> pd.DataFrame:
+    """County annual table of one batch of draws (draw numbers from 0 within the batch)."""
+    from landsim.scenarios import run_scenario
+
+    engine_draws = {k: v for k, v in draws.items() if k != "economy.gdp_growth_rate"}
+    n = len(next(iter(draws.values()))) if draws else 1
+    run = run_scenario(scenario, inputs, policy_path=policy_path, draws=engine_draws)
+    annual = run.annual
+    if "draw" not in annual.columns:  # one draw, or no uncertain input varies by draw
+        annual = pd.concat([annual.assign(draw=d) for d in range(n)], ignore_index=True)
+    return annual
+
+
+def _batches(draws: Mapping[str, np.ndarray], n_draws: int,
+             batch_size: int) -> list[tuple[int, dict[str, np.ndarray]]]:
+    starts = range(0, n_draws, batch_size)
+    return [(s, {k: v[s:s + batch_size] for k, v in draws.items()}) for s in starts]
+
+
+def _map(fn: Callable[[dict[str, np.ndarray]], pd.DataFrame],
+         batches: Sequence[dict[str, np.ndarray]], scheduler: str | None,
+         progress: bool) -> list[pd.DataFrame]:
+    """Apply ``fn`` to every batch in order: here, on a local Dask cluster or at an address."""
+    from tqdm.auto import tqdm
+
+    bar = partial(tqdm, total=len(batches), desc="quota ensemble", unit="batch",
+                  disable=not progress)
+    if scheduler is None or len(batches) == 1:
+        return [fn(b) for b in bar(batches)]
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=min(len(batches), os.cpu_count() or 1),
+                               threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler, timeout="20s")
+    try:
+        futures = client.map(fn, batches, pure=False)
+        for _ in bar(as_completed(futures)):
+            pass
+        return client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def summarise(annual: pd.DataFrame, demand_ha: float | pd.Series | None) -> pd.DataFrame:
+    """Percentile bands per year and the probability of falling short of ``demand_ha``.
+
+    Parameters
+    ----------
+    annual : pandas.DataFrame
+        Per-draw county annual table (columns year, draw and :data:`SUMMARY_COLUMNS`).
+    demand_ha : float, pandas.Series indexed by year, or None
+        New construction land needed per year [ha]. None: no shortfall column.
+    """
+    years = np.sort(annual["year"].unique())
+    rows: dict[str, Any] = {"year": years}
+    ordered = annual.sort_values(["year", "draw"])
+    n_draws = ordered["draw"].nunique()
+    for col in SUMMARY_COLUMNS:
+        values = ordered[col].to_numpy(float).reshape(len(years), n_draws)
+        pct = np.percentile(values, PERCENTILES, axis=1)
+        for p, row in zip(PERCENTILES, pct, strict=True):
+            rows[f"{col}_p{p}"] = row
+    new = ordered["new_construction_land_ha"].to_numpy(float).reshape(len(years), n_draws)
+    rows["new_construction_land_mean_ha"] = new.mean(axis=1)
+    summary = pd.DataFrame(rows)
+    if demand_ha is not None:
+        demand = (pd.Series(demand_ha).reindex(years).to_numpy(float)
+                  if isinstance(demand_ha, pd.Series) else np.full(len(years), float(demand_ha)))
+        if np.isnan(demand).any():
+            missing = years[np.isnan(demand)].tolist()
+            msg = f"demand_ha has no value for year(s) {missing}; give one per simulated year"
+            raise InputError(msg)
+        summary["demand_ha"] = demand
+        summary["p_shortfall"] = (new < demand[:, None] - 1e-9).mean(axis=1)
+    return summary
+
+
+def run_ensemble(scenario: Any, inputs: Any, n_draws: int, *, seed: int | None = None,
+                 batch_size: int = 10_000, scheduler: str | None = None,
+                 progress: bool = False, demand_ha: float | pd.Series | None = None,
+                 policy_path: str | Path | None = None) -> Ensemble:
+    """Run ``n_draws`` Monte Carlo draws of ``scenario`` and summarise them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``uncertain`` table gives the distributions; without one every draw is the
+        deterministic run.
+    inputs : ScenarioInputs
+        County tables.
+    n_draws : int
+        Number of draws. [count]
+    seed : int, optional
+        Seed of the draws; default the scenario's ``seed``.
+    batch_size : int
+        Draws per batch (memory grows with it: about 20 float arrays of
+        batch x years x townships). [count]
+    scheduler : None, "local" or str
+        None runs batches in this process; "local" starts a local Dask cluster (one
+        worker per core); any other string is the address of a running Dask scheduler
+        (e.g. ``tcp://10.0.0.5:8786``). Results are identical in every case.
+    progress : bool
+        Show a tqdm progress bar over batches.
+    demand_ha : float or pandas.Series, optional
+        New construction land needed per year [ha]; default the scenario's
+        ``demand_ha_per_year``. Without either, no shortfall probability is reported.
+    policy_path : str or Path, optional
+        Policy TOML the scenario's overrides apply to.
+
+    Returns
+    -------
+    Ensemble
+    """
+    if int(batch_size) != batch_size or batch_size < 1:
+        msg = f"batch_size must be a whole number >= 1, got {batch_size!r}"
+        raise InputError(msg)
+    seed = scenario.seed if seed is None else seed
+    draws = sample_draws(scenario.uncertain, n_draws, seed)
+    if "economy.gdp_growth_rate" in draws:
+        log.info("economy.gdp_growth_rate affects only GDP indicators, not the quota")
+    batches = _batches(draws, int(n_draws), int(batch_size))
+    if not draws:  # nothing uncertain: a single deterministic run stands for every draw
+        batches = [(0, {})]
+    fn = partial(_run_batch, scenario=scenario, inputs=inputs,
+                 policy_path=None if policy_path is None else str(policy_path))
+    tables = _map(fn, [b for _, b in batches], scheduler, progress)
+    parts = []
+    for (start, _), table in zip(batches, tables, strict=True):
+        if not draws:
+            table = pd.concat([table[table["draw"] == 0].assign(draw=d)
+                               for d in range(int(n_draws))], ignore_index=True)
+        parts.append(table.assign(draw=table["draw"] + start))
+    annual = pd.concat(parts, ignore_index=True)
+    front = ["draw", "year"]
+    annual = annual[front + [c for c in annual.columns if c not in front]]
+    demand = scenario.demand_ha_per_year if demand_ha is None else demand_ha
+    draws_table = pd.DataFrame({"draw": np.arange(int(n_draws)), **draws})
+    return Ensemble(annual=annual, summary=summarise(annual, demand), draws=draws_table)

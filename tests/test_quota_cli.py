@@ -1,0 +1,80 @@
+"""`landsim quota simulate`: outputs with the design 5.3 columns and one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REPO
+
+from landsim.cli import main
+from landsim.quota.engine import ANNUAL_COLUMNS
+
+BASELINE = REPO / "data" / "scenarios" / "baseline.toml"
+
+
+def test_single_run_writes_annual_ledger_indicators(county_dir: Path, tmp_path: Path, capsys):
+    out = tmp_path / "q"
+    assert main(["quota", "simulate", "--scenario", str(BASELINE), "--county",
+                 str(county_dir), "--out", str(out)]) == 0
+    annual = pd.read_csv(out / "annual.csv")
+    assert list(annual.columns[: len(ANNUAL_COLUMNS)]) == list(ANNUAL_COLUMNS)
+    assert annual["year"].tolist() == list(range(2023, 2036))
+    parts = annual[["pop_link_quota_ha", "stock_link_quota_ha", "key_project_quota_ha"]]
+    pd.testing.assert_series_equal(parts.sum(axis=1), annual["new_construction_land_ha"],
+                                   check_names=False, atol=1e-4)
+    ledger = pd.read_csv(out / "ledger.csv")
+    assert {"year", "township", "quantity", "value", "unit", "rule"} <= set(ledger.columns)
+    assert (out / "indicators.csv").exists()
+    printed = capsys.readouterr().out
+    total = annual["new_construction_land_ha"].sum()
+    assert f"new construction land 新增建设用地 {total:,.1f} ha" in printed
+
+
+def test_ensemble_writes_summary(county_dir: Path, tmp_path: Path, capsys):
+    out = tmp_path / "mc"
+    assert main(["quota", "simulate", "--scenario", str(BASELINE), "--county", str(county_dir),
+                 "--draws", "30", "--seed", "4", "--scheduler", "none", "--demand-ha", "5",
+                 "--out", str(out)]) == 0
+    annual = pd.read_csv(out / "annual.csv")
+    assert annual["draw"].nunique() == 30 and len(annual) == 30 * 13
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["p_shortfall"].between(0, 1).all()
+    assert (summary["demand_ha"] == 5).all()
+    assert len(pd.read_csv(out / "draws.csv")) == 30
+    assert "30 draws" in capsys.readouterr().out
+
+
+def _scenario(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "bad"\nschema_version = 1\n' + text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[population]\nsettlement_shares = 0.5\n", "did you mean 'settlement_share'"),
+    ("[stock]\nidle_disposal_rate = -0.1\n", "stock.idle_disposal_rate"),
+    ("[population]\nnet_migration_rate = -2\n", "rates are fractions"),
+    ("start_year = 2031\nend_year = 2030\n", "years out of order"),
+    ("end_yr = 2030\n", "did you mean 'end_year'"),
+])
+def test_bad_scenario_gives_one_line_error(tmp_path: Path, capsys, text, message):
+    code = main(["quota", "simulate", "--scenario", _scenario(tmp_path, text),
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_missing_scenario_file(tmp_path: Path, capsys):
+    assert main(["quota", "simulate", "--scenario", str(tmp_path / "x.toml"),
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_out_is_a_file(tmp_path: Path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["quota", "simulate", "--scenario", str(BASELINE), "--out", str(blocker)]) == 2
+    assert "--out must be a folder" in capsys.readouterr().err
