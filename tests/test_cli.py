@@ -71,3 +71,18 @@ def test_console_script_is_installed():
                             text=True, check=False)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "file not found" in result.stderr
+
+
+def test_every_domain_command_is_wired():
+    from landsim.cli import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert {"info", "sample", "quota", "stock"} <= set(commands)
+
+
+def test_stock_assess_through_main(county_dir: Path, tmp_path: Path, capsys):
+    out = tmp_path / "stock"
+    assert main(["stock", "assess", "--county", str(county_dir), "--as-of", "2022-12-31",
+                 "--out", str(out)]) == 0
+    assert (out / "idle.csv").exists() and (out / "unsupplied.csv").exists()
+    assert "批而未供" in capsys.readouterr().out

@@ -4,6 +4,7 @@
     landsim info [PATH]                       county summary (sample county by default)
     landsim sample [--parcels N] [--seed S] --out DIR
     landsim quota simulate --scenario FILE [--draws N --seed S --scheduler ADDR] --out DIR
+    landsim stock assess [--as-of DATE] [--county DIR] --out DIR
 
 Bad input prints a one-line error to stderr and exits with status 2.
 """
@@ -87,8 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(func=_sample)
 
     from landsim.quota.cli import register as register_quota
+    from landsim.stockland.cli import register as register_stock
 
     register_quota(sub)
+    register_stock(sub)
     return parser
 
 

@@ -199,6 +199,9 @@ SUPPLY_BATCHES = TableSchema(
         _c("supplied_ha", "float", "ha", "area supplied (供地) so far", minimum=0.0),
         _c("intended_use", "str", "", "planned use",
            choices=("industrial", "residential", "commercial", "public", "infrastructure")),
+        _c("disposal_target_year", "int", "year", "year by which the batch's unsupplied land "
+           "is planned to be supplied (批而未供 disposal plan); empty if not planned",
+           required=False, nullable=True, minimum=1990, maximum=2100),
     ),
 )
 
@@ -219,6 +222,25 @@ STOCK_PLOTS = TableSchema(
            maximum=2100),
         _c("contract_id", "str", "", "industrial contract, if any", nullable=True,
            required=False, references="industrial_contracts"),
+        _c("planned_disposal_year", "int", "year", "year the plot is planned to be disposed "
+           "(idle) or redeveloped (inefficient); empty if not planned", required=False,
+           nullable=True, minimum=1990, maximum=2100),
+        _c("disposed_year", "int", "year", "year the disposal or redevelopment was accepted "
+           "(验收); empty while still stock", required=False, nullable=True, minimum=1990,
+           maximum=2100),
+        _c("annual_output_wan_yuan", "float", "万元", "output in the latest year (plots "
+           "without a contract)", required=False, nullable=True, minimum=0.0),
+        _c("annual_value_added_wan_yuan", "float", "万元", "value added in the latest year "
+           "(plots without a contract)", required=False, nullable=True, minimum=0.0),
+        _c("annual_tax_wan_yuan", "float", "万元", "tax paid in the latest year (plots "
+           "without a contract)", required=False, nullable=True, minimum=0.0),
+        _c("investment_wan_yuan", "float", "万元", "fixed-asset investment on the plot "
+           "(plots without a contract)", required=False, nullable=True, minimum=0.0),
+        _c("floor_area_m2", "float", "m2", "built floor area, storeys > 8 m counted twice "
+           "(plots without a contract)", required=False, nullable=True, minimum=0.0),
+        _c("building_footprint_m2", "float", "m2", "building + structure footprint + "
+           "stockyard area (plots without a contract)", required=False, nullable=True,
+           minimum=0.0),
     ),
 )
 
@@ -259,6 +281,19 @@ INDUSTRIAL_CONTRACTS = TableSchema(
         _c("green_area_m2", "float", "m2", "green space", minimum=0.0),
         _c("annual_output_wan_yuan", "float", "万元", "output in the latest year", minimum=0.0),
         _c("annual_tax_wan_yuan", "float", "万元", "tax paid in the latest year", minimum=0.0),
+        _c("actual_completion_date", "date", "", "actual completion (竣工), empty if not "
+           "completed", required=False, nullable=True),
+        _c("agreed_output_check_date", "date", "", "agreed output check (达产验收) of the "
+           "supervision contract", required=False, nullable=True),
+        _c("agreed_output_per_mu_wan_yuan", "float", "万元/亩", "agreed annual output per mu "
+           "at the output check", required=False, nullable=True, minimum=0.0),
+        _c("agreed_tax_per_mu_wan_yuan", "float", "万元/亩", "agreed annual tax per mu at "
+           "the output check", required=False, nullable=True, minimum=0.0),
+        _c("annual_value_added_wan_yuan", "float", "万元", "value added in the latest year",
+           required=False, nullable=True, minimum=0.0),
+        _c("densified_stock", "bool", "", "stock industrial land densified (more floors, "
+           "density, less green), which may allow a higher admin/living share",
+           required=False, default=False),
     ),
 )
 

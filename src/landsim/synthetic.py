@@ -369,8 +369,17 @@ def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
             rows.append((f"PC{year}-{k + 1:02d}", names[rng.choice(8, p=p_town)], year,
                          approved, float(np.round(approved * supplied_share, 2)),
                          str(rng.choice(uses, p=[0.4, 0.25, 0.1, 0.1, 0.15]))))
-    return pd.DataFrame(rows, columns=["batch_id", "township", "approval_year", "approved_ha",
-                                       "supplied_ha", "intended_use"])
+    frame = pd.DataFrame(rows, columns=["batch_id", "township", "approval_year",
+                                        "approved_ha", "supplied_ha", "intended_use"])
+    # Disposal plan (issue 5). A spawned generator leaves the main stream, and so every
+    # table generated after this one, unchanged.
+    ext = rng.spawn(1)[0]
+    left = frame["approved_ha"] - frame["supplied_ha"]
+    planned = (left > 0.005) & (ext.uniform(size=len(frame)) < 0.7)
+    target = np.maximum(BASE_YEAR + ext.integers(-1, 4, len(frame)),  # some overdue
+                        frame["approval_year"].to_numpy())
+    frame["disposal_target_year"] = pd.array(np.where(planned, target, np.nan), dtype="Int64")
+    return frame
 
 
 def _industrial_contracts(rng: np.random.Generator) -> pd.DataFrame:
@@ -445,6 +454,27 @@ def _industrial_contracts(rng: np.random.Generator) -> pd.DataFrame:
     for row, values in edge.items():
         for col, value in values.items():
             frame.loc[row, col] = value
+    return _supervision_terms(frame, rng.spawn(1)[0])
+
+
+def _supervision_terms(frame: pd.DataFrame, ext: np.random.Generator) -> pd.DataFrame:
+    """Supervision-contract (双合同) terms and outcomes, drawn from their own generator."""
+    n = len(frame)
+    area = frame["area_ha"].to_numpy(dtype=float)
+    per_mu_inv = frame["agreed_investment_wan_yuan"].to_numpy(dtype=float) / (area * 15.0)
+    share = frame["developed_area_ha"].to_numpy(dtype=float) / area
+    actual = pd.DatetimeIndex(pd.to_datetime(frame["actual_start_date"].replace("", None)))
+    done_date = actual + pd.to_timedelta(ext.integers(400, 1300, n), "D")
+    done = (share >= 0.8) & actual.notna() & (done_date <= pd.Timestamp(AS_OF))
+    completion = pd.DatetimeIndex(pd.to_datetime(frame["agreed_completion_date"]))
+    check = completion + pd.to_timedelta(ext.integers(365, 730, n), "D")
+    output = frame["annual_output_wan_yuan"].to_numpy(dtype=float)
+    frame["actual_completion_date"] = np.where(done, done_date.strftime("%Y-%m-%d"), "")
+    frame["agreed_output_check_date"] = check.strftime("%Y-%m-%d")
+    frame["agreed_output_per_mu_wan_yuan"] = np.round(per_mu_inv * ext.uniform(0.5, 0.9, n), 1)
+    frame["agreed_tax_per_mu_wan_yuan"] = np.round(per_mu_inv * ext.uniform(0.01, 0.03, n), 2)
+    frame["annual_value_added_wan_yuan"] = np.round(output * ext.uniform(0.2, 0.35, n), 0)
+    frame["densified_stock"] = ext.uniform(size=n) < 0.15
     return frame
 
 
@@ -461,8 +491,37 @@ def _stock_plots(contracts: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
                      "inefficient", float(np.round(rng.gamma(2.0, 2.0) + 0.3, 2)),
                      str(rng.choice(uses, p=[0.5, 0.2, 0.2, 0.1])),
                      int(rng.integers(2016, BASE_YEAR + 1)), ""))
-    return pd.DataFrame(rows, columns=["plot_id", "township", "category", "area_ha", "land_use",
-                                       "identified_year", "contract_id"])
+    frame = pd.DataFrame(rows, columns=["plot_id", "township", "category", "area_ha",
+                                        "land_use", "identified_year", "contract_id"])
+    return _plot_progress(frame, rng.spawn(1)[0])
+
+
+def _plot_progress(frame: pd.DataFrame, ext: np.random.Generator) -> pd.DataFrame:
+    """Disposal plan, accepted disposals and per-mu performance of plots (issue 5)."""
+    n = len(frame)
+    ineff = (frame["category"] == "inefficient").to_numpy()
+    identified = frame["identified_year"].to_numpy()
+    planned_year = np.maximum(identified + ext.integers(1, 5, n), BASE_YEAR - 1)
+    planned = ext.uniform(size=n) < np.where(ineff, 0.8, 0.5)
+    disposed = planned & (planned_year <= BASE_YEAR) & (ext.uniform(size=n) < 0.6)
+    frame["planned_disposal_year"] = pd.array(np.where(planned, planned_year, np.nan),
+                                              dtype="Int64")
+    frame["disposed_year"] = pd.array(np.where(disposed, planned_year, np.nan), dtype="Int64")
+    area_m2 = frame["area_ha"].to_numpy(dtype=float) * M2_PER_HA
+    mu = frame["area_ha"].to_numpy(dtype=float) * 15.0
+    investment = mu * ext.uniform(20, 120, n)
+    output = investment * ext.uniform(0.1, 1.2, n)
+
+    def only_ineff(values: np.ndarray, digits: int) -> pd.Series:
+        return pd.Series(np.where(ineff, np.round(values, digits), np.nan))
+
+    frame["annual_output_wan_yuan"] = only_ineff(output, 0)
+    frame["annual_value_added_wan_yuan"] = only_ineff(output * ext.uniform(0.15, 0.3, n), 0)
+    frame["annual_tax_wan_yuan"] = only_ineff(output * ext.uniform(0.005, 0.04, n), 1)
+    frame["investment_wan_yuan"] = only_ineff(investment, 0)
+    frame["floor_area_m2"] = only_ineff(area_m2 * ext.uniform(0.2, 0.9, n), 0)
+    frame["building_footprint_m2"] = only_ineff(area_m2 * ext.uniform(0.12, 0.45, n), 0)
+    return frame
 
 
 def _indicators(parcels: pd.DataFrame, population: pd.DataFrame, batches: pd.DataFrame,

@@ -1,0 +1,206 @@
+"""Whole stock-land assessment of a county at an as-of date, and writing it to a folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landsim.errors import InputError
+from landsim.quota.stock import PLAN_COLUMNS
+from landsim.stockland._common import DateLike, as_timestamp
+from landsim.stockland.contracts import check_contracts
+from landsim.stockland.idle import assess_idle, idle_options
+from landsim.stockland.inefficient import (
+    evaluate_performance,
+    identify_inefficient,
+    performance_units,
+    plan_by_year,
+    plot_disposal_series,
+    redevelopment_plan,
+)
+from landsim.stockland.params import StockPolicy
+from landsim.stockland.unsupplied import (
+    disposal_series,
+    supply_rate_table,
+    unsupplied_by_year,
+    unsupplied_inventory,
+)
+from landsim.units import MU_PER_HA
+
+__all__ = ["OUTPUT_FILES", "StockAssessment", "assess_stock", "assessed_inventory",
+           "write_assessment"]
+
+OUTPUT_FILES = ("idle.csv", "idle_options.csv", "unsupplied.csv", "unsupplied_by_year.csv",
+                "supply_rate.csv", "inefficient.csv", "redevelopment.csv",
+                "redevelopment_by_year.csv", "contracts.csv", "disposal_plan.csv",
+                "inventory.csv", "summary.json")
+"""Files :func:`write_assessment` writes."""
+
+
+@dataclass(frozen=True)
+class StockAssessment:
+    """Tables of one assessment (see each function for columns). Areas [ha], money [万元]."""
+
+    as_of: str
+    idle: pd.DataFrame
+    idle_options: pd.DataFrame
+    unsupplied: pd.DataFrame
+    unsupplied_by_year: pd.DataFrame
+    supply_rate: pd.DataFrame
+    inefficient: pd.DataFrame
+    redevelopment: pd.DataFrame
+    redevelopment_by_year: pd.DataFrame
+    contracts: pd.DataFrame
+    disposal_plan: pd.DataFrame
+    inventory: pd.DataFrame
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures (JSON-ready)."""
+        idle = self.idle[self.idle["idle"]]
+        county = self.supply_rate[self.supply_rate["level"] == "county"].iloc[0]
+        ineff = self.inefficient
+        checks = self.contracts
+        breaches = checks[checks["result"] == "breach"]
+
+        def r(x: float, n: int = 2) -> float:
+            return round(float(x), n)
+
+        return {
+            "as_of": self.as_of,
+            "idle_contracts": int(len(idle)),
+            "idle_ha": r(idle["area_ha"].sum()),
+            "idle_mu": r(idle["area_ha"].sum() * MU_PER_HA, 1),
+            "idle_by_test": {k: int(v) for k, v in idle["test"].value_counts().sort_index()
+                             .items()},
+            "idle_government_caused": int((idle["cause"] == "government").sum()),
+            "idle_fee_due_wan_yuan": r(idle["fee_wan_yuan"].sum()),
+            "unpaid_recovery_eligible": int(idle["unpaid_recovery"].sum()),
+            "unsupplied_ha": r(self.unsupplied["unsupplied_ha"].sum()),
+            "unsupplied_mu": r(self.unsupplied["unsupplied_mu"].sum(), 1),
+            "unsupplied_overdue_batches": int((self.unsupplied["plan_status"] == "overdue")
+                                              .sum()),
+            "supply_rate_5y": r(county["supply_rate"], 4),
+            "supply_rate_floor": r(county["floor"], 4),
+            "supply_rate_meets_floor": bool(county["meets_floor"]),
+            "performance_units": int(len(ineff)),
+            "performance_classes": {k: int(v) for k, v in ineff["perf_class"]
+                                    .value_counts().sort_index().items()},
+            "inefficient_units": int(ineff["inefficient"].sum()) if len(ineff) else 0,
+            "inefficient_ha": r(ineff.loc[ineff["inefficient"], "area_ha"].sum())
+            if len(ineff) else 0.0,
+            "contract_checks_due": int((checks["result"] != "not_due").sum()),
+            "contract_breaches": int(len(breaches)),
+            "contracts_in_breach": int(breaches["contract_id"].nunique()),
+            "breaches_by_indicator": {k: int(v) for k, v in breaches["indicator"]
+                                      .value_counts().sort_index().items()},
+            "planned_disposal_ha_by_year": {
+                str(k): r(v) for k, v in self.disposal_plan.groupby("year")["area_ha"].sum()
+                .items()},
+        }
+
+
+def assessed_inventory(unsupplied: pd.DataFrame, redevelopment: pd.DataFrame,
+                       townships: list[str] | None = None) -> pd.DataFrame:
+    """Remaining stock per township in the form of :func:`landsim.quota.stock.stock_inventory`.
+
+    Unsupplied land from the batch inventory; idle and inefficient land from the plots not
+    yet accepted as disposed. Index township, columns unsupplied_ha, idle_ha,
+    inefficient_ha. [ha]
+    """
+    left = redevelopment[redevelopment["status"] != "done"]
+    by_cat = left.pivot_table(index="township", columns="category", values="area_ha",
+                              aggfunc="sum")
+    uns = unsupplied.groupby("township")["unsupplied_ha"].sum()
+    names = sorted(set(uns.index) | set(by_cat.index)) if townships is None else townships
+    out = pd.DataFrame(index=pd.Index(names, name="township"))
+    out["unsupplied_ha"] = uns.reindex(names).fillna(0.0)
+    for cat in ("idle", "inefficient"):
+        col = by_cat[cat] if cat in by_cat else pd.Series(dtype=float)
+        out[f"{cat}_ha"] = col.reindex(names).fillna(0.0)
+    return out.astype(float)
+
+
+def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None, *,
+                 valuation: dict[str, float] | None = None,
+                 sources: dict[str, str] | None = None) -> StockAssessment:
+    """Assess idle, unsupplied and inefficient land and the industrial contracts.
+
+    Parameters
+    ----------
+    county : landsim.datasets.County
+        Needs ``supply_batches``, ``stock_plots`` and ``industrial_contracts``.
+    as_of : str or date
+        Assessment date ``YYYY-MM-DD``; its year is the as-of year of the inventories.
+    policy : StockPolicy, optional
+        Default: :func:`~landsim.stockland.params.load_stock_policy` defaults.
+    valuation : dict, optional
+        contract_id -> compensation [万元] for compensated recovery of government-caused
+        idle land.
+    sources : dict, optional
+        Table name -> file name used in error messages (rows are then named as CSV lines).
+    """
+    policy = StockPolicy() if policy is None else policy
+    day = as_timestamp(as_of)
+    for name in ("supply_batches", "stock_plots", "industrial_contracts"):
+        if getattr(county, name, None) is None:
+            msg = (f"county {getattr(county, 'source', '')!s}: the {name} table is missing. "
+                   "Fix: add its CSV to the county folder (see data/sample_county/README.md)")
+            raise InputError(msg)
+    src = sources or {}
+    where = {"row_word": "line", "row_offset": 2} if sources else {}
+    contracts = county.industrial_contracts
+    idle = assess_idle(contracts, day, policy.idle,
+                       source=src.get("industrial_contracts"), **where)
+    checks = check_contracts(contracts, day, policy,
+                             source=src.get("industrial_contracts"), **where)
+    unsupplied = unsupplied_inventory(county.supply_batches, day.year, policy.unsupplied,
+                                      source=src.get("supply_batches"), **where)
+    redevelopment = redevelopment_plan(county.stock_plots, day.year,
+                                       source=src.get("stock_plots"), **where)
+    units = performance_units(contracts, county.stock_plots, day)
+    ineff = identify_inefficient(evaluate_performance(units, policy.performance),
+                                 policy=policy)
+    plan = pd.concat([disposal_series(unsupplied, day.year),
+                      plot_disposal_series(redevelopment, day.year)], ignore_index=True)
+    plan = plan.sort_values(["year", "category", "township"], kind="stable") \
+        .reset_index(drop=True)[list(PLAN_COLUMNS)]
+    return StockAssessment(
+        as_of=day.strftime("%Y-%m-%d"), idle=idle,
+        idle_options=idle_options(idle, policy.idle, valuation),
+        unsupplied=unsupplied, unsupplied_by_year=unsupplied_by_year(unsupplied),
+        supply_rate=supply_rate_table(county.supply_batches, day.year, policy.unsupplied),
+        inefficient=ineff, redevelopment=redevelopment,
+        redevelopment_by_year=plan_by_year(redevelopment), contracts=checks,
+        disposal_plan=plan,
+        inventory=assessed_inventory(unsupplied, redevelopment).reset_index())
+
+
+def write_assessment(result: StockAssessment, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write every table as CSV (UTF-8) and ``summary.json``; return the paths.
+
+    Each file is written under a temporary name and moved into place.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        msg = f"{out}: exists and is not a folder. Fix: give a folder for the outputs."
+        raise InputError(msg)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in OUTPUT_FILES:
+        path = out / name
+        tmp = path.with_name(path.name + ".tmp")
+        if name == "summary.json":
+            tmp.write_text(json.dumps(result.summary(), ensure_ascii=False, indent=2) + "\n",
+                           encoding="utf-8")
+        else:
+            frame: pd.DataFrame = getattr(result, name.removesuffix(".csv"))
+            frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8",
+                         float_format="%.6g")
+        tmp.replace(path)
+        paths.append(path)
+    return paths

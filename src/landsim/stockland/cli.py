@@ -1,0 +1,68 @@
+"""``landsim stock assess``: the stock-land assessment from the command line.
+
+Wire it into the main parser with::
+
+    from landsim.stockland.cli import register
+    register(subparsers)        # subparsers = parser.add_subparsers(...)
+
+    landsim stock assess [--as-of DATE] [--county DIR] [--policy TOML] --out DIR
+
+Errors are :class:`~landsim.errors.InputError` (a ``ValueError``), which ``landsim.cli.main``
+prints as one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["register", "run_assess"]
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    """Handler of ``landsim stock assess``."""
+    from landsim.datasets import read_county, sample_dir
+    from landsim.schema import SCHEMAS
+    from landsim.stockland.assess import assess_stock, write_assessment
+    from landsim.stockland.params import load_stock_policy
+    from landsim.synthetic import AS_OF
+    from landsim.units import MU_PER_HA
+
+    folder = Path(args.county) if args.county else sample_dir()
+    county = read_county(folder)
+    sources = {name: str(folder / SCHEMAS[name].filename)
+               for name in ("supply_batches", "stock_plots", "industrial_contracts")}
+    policy = load_stock_policy(args.policy)
+    result = assess_stock(county, args.as_of or AS_OF, policy, sources=sources)
+    write_assessment(result, args.out)
+    s = result.summary()
+    print(f"Stock land 存量土地 as of {s['as_of']} -> {args.out}")
+    print(f"  idle 闲置: {s['idle_contracts']} contracts, {s['idle_ha']:,.2f} ha "
+          f"({s['idle_ha'] * MU_PER_HA:,.1f} mu), fee due {s['idle_fee_due_wan_yuan']:,.2f} 万元, "
+          f"{s['unpaid_recovery_eligible']} eligible for unpaid recovery")
+    print(f"  unsupplied 批而未供: {s['unsupplied_ha']:,.2f} ha ({s['unsupplied_mu']:,.1f} mu); "
+          f"5-year supply rate {s['supply_rate_5y']:.1%} (floor {s['supply_rate_floor']:.0%})")
+    print(f"  inefficient 低效: {s['inefficient_units']} of {s['performance_units']} units, "
+          f"{s['inefficient_ha']:,.2f} ha")
+    print(f"  contracts 双合同: {s['contract_breaches']} breaches in "
+          f"{s['contracts_in_breach']} contracts")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``stock`` command (with ``assess``) to a subparsers object; return it."""
+    stock = subparsers.add_parser(
+        "stock", help="stock land: idle, unsupplied, inefficient land and contracts")
+    sub = stock.add_subparsers(dest="stock_command", required=True, metavar="SUBCOMMAND")
+    assess = sub.add_parser(
+        "assess", help="assess idle (闲置), unsupplied (批而未供), inefficient (低效) land "
+        "and industrial contracts (双合同)")
+    assess.add_argument("--as-of", default=None, metavar="DATE",
+                        help="assessment date YYYY-MM-DD (default: the sample's 2022-12-31)")
+    assess.add_argument("--county", default=None, metavar="DIR",
+                        help="county folder (default: the bundled sample county)")
+    assess.add_argument("--policy", default=None, metavar="TOML",
+                        help="stock-land policy file (default data/policy/stockland.toml)")
+    assess.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    assess.set_defaults(func=run_assess)
+    return stock

@@ -1,0 +1,402 @@
+"""Stock-land governance parameters: frozen dataclasses, each field with unit and source.
+
+One group per rule family:
+
+- :class:`IdleRules` - 闲置土地处置办法 (Order No. 53 of 2012);
+- :class:`UnsuppliedRules` - 批而未供 supply-rate floor and window;
+- :class:`PerformanceRules` - 亩均效益 weights and A/B/C/D class thresholds;
+- :class:`InefficientStandard` - the county's own (因地制宜) standard for 低效 land;
+- :class:`ContractRules` - 工业项目建设用地控制指标 and the 双合同 supervision checks.
+
+:class:`StockPolicy` bundles them with the industry minimum plot ratios of the 2008 control
+indicators. ``data/policy/stockland.toml`` repeats every default with unit and source; a
+default marked ASSUMED has no national figure behind it (see
+``shared/domain/policy-facts.md``) and should be set per county.
+
+>>> policy = load_stock_policy(idle={"fee_rate": 0.2}, performance__class_a_min=130)
+>>> policy.performance.class_a_min
+130.0
+>>> policy.min_plot_ratio(26)
+0.6
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from landsim.errors import InputError
+from landsim.params import _p, _Params, _read_toml_values, closest_key
+
+__all__ = [
+    "DEFAULT_STOCK_POLICY_PATH",
+    "INDUSTRY_MIN_PLOT_RATIO",
+    "ContractRules",
+    "IdleRules",
+    "InefficientStandard",
+    "PerformanceRules",
+    "StockPolicy",
+    "UnsuppliedRules",
+    "load_stock_policy",
+    "stock_parameter_table",
+]
+
+DEFAULT_STOCK_POLICY_PATH = (Path(__file__).resolve().parents[3] / "data" / "policy"
+                             / "stockland.toml")
+"""``data/policy/stockland.toml`` of a source checkout (used when it exists)."""
+
+_F = "shared/domain/policy-facts.md"
+
+INDUSTRY_MIN_PLOT_RATIO: dict[int, float] = {
+    **dict.fromkeys((13, 14, 15, 16, 18, 19, 24, 30), 1.0),
+    **dict.fromkeys((17, 20, 21, 22, 23, 28, 29), 0.8),
+    **dict.fromkeys((27, 31), 0.7),
+    **dict.fromkeys((26, 32, 33), 0.6),
+    25: 0.5,
+}
+"""Minimum plot ratio by 2-digit industry code, Table 2 of the 2008 control indicators
+(国土资发〔2008〕24号), CONFIRMED in policy-facts s.4. Codes 34-43 (RECALLED 0.7-1.0) are
+not listed: give them in the ``[industry_plot_ratio]`` section when the county has them."""
+
+
+@dataclass(frozen=True)
+class IdleRules(_Params):
+    """Idle land (闲置土地), Order No. 53 of 2012.
+
+    Land is idle when (a) development has not started ``start_after_years`` after the
+    agreed start date, or (b) development started, the developed share is below
+    ``developed_share_min`` or the invested share below ``invested_share_min``, and an
+    unapproved suspension has lasted ``suspension_years``. Anniversaries count in calendar
+    years and the anniversary day itself counts ("满一年"): a plot whose agreed start is
+    2021-12-31 is idle on 2022-12-31, not on 2022-12-30. Shares exactly at a threshold are
+    not "below" it.
+    """
+
+    start_after_years: int = _p(1, "year", f"Order No. 53 art. 2, {_F} s.3 (CONFIRMED sec.)",
+                                "no start this long after the agreed start makes land idle",
+                                lo=0, hi=10)
+    developed_share_min: float = _p(1 / 3, "fraction", f"Order No. 53 art. 2, {_F} s.3",
+                                    "developed area share below this (with a suspension) "
+                                    "makes land idle", lo=0, hi=1)
+    invested_share_min: float = _p(0.25, "fraction", f"Order No. 53 art. 2, {_F} s.3",
+                                   "invested share below this (with a suspension) makes land "
+                                   "idle", lo=0, hi=1)
+    suspension_years: int = _p(1, "year", f"Order No. 53 art. 2, {_F} s.3",
+                               "length of an unapproved suspension that makes land idle",
+                               lo=0, hi=10)
+    fee_rate: float = _p(0.2, "fraction", f"Order No. 53 art. 14, {_F} s.3 (CONFIRMED sec.)",
+                         "idle-land fee as a share of the land transfer price", lo=0, hi=1)
+    fee_after_years: int = _p(1, "year", f"Order No. 53 art. 14, {_F} s.3",
+                              "delay after which the idle-land fee is due", lo=0, hi=10)
+    recovery_after_years: int = _p(2, "year", f"Order No. 53 art. 14, {_F} s.3",
+                                   "delay after which the land may be recovered unpaid",
+                                   lo=0, hi=10)
+    extension_max_years: int = _p(1, "year", f"Order No. 53 art. 12 (RECALLED), {_F} s.3",
+                                  "longest start extension for government-caused idle land",
+                                  lo=0, hi=5)
+    temporary_use_max_years: int = _p(2, "year", f"Order No. 53 art. 12 (RECALLED), {_F} s.3",
+                                      "longest temporary use arranged by the government",
+                                      lo=0, hi=5)
+    compensation_price_factor: float = _p(
+        1.0, "factor", "ASSUMED (county plan 四(三) asks for a compensated-recovery method; "
+        "no national figure)", "compensation per 万元 of land price paid", lo=0)
+    compensation_investment_factor: float = _p(
+        1.0, "factor", "ASSUMED (book value of the investment made)",
+        "compensation per 万元 of investment made", lo=0)
+    missing_cause: str = _p("enterprise", "", "Order No. 53 art. 8: government cause must be "
+                            "shown; ASSUMED enterprise when not recorded",
+                            "cause used where idle_cause is empty")
+
+    def _check(self) -> None:
+        if self.missing_cause not in ("enterprise", "government"):
+            msg = (f"IdleRules.missing_cause = {self.missing_cause!r}; allowed 'enterprise' "
+                   "or 'government'")
+            raise InputError(msg)
+        if self.recovery_after_years < self.fee_after_years:
+            msg = (f"IdleRules years out of order: recovery_after_years = "
+                   f"{self.recovery_after_years} must be >= fee_after_years = "
+                   f"{self.fee_after_years} [year]")
+            raise InputError(msg)
+
+
+@dataclass(frozen=True)
+class UnsuppliedRules(_Params):
+    """Approved-but-unsupplied land (批而未供): the five-year supply-rate floor."""
+
+    supply_rate_floor: float = _p(0.6, "fraction", f"{_F} s.2 (CONFIRMED, 南方日报 2019-01-15)",
+                                  "minimum 5-year average land-supply rate", lo=0, hi=1)
+    window_years: int = _p(5, "year", f"{_F} s.2 (CONFIRMED)", "approval years averaged",
+                           lo=1, hi=30)
+
+
+@dataclass(frozen=True)
+class PerformanceRules(_Params):
+    """Per-mu performance (亩均效益) evaluation.
+
+    Each indicator is divided by its county benchmark (the pooled county value, e.g. total
+    tax / total mu), capped at ``score_cap``; the score is ``100 x`` the weighted mean of
+    these ratios, so a unit exactly at every benchmark scores 100. Classes: A if score >=
+    ``class_a_min``, B if >= ``class_b_min``, C if >= ``class_c_min``, else D. Weights and
+    thresholds are ASSUMED: Zhejiang's 亩均论英雄 uses A/B/C/D classes but its figures were
+    NOT FOUND (policy-facts s.9).
+    """
+
+    weight_tax: float = _p(0.35, "weight", f"ASSUMED ({_F} s.9: weights NOT FOUND)",
+                           "weight of tax per mu", lo=0)
+    weight_value_added: float = _p(0.2, "weight", "ASSUMED", "weight of value added per mu",
+                                   lo=0)
+    weight_output: float = _p(0.15, "weight", "ASSUMED", "weight of output per mu", lo=0)
+    weight_investment: float = _p(0.1, "weight", "ASSUMED",
+                                  "weight of investment intensity", lo=0)
+    weight_plot_ratio: float = _p(0.1, "weight", "ASSUMED", "weight of plot ratio", lo=0)
+    weight_building_coefficient: float = _p(0.1, "weight", "ASSUMED",
+                                            "weight of building coefficient", lo=0)
+    score_cap: float = _p(2.0, "ratio", "ASSUMED (one outstanding indicator cannot carry a "
+                          "unit)", "cap on each indicator / benchmark ratio", lo=1)
+    class_a_min: float = _p(120.0, "score", "ASSUMED", "lowest score of class A", lo=0)
+    class_b_min: float = _p(90.0, "score", "ASSUMED", "lowest score of class B", lo=0)
+    class_c_min: float = _p(60.0, "score", "ASSUMED", "lowest score of class C", lo=0)
+
+    def weights(self) -> dict[str, float]:
+        """Indicator name -> weight (indicator names as in the evaluation table)."""
+        return {"tax_per_mu_wan_yuan": self.weight_tax,
+                "value_added_per_mu_wan_yuan": self.weight_value_added,
+                "output_per_mu_wan_yuan": self.weight_output,
+                "investment_intensity_wan_yuan_per_ha": self.weight_investment,
+                "plot_ratio": self.weight_plot_ratio,
+                "building_coefficient": self.weight_building_coefficient}
+
+    def _check(self) -> None:
+        if sum(self.weights().values()) <= 0:
+            msg = "PerformanceRules weights are all 0; give at least one positive weight"
+            raise InputError(msg)
+        if not self.class_a_min > self.class_b_min > self.class_c_min:
+            msg = (f"PerformanceRules class thresholds out of order: need class_a_min "
+                   f"({self.class_a_min:g}) > class_b_min ({self.class_b_min:g}) > "
+                   f"class_c_min ({self.class_c_min:g}) [score]")
+            raise InputError(msg)
+
+
+@dataclass(frozen=True)
+class InefficientStandard(_Params):
+    """The county's standard for inefficient land (城镇低效用地认定标准, 因地制宜).
+
+    A unit is inefficient when any enabled criterion holds: its performance class is in
+    ``classes``; tax per mu below ``tax_per_mu_min`` (0 switches it off); plot ratio below
+    ``plot_ratio_min`` (0 off) or, for industrial land with ``use_industry_plot_ratio``,
+    below its industry minimum; building coefficient of industrial land below
+    ``building_coefficient_min`` (0 off).
+    """
+
+    classes: str = _p("D", "", "ASSUMED (county plan 四(二): the county sets its standard)",
+                      "performance classes counted as inefficient, e.g. 'D' or 'CD'")
+    tax_per_mu_min: float = _p(0.0, "万元/亩", "ASSUMED off (NOT FOUND, set per county)",
+                               "tax per mu below which land is inefficient", lo=0)
+    plot_ratio_min: float = _p(0.0, "ratio", "ASSUMED off (NOT FOUND, set per county)",
+                               "plot ratio below which land is inefficient", lo=0)
+    use_industry_plot_ratio: bool = _p(False, "", f"ASSUMED off: the 2008 minima ({_F} s.4) "
+                                       "bind new projects; a county may adopt them",
+                                       "industrial land below its industry minimum plot "
+                                       "ratio is inefficient")
+    building_coefficient_min: float = _p(0.0, "fraction", f"ASSUMED off: 0.3 binds new "
+                                         f"projects ({_F} s.4); a county may adopt it",
+                                         "industrial building coefficient below which land "
+                                         "is inefficient", lo=0, hi=1)
+
+    def _check(self) -> None:
+        bad = sorted(set(self.classes) - set("ABCD"))
+        if bad or not self.classes:
+            msg = (f"InefficientStandard.classes = {self.classes!r}; give letters from "
+                   "'ABCD', e.g. 'D' or 'CD'")
+            raise InputError(msg)
+
+
+@dataclass(frozen=True)
+class ContractRules(_Params):
+    """Control indicators checked on industrial contracts (双合同 supervision)."""
+
+    building_coefficient_min: float = _p(0.3, "fraction", f"2004/2008 control indicators, "
+                                         f"{_F} s.4 (CONFIRMED)", "minimum building "
+                                         "coefficient", lo=0, hi=1)
+    admin_share_max: float = _p(0.07, "fraction", f"2004/2008 control indicators, {_F} s.4 "
+                                "(CONFIRMED)", "maximum admin/living facilities share of "
+                                "the land area", lo=0, hi=1)
+    admin_share_max_densified: float = _p(
+        0.07, "fraction", f"county plan 三(六) allows more; provincial figure NOT FOUND ({_F} "
+        "s.4, ~0.15 RECALLED in eastern provinces): set per county",
+        "maximum admin/living share on densified stock industrial land", lo=0, hi=1)
+    green_ratio_max: float = _p(0.2, "fraction", f"2008 control indicators, {_F} s.4 "
+                                "(CONFIRMED sec.)", "maximum green ratio", lo=0, hi=1)
+    investment_intensity_min_wan_yuan_per_ha: float = _p(
+        0.0, "万元/ha", f"NOT FOUND ({_F} s.4: values by city grade); 0 = only the agreed "
+        "intensity is checked", "national/provincial minimum investment intensity", lo=0)
+    use_industry_plot_ratio: bool = _p(True, "", f"2008 control indicators Table 2, {_F} s.4",
+                                       "check the industry minimum plot ratio too")
+    start_grace_days: int = _p(0, "day", "ASSUMED (no grace)", "days a start may be late "
+                               "without a breach", lo=0)
+    completion_grace_days: int = _p(0, "day", "ASSUMED (no grace)", "days a completion may "
+                                    "be late without a breach", lo=0)
+
+    def _check(self) -> None:
+        if self.admin_share_max_densified < self.admin_share_max:
+            msg = (f"ContractRules.admin_share_max_densified = "
+                   f"{self.admin_share_max_densified:g} is below admin_share_max = "
+                   f"{self.admin_share_max:g} [fraction]; densified land may only get more")
+            raise InputError(msg)
+
+
+_SECTIONS: dict[str, type[_Params]] = {
+    "idle": IdleRules,
+    "unsupplied": UnsuppliedRules,
+    "performance": PerformanceRules,
+    "inefficient": InefficientStandard,
+    "contracts": ContractRules,
+}
+_TABLES = ("industry_plot_ratio",)
+
+
+def _check_plot_ratios(table: Mapping[Any, Any], origin: str) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for code, value in table.items():
+        try:
+            key = int(code)
+        except (TypeError, ValueError):
+            key = -1
+        if not 6 <= key <= 46 or str(code).strip() != str(key):
+            msg = (f"{origin}: industry_plot_ratio key {code!r} is not a 2-digit industry "
+                   "code (6..46)")
+            raise InputError(msg)
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value) \
+                or value < 0:
+            msg = (f"{origin}: industry_plot_ratio.{code} = {value!r}; give a plot ratio >= 0 "
+                   "[ratio]")
+            raise InputError(msg)
+        out[key] = float(value)
+    return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class StockPolicy:
+    """All stock-land governance parameters."""
+
+    idle: IdleRules = field(default_factory=IdleRules)
+    unsupplied: UnsuppliedRules = field(default_factory=UnsuppliedRules)
+    performance: PerformanceRules = field(default_factory=PerformanceRules)
+    inefficient: InefficientStandard = field(default_factory=InefficientStandard)
+    contracts: ContractRules = field(default_factory=ContractRules)
+    industry_plot_ratio: tuple[tuple[int, float], ...] = tuple(INDUSTRY_MIN_PLOT_RATIO.items())
+    """(industry code, minimum plot ratio) pairs. [ratio]"""
+
+    def __post_init__(self) -> None:
+        for name, cls in _SECTIONS.items():
+            if not isinstance(getattr(self, name), cls):
+                msg = f"StockPolicy.{name} must be a {cls.__name__}"
+                raise InputError(msg)
+        table = _check_plot_ratios(dict(self.industry_plot_ratio), "StockPolicy")
+        object.__setattr__(self, "industry_plot_ratio", tuple(table.items()))
+
+    def min_plot_ratio(self, industry_code: int) -> float | None:
+        """Minimum plot ratio of an industry, None when the table has no figure. [ratio]"""
+        return dict(self.industry_plot_ratio).get(int(industry_code))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict ``{section: {field: value}}``."""
+        out: dict[str, Any] = {n: dataclasses.asdict(getattr(self, n)) for n in _SECTIONS}
+        out["industry_plot_ratio"] = {str(k): v for k, v in self.industry_plot_ratio}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, base: StockPolicy | None = None,
+                  origin: str = "stock policy") -> StockPolicy:
+        """Build from ``{section: {field: value}}`` on top of ``base``.
+
+        Unknown sections or keys raise :class:`~landsim.errors.InputError` naming the
+        closest valid key. ``industry_plot_ratio`` entries are merged into the table.
+        """
+        base = cls() if base is None else base
+        changes: dict[str, Any] = {}
+        valid_sections = [*_SECTIONS, *_TABLES]
+        for section, values in data.items():
+            if section not in valid_sections:
+                msg = (f"{origin}: unknown stock-policy section {section!r}; "
+                       f"{closest_key(section, valid_sections)}")
+                raise InputError(msg)
+            if not isinstance(values, Mapping):
+                msg = f"{origin}: section {section!r} must be a table of key = value"
+                raise InputError(msg)
+            if section == "industry_plot_ratio":
+                merged = dict(base.industry_plot_ratio)
+                merged.update(_check_plot_ratios(values, origin))
+                changes[section] = tuple(sorted(merged.items()))
+                continue
+            group = getattr(base, section)
+            valid = [f.name for f in dataclasses.fields(group)]
+            for key in values:
+                if key not in valid:
+                    msg = f"{origin}: unknown key {section}.{key}; {closest_key(key, valid)}"
+                    raise InputError(msg)
+            changes[section] = dataclasses.replace(group, **dict(values))
+        return dataclasses.replace(base, **changes)
+
+
+def stock_parameter_table() -> list[dict[str, Any]]:
+    """One row per parameter: section, name, default, unit, source, description."""
+    rows = []
+    for section, cls in _SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            rows.append({"section": section, "name": f.name, "default": f.default,
+                         "unit": f.metadata["unit"], "source": f.metadata["source"],
+                         "description": f.metadata["description"]})
+    return rows
+
+
+def _split(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in overrides.items():
+        if "__" in key:
+            section, name = key.split("__", 1)
+            out.setdefault(section, {})[name] = value
+        elif isinstance(value, Mapping):
+            out.setdefault(key, {}).update(value)
+        else:
+            msg = (f"override {key!r} must be a section table (e.g. idle={{'fee_rate': 0.2}}) "
+                   f"or section__field=value; {closest_key(key, [*_SECTIONS, *_TABLES])}")
+            raise InputError(msg)
+    return out
+
+
+def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> StockPolicy:
+    """Load stock-land parameters from TOML and apply overrides.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        TOML file with entries ``key = { value = ..., unit = ..., source = ... }`` or plain
+        ``key = value``. Default: ``data/policy/stockland.toml`` when the source tree is
+        present, else the dataclass defaults (a test keeps them identical).
+    **overrides
+        ``section={"field": value}`` or ``section__field=value``.
+
+    Raises
+    ------
+    InputError
+        Unknown section or key (naming the closest valid key), a wrong type or a value out
+        of range.
+    """
+    if path is None:
+        policy = (StockPolicy.from_dict(_read_toml_values(DEFAULT_STOCK_POLICY_PATH),
+                                        origin=str(DEFAULT_STOCK_POLICY_PATH))
+                  if DEFAULT_STOCK_POLICY_PATH.exists() else StockPolicy())
+    else:
+        path = Path(path)
+        if not path.exists():
+            msg = f"stock policy file {path} does not exist; pass an existing TOML file or None"
+            raise InputError(msg)
+        policy = StockPolicy.from_dict(_read_toml_values(path), origin=str(path))
+    if overrides:
+        policy = StockPolicy.from_dict(_split(overrides), base=policy, origin="override")
+    return policy

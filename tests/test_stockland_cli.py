@@ -1,0 +1,71 @@
+"""`landsim stock assess` through register() on a throwaway parser; widgets change results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from landsim import InputError, load_sample
+from landsim.stockland import OUTPUT_FILES, assess_stock, performance_units
+from landsim.stockland.cli import register
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="landsim")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+def test_assess_writes_every_file(tmp_path: Path, capsys):
+    assert run(["stock", "assess", "--as-of", "2022-12-31", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    idle = pd.read_csv(tmp_path / "idle.csv")
+    assert summary["idle_contracts"] == int(idle["idle"].sum())
+    assert summary["idle_ha"] == pytest.approx(idle.loc[idle["idle"], "area_ha"].sum(), abs=0.01)
+    plan = pd.read_csv(tmp_path / "disposal_plan.csv")
+    assert list(plan.columns) == ["year", "township", "category", "area_ha"]
+    assert "idle 闲置" in capsys.readouterr().out
+
+
+def test_bad_record_names_file_line_and_id(county_dir: Path, tmp_path: Path):
+    path = county_dir / "industrial_contracts.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[3, "developed_area_ha"] = str(float(frame.loc[3, "area_ha"]) * 2)
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"industrial_contracts\.csv: column "
+                       r"'developed_area_ha', line 5 \(contract_id GY004\): developed share 2 "
+                       "is above 1"):
+        run(["stock", "assess", "--county", str(county_dir), "--out", str(tmp_path / "o")])
+
+
+def test_bad_as_of(tmp_path: Path):
+    with pytest.raises(InputError, match="as-of date '31/12/2022' is not a date"):
+        run(["stock", "assess", "--as-of", "31/12/2022", "--out", str(tmp_path)])
+
+
+def test_later_as_of_finds_at_least_as_much_idle_land():
+    county = load_sample()
+    early = assess_stock(county, "2021-12-31").summary()
+    late = assess_stock(county, "2022-12-31").summary()
+    assert late["idle_contracts"] >= early["idle_contracts"]
+
+
+def test_widgets_change_their_result():
+    from landsim.stockland.widgets import idle_explorer, performance_explorer
+
+    county = load_sample()
+    w = idle_explorer(county.industrial_contracts)
+    before = w.result.copy()
+    w.children[0].value = "2016-12-31"
+    assert w.result["contracts"].sum() < before["contracts"].sum()
+    units = performance_units(county.industrial_contracts, county.stock_plots, "2022-12-31")
+    p = performance_explorer(units)
+    a_before = int(p.result.set_index("perf_class").loc["A", "units"])
+    p.children[0].value = 180.0  # class_a_min
+    assert int(p.result.set_index("perf_class").loc["A", "units"]) < a_before

@@ -1,0 +1,86 @@
+"""Dual-contract supervision: each control indicator, breach sizes and stages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from landsim import InputError
+from landsim.stockland import StockPolicy, check_contracts, contract_summary, load_stock_policy
+
+ROW = {
+    "contract_id": "C1", "township": "X", "enterprise": "E", "industry_code": 26,
+    "area_ha": 2.0, "land_price_wan_yuan": 500.0, "signed_date": "2019-01-01",
+    "agreed_start_date": "2019-06-01", "agreed_completion_date": "2021-06-01",
+    "actual_start_date": "2019-06-11", "developed_area_ha": 2.0,
+    "agreed_investment_wan_yuan": 6000.0, "invested_wan_yuan": 5000.0,
+    "suspended_since": "", "idle_cause": "", "agreed_plot_ratio": 0.5,
+    "floor_area_m2": 10000.0, "building_footprint_m2": 5000.0, "admin_area_m2": 1600.0,
+    "green_area_m2": 5000.0, "annual_output_wan_yuan": 1500.0, "annual_tax_wan_yuan": 30.0,
+    "actual_completion_date": "2021-05-01", "agreed_output_check_date": "2022-06-01",
+    "agreed_output_per_mu_wan_yuan": 60.0, "agreed_tax_per_mu_wan_yuan": 1.0,
+    "densified_stock": False,
+}
+
+
+def checks(as_of="2022-12-31", policy=None, **row) -> pd.DataFrame:
+    return check_contracts(pd.DataFrame([{**ROW, **row}]), as_of, policy).set_index("indicator")
+
+
+def test_each_indicator_hand_computed():
+    c = checks()
+    assert c.loc["start_delay_days", ["result", "breach_size"]].tolist() == ["breach", 10.0]
+    assert c.loc["completion_delay_days", "result"] == "ok"
+    # 5000 / 2 ha = 2500 万元/ha against the agreed 3000: short by 500 (1/6)
+    inv = c.loc["investment_intensity_wan_yuan_per_ha"]
+    assert inv["actual"] == 2500 and inv["breach_size"] == 500
+    assert inv["breach_share"] == pytest.approx(1 / 6)
+    # plot ratio 10000 / 20000 = 0.5 < industry 26 minimum 0.6 (agreed 0.5)
+    pr = c.loc["plot_ratio"]
+    assert pr["required"] == 0.6 and pr["breach_size"] == pytest.approx(0.1)
+    assert "industry 26 minimum 0.6" in pr["rule"]
+    assert c.loc["building_coefficient", "breach_size"] == pytest.approx(0.3 - 0.25)
+    assert c.loc["admin_share", "breach_size"] == pytest.approx(0.08 - 0.07)
+    assert c.loc["green_ratio", "breach_size"] == pytest.approx(0.25 - 0.2)
+    # output 1500 / 30 mu = 50 < 60; tax 30 / 30 mu = 1.0 exactly the agreed 1.0
+    assert c.loc["output_per_mu_wan_yuan", "breach_size"] == pytest.approx(10.0)
+    assert c.loc["tax_per_mu_wan_yuan", "result"] == "ok"
+    assert "exit" in c.loc["output_per_mu_wan_yuan", "action"]
+
+
+def test_building_coefficient_exactly_30_percent_is_ok():
+    assert checks(building_footprint_m2=6000.0).loc["building_coefficient", "result"] == "ok"
+    assert checks(building_footprint_m2=5999.0).loc["building_coefficient", "result"] == \
+        "breach"
+
+
+def test_stages_wait_for_their_dates():
+    c = checks(as_of="2021-05-31")
+    assert c.loc["plot_ratio", "result"] == "not_due"  # completion 2021-06-01
+    assert checks(as_of="2021-06-01").loc["plot_ratio", "result"] == "breach"
+    assert checks(as_of="2022-05-31").loc["output_per_mu_wan_yuan", "result"] == "not_due"
+    assert checks(as_of="2022-06-01").loc["output_per_mu_wan_yuan", "result"] == "breach"
+
+
+def test_densified_stock_admin_share_setting():
+    loose = load_stock_policy(contracts__admin_share_max_densified=0.15)
+    assert checks(policy=loose).loc["admin_share", "result"] == "breach"  # not densified
+    c = checks(policy=loose, densified_stock=True).loc["admin_share"]
+    assert c["result"] == "ok" and c["required"] == 0.15 and "county plan" in c["rule"]
+
+
+def test_not_started_start_delay_runs_to_as_of():
+    c = checks(actual_start_date="", actual_completion_date="", developed_area_ha=0.0)
+    assert c.loc["start_delay_days", "breach_size"] == (
+        pd.Timestamp("2022-12-31") - pd.Timestamp("2019-06-01")).days
+
+
+def test_summary_counts():
+    s = contract_summary(check_contracts(pd.DataFrame([ROW]), "2022-12-31", StockPolicy()))
+    assert s.iloc[0]["checks_due"] == 9 and s.iloc[0]["breaches"] == 7
+
+
+def test_bad_dates():
+    with pytest.raises(InputError, match=r"column 'actual_completion_date', row 1 \(contract_id "
+                       r"C1\): actual_completion_date is before actual_start_date"):
+        checks(actual_completion_date="2019-01-05")

@@ -1,0 +1,114 @@
+"""Per-mu performance, inefficient-land standard and the redevelopment plan (hand-computed)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from landsim import InputError
+from landsim.quota.stock import PLAN_COLUMNS
+from landsim.stockland import (
+    InefficientStandard,
+    PerformanceRules,
+    classify,
+    evaluate_performance,
+    identify_inefficient,
+    plan_by_year,
+    plot_disposal_series,
+    redevelopment_plan,
+)
+
+TAX_ONLY = PerformanceRules(weight_tax=1, weight_value_added=0, weight_output=0,
+                            weight_investment=0, weight_plot_ratio=0,
+                            weight_building_coefficient=0)
+
+
+def units(**cols) -> pd.DataFrame:
+    base = {"unit_id": ["u1", "u2"], "kind": "plot", "plot_id": ["u1", "u2"],
+            "contract_id": None, "enterprise": None, "township": "X",
+            "land_use": ["industrial", "commercial"], "industry_code": [26, pd.NA],
+            "area_ha": 1.0, "annual_output_wan_yuan": 100.0,
+            "annual_value_added_wan_yuan": 20.0, "annual_tax_wan_yuan": [30.0, 10.0],
+            "investment_wan_yuan": 1000.0, "floor_area_m2": 5000.0,
+            "building_footprint_m2": 2500.0}
+    return pd.DataFrame({**base, **cols})
+
+
+def test_score_is_the_weighted_capped_ratio_to_the_pooled_benchmark():
+    ev = evaluate_performance(units(), TAX_ONLY)
+    # benchmark 40 万元 / 30 mu; u1 2.0 /mu -> ratio 1.5 -> 150; u2 -> 0.5 -> 50
+    assert ev["tax_per_mu_wan_yuan"].tolist() == pytest.approx([2.0, 2 / 3])
+    assert ev["score"].tolist() == pytest.approx([150.0, 50.0])
+    assert ev["perf_class"].tolist() == ["A", "D"]
+    assert ev["class_rule"].iloc[1] == "score 50.0: class D (< 60)"
+    capped = evaluate_performance(units(), dataclasses.replace(TAX_ONLY, score_cap=1.2))
+    assert capped["score"].iloc[0] == pytest.approx(120.0)
+    assert capped["perf_class"].iloc[0] == "A"  # exactly at the A threshold
+
+
+def test_default_weights_equal_units_score_100():
+    ev = evaluate_performance(units(annual_tax_wan_yuan=10.0))
+    assert ev["score"].tolist() == pytest.approx([100.0, 100.0])
+    assert ev["plot_ratio"].iloc[0] == 0.5 and ev["building_coefficient"].iloc[0] == 0.25
+
+
+def test_class_boundaries():
+    assert classify(np.array([120, 119.99, 90, 89.99, 60, 59.99])).tolist() == [
+        "A", "B", "B", "C", "C", "D"]
+
+
+def test_standard_names_each_criterion():
+    ev = evaluate_performance(units(), TAX_ONLY)
+    default = identify_inefficient(ev)
+    assert default["inefficient"].tolist() == [False, True]
+    assert default["criteria"].tolist() == ["", "class D in 'D'"]
+    strict = InefficientStandard(classes="CD", tax_per_mu_min=2.5, plot_ratio_min=0.6,
+                                 use_industry_plot_ratio=True, building_coefficient_min=0.3)
+    got = identify_inefficient(ev, strict)["criteria"].tolist()
+    assert got[0] == ("tax 2 < 2.5 万元/亩; plot ratio 0.5 < 0.6; plot ratio 0.5 < industry "
+                      "26 minimum 0.6; building coefficient 0.25 < 0.3")
+    assert "building coefficient" not in got[1]  # commercial land: industrial rules skipped
+
+
+def test_bad_performance_parameters():
+    with pytest.raises(InputError, match="class thresholds out of order"):
+        PerformanceRules(class_b_min=130)
+    with pytest.raises(InputError, match="weights are all 0"):
+        dataclasses.replace(TAX_ONLY, weight_tax=0)
+    with pytest.raises(InputError, match="classes = 'E'; give letters from 'ABCD'"):
+        InefficientStandard(classes="E")
+
+
+def plots() -> pd.DataFrame:
+    return pd.DataFrame({
+        "plot_id": ["p1", "p2", "p3", "p4", "p5"], "township": "X",
+        "category": ["inefficient", "inefficient", "idle", "inefficient", "idle"],
+        "area_ha": [1.0, 2.0, 3.0, 4.0, 5.0], "land_use": "industrial",
+        "identified_year": [2018, 2019, 2020, 2020, 2021],
+        "planned_disposal_year": [2021, 2022, 2021, 2024, None],
+        "disposed_year": [2021, None, None, None, None]})
+
+
+def test_redevelopment_plan_status_and_series():
+    plan = redevelopment_plan(plots(), 2022).set_index("plot_id")
+    assert plan["status"].to_dict() == {"p3": "overdue", "p5": "unplanned", "p1": "done",
+                                        "p2": "due", "p4": "planned"}
+    by_year = plan_by_year(plan.reset_index()).set_index(["year", "category"])
+    assert by_year.loc[(2021, "inefficient"), "planned_ha"] == 1.0
+    assert by_year.loc[(2021, "inefficient"), "done_ha"] == 1.0
+    assert by_year.loc[(2021, "idle"), "planned_mu"] == 45.0
+    series = plot_disposal_series(plan.reset_index(), 2022)
+    assert tuple(series.columns) == PLAN_COLUMNS
+    assert {(int(y), c): a for y, _, c, a in series.values} == {
+        (2023, "idle"): 3.0, (2023, "inefficient"): 2.0, (2024, "inefficient"): 4.0}
+
+
+def test_plan_year_before_identification_is_an_error():
+    bad = plots()
+    bad.loc[1, "disposed_year"] = 2017
+    with pytest.raises(InputError, match=r"column 'disposed_year', row 2 \(plot_id p2\): "
+                       "disposed_year before identified_year"):
+        redevelopment_plan(bad, 2022)
