@@ -391,11 +391,17 @@ def _industrial_contracts(rng: np.random.Generator) -> pd.DataFrame:
     signed = pd.to_datetime("2012-03-01") + pd.to_timedelta(rng.integers(0, 3650, n), "D")
     start = signed + pd.to_timedelta(rng.integers(90, 270, n), "D")
     completion = start + pd.to_timedelta(rng.integers(540, 1100, n), "D")
-    started = rng.uniform(size=n) < 0.8
-    actual = start + pd.to_timedelta(rng.integers(-30, 200, n), "D")
+    started = rng.uniform(size=n) < 0.85
+    # most projects start on time or early; about two in five start late
+    actual = start + pd.to_timedelta(rng.integers(-120, 90, n), "D")
     agreed_inv = np.round(area * rng.uniform(1500, 4000, n), 0)
-    developed = np.round(area * np.where(started, rng.uniform(0.1, 1.0, n), 0.0), 4)
-    invested = np.round(agreed_inv * np.where(started, rng.uniform(0.1, 1.1, n), 0.0), 0)
+    # progress follows the time elapsed since the actual start over the agreed build time;
+    # a minority of projects lag behind it
+    elapsed = (pd.Timestamp(AS_OF) - actual).days.to_numpy() / (completion - start).days.to_numpy()
+    pace = rng.uniform(0.25, 1.0, n)
+    share = np.where(started, np.clip(np.clip(elapsed, 0.0, 1.0) * (0.45 + pace), 0.0, 1.0), 0.0)
+    developed = np.round(area * share, 4)
+    invested = np.round(agreed_inv * share * rng.uniform(0.8, 1.2, n), 0)
     suspended = np.where(started & (developed / area < 0.5) & (rng.uniform(size=n) < 0.6),
                          (actual + pd.to_timedelta(rng.integers(100, 700, n), "D")).strftime(
                              "%Y-%m-%d"), "")
@@ -419,12 +425,12 @@ def _industrial_contracts(rng: np.random.Generator) -> pd.DataFrame:
         "suspended_since": suspended,
         "idle_cause": np.where(started & (suspended == ""), "", cause),
         "agreed_plot_ratio": plot_ratio,
-        "floor_area_m2": np.round(area_m2 * plot_ratio * rng.uniform(0.6, 1.2, n)
+        "floor_area_m2": np.round(area_m2 * plot_ratio * rng.uniform(0.85, 1.25, n)
                                   * developed / area, 0),
-        "building_footprint_m2": np.round(area_m2 * rng.uniform(0.2, 0.55, n) * developed / area,
+        "building_footprint_m2": np.round(area_m2 * rng.uniform(0.28, 0.6, n) * developed / area,
                                           0),
-        "admin_area_m2": np.round(area_m2 * rng.uniform(0.02, 0.11, n), 0),
-        "green_area_m2": np.round(area_m2 * rng.uniform(0.05, 0.26, n), 0),
+        "admin_area_m2": np.round(area_m2 * rng.uniform(0.03, 0.085, n), 0),
+        "green_area_m2": np.round(area_m2 * rng.uniform(0.05, 0.23, n), 0),
         "annual_output_wan_yuan": np.round(agreed_inv * rng.uniform(0.0, 1.6, n)
                                            * developed / area, 0),
         "annual_tax_wan_yuan": np.round(agreed_inv * rng.uniform(0.0, 0.06, n)
