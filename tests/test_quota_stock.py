@@ -140,3 +140,14 @@ def test_project_stock_vectorised_rates(batches, plots):
     path = project_stock(inv, [2023, 2024], idle_rate=rates)
     assert path.disposed["idle"].shape == (2, 2, 3)
     assert path.disposed["idle"][1, 0, 0] == pytest.approx(1.5)
+
+
+def test_disposed_plots_are_not_stock():
+    batches = pd.DataFrame({"batch_id": ["b"], "township": ["A"], "approval_year": [2020],
+                            "approved_ha": [10.0], "supplied_ha": [4.0]})
+    plots = pd.DataFrame({"plot_id": ["p1", "p2", "p3"], "township": ["A", "A", "A"],
+                          "category": ["idle", "idle", "inefficient"],
+                          "area_ha": [2.0, 3.0, 5.0],
+                          "disposed_year": pd.array([pd.NA, 2021, pd.NA], dtype="Int64")})
+    inv = stock_inventory(batches, plots).loc["A"]
+    assert inv.tolist() == [6.0, 2.0, 5.0]

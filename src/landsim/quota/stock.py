@@ -98,7 +98,8 @@ def stock_inventory(batches: pd.DataFrame, plots: pd.DataFrame,
     batches : pandas.DataFrame
         Supply batches (:data:`BATCH_COLUMNS`).
     plots : pandas.DataFrame
-        Stock plots (:data:`PLOT_COLUMNS`), category idle or inefficient.
+        Stock plots (:data:`PLOT_COLUMNS`), category idle or inefficient. Plots with a
+        ``disposed_year`` are already disposed and no longer count as stock.
     townships : sequence of str, optional
         Township order; default the sorted union of both tables.
 
@@ -108,6 +109,8 @@ def stock_inventory(batches: pd.DataFrame, plots: pd.DataFrame,
         Indexed by township, columns unsupplied_ha, idle_ha, inefficient_ha. [ha]
     """
     require_columns(plots, ["township", "category", "area_ha"], "stock plots")
+    if "disposed_year" in plots.columns:
+        plots = plots[plots["disposed_year"].isna()]
     bad = ~plots["category"].isin(["idle", "inefficient"])
     if bad.any():
         cats = sorted(plots.loc[bad, "category"].astype(str).unique().tolist())[:5]
