@@ -5,6 +5,8 @@
     landsim sample [--parcels N] [--seed S] --out DIR
     landsim quota simulate --scenario FILE [--draws N --seed S --scheduler ADDR] --out DIR
     landsim stock assess [--as-of DATE] [--county DIR] --out DIR
+    landsim topsoil plan ... --out DIR        (耕作层剥离再利用)
+    landsim siting compare ... --out DIR      (多方案比选)
 
 Bad input prints a one-line error to stderr and exits with status 2.
 """
@@ -88,10 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(func=_sample)
 
     from landsim.quota.cli import register as register_quota
+    from landsim.siting.cli import register as register_siting
     from landsim.stockland.cli import register as register_stock
+    from landsim.topsoil.cli import register as register_topsoil
 
     register_quota(sub)
     register_stock(sub)
+    register_topsoil(sub)
+    register_siting(sub)
     return parser
 
 

@@ -1,0 +1,113 @@
+"""``landsim siting`` command: ``compare`` (多方案比选), ``conform`` (special-plan
+conformance) and ``example``. Wire it with :func:`register`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from landsim.topsoil.cli import parse_assignments, write_atomically
+
+__all__ = ["register"]
+
+
+def _parcels(path: str | None) -> pd.DataFrame:
+    from landsim.datasets import load_sample, read_county, read_parcels
+
+    if path is None:
+        return load_sample().parcels
+    p = Path(path)
+    return read_county(p).parcels if p.is_dir() else read_parcels(p)
+
+
+def _csv(table: pd.DataFrame, index: bool = False) -> Callable[[Path], object]:
+    frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    return lambda p: frame.to_csv(p, index=index)
+
+
+def _gpkg(table: pd.DataFrame, layer: str) -> Callable[[Path], object]:
+    return lambda p: table.to_file(p, layer=layer, engine="pyogrio")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from landsim.siting import compare_schemes, pre_exam_table, read_footprints, read_schemes
+
+    parcels = _parcels(args.parcels)
+    footprints = read_footprints(args.footprints)
+    schemes = read_schemes(args.schemes) if args.schemes else None
+    weights = parse_assignments(args.weights, "--weights") or None
+    comp = compare_schemes(footprints, parcels, schemes, weights, args.method,
+                           args.tie_tolerance, source=str(args.footprints))
+    writers = {"measures.csv": _csv(comp.measures), "ranking.csv": _csv(comp.ranking),
+               "sensitivity.csv": _csv(comp.sensitivity),
+               "dominance.csv": _csv(comp.dominance, index=True),
+               "pre_exam.csv": _csv(pre_exam_table(comp))}
+    summary = {"recommended": comp.recommended, "method": comp.method,
+               "weights": comp.weights}
+    writers["summary.json"] = lambda p: p.write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    if "geometry" in comp.pieces:
+        writers["pieces.gpkg"] = _gpkg(comp.pieces, "pieces")
+    write_atomically(args.out, writers)
+    print(f"siting: {len(comp.measures)} schemes compared ({comp.method}); recommended "
+          f"{comp.recommended}; wrote {args.out}")
+    return 0
+
+
+def _conform(args: argparse.Namespace) -> int:
+    from landsim.siting import conflict_pieces, conformance, read_footprints
+
+    parcels = _parcels(args.parcels)
+    projects = read_footprints(args.projects)
+    conflicts = conformance(projects, parcels, source=str(args.projects))
+    writers = {"conflicts.csv": _csv(conflicts)}
+    if "geometry" in projects:
+        writers["conflicts.gpkg"] = _gpkg(conflict_pieces(projects, parcels), "conflicts")
+    write_atomically(args.out, writers)
+    n = int((conflicts["severity"] == "conflict").sum())
+    print(f"conformance: {n} conflict(s), {len(conflicts) - n} check(s); wrote {args.out}")
+    return 0
+
+
+def _example(args: argparse.Namespace) -> int:
+    from landsim.siting.examples import write_examples
+
+    paths = write_examples(args.out, seed=args.seed)
+    print(f"wrote {len(paths)} example files (synthetic, seed {args.seed}) to {args.out}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``siting`` (verbs ``compare``, ``conform``, ``example``) to ``landsim``."""
+    top = subparsers.add_parser(
+        "siting", help="site/route scheme comparison and three-lines checks (多方案比选)",
+        description="Compare site or route schemes on cultivated land, PBF, red line, forest "
+                    "land and UDB; check special-plan projects against the control lines.")
+    verbs = top.add_subparsers(dest="siting_command", required=True, metavar="VERB")
+    cmp_ = verbs.add_parser("compare", help="measure and rank at least two schemes")
+    cmp_.add_argument("--footprints", required=True,
+                      help="polygons (.gpkg, with scheme_id) or CSV scheme_id,parcel_id[,area_ha]")
+    cmp_.add_argument("--schemes", help="schemes CSV (scheme_id, name, cost_wan_yuan, "
+                      "length_km, standard_ha, area_*_ha)")
+    cmp_.add_argument("--parcels", help="parcels file or county folder; default: sample county")
+    cmp_.add_argument("--weights", help="criterion weights, e.g. 'pbf_ha=2,cultivated_ha=1'")
+    cmp_.add_argument("--method", default="topsis", choices=["topsis", "weighted_sum"])
+    cmp_.add_argument("--tie-tolerance", type=float, default=1e-9,
+                      help="scores this close are 'equal conditions' [0-1]")
+    cmp_.add_argument("--out", required=True, help="output folder")
+    cmp_.set_defaults(func=_compare)
+    con = verbs.add_parser("conform", help="overlay special-plan projects with PBF, red line, UDB")
+    con.add_argument("--projects", required=True,
+                     help="polygons (.gpkg, with project_id[, plan]) or CSV project_id,parcel_id")
+    con.add_argument("--parcels", help="parcels file or county folder; default: sample county")
+    con.add_argument("--out", required=True, help="output folder")
+    con.set_defaults(func=_conform)
+    ex = verbs.add_parser("example", help="write synthetic example schemes and projects")
+    ex.add_argument("--seed", type=int, default=2023)
+    ex.add_argument("--out", required=True, help="output folder")
+    ex.set_defaults(func=_example)
+    return top

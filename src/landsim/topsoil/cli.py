@@ -1,0 +1,142 @@
+"""``landsim topsoil`` command: ``plan`` (solve a plan from CSV tables) and ``example``.
+
+Wire it with :func:`register` on the subparsers of ``landsim.cli.build_parser``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from landsim.errors import InputError
+
+__all__ = ["parse_assignments", "register", "write_atomically"]
+
+
+def write_atomically(out: str | os.PathLike[str],
+                     writers: dict[str, Callable[[Path], object]]) -> list[Path]:
+    """Write every file to a temporary folder beside ``out``, then move them into ``out``
+    (so a failed run leaves no half-written outputs)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        msg = f"{out}: exists and is not a folder. Fix: give a folder for --out."
+        raise InputError(msg)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = []
+    with tempfile.TemporaryDirectory(prefix=".landsim_", dir=out.parent) as tmp:
+        for name, write in writers.items():
+            write(Path(tmp) / name)
+        out.mkdir(exist_ok=True)
+        for name in writers:
+            target = out / name
+            if target.exists():
+                target.unlink()
+            shutil.move(str(Path(tmp) / name), target)
+            done.append(target)
+    return done
+
+
+def parse_assignments(text: str | None, what: str) -> dict[str, float]:
+    """``'a=1,b=2.5'`` -> ``{'a': 1.0, 'b': 2.5}``; bad items raise :class:`InputError`."""
+    out: dict[str, float] = {}
+    for item in filter(None, (s.strip() for s in (text or "").split(","))):
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError(item)
+            out[name.strip()] = float(value)
+        except ValueError:
+            msg = (f"{what}: {item!r} is not NAME=NUMBER. Fix: write e.g. "
+                   "'pbf_ha=2,cultivated_ha=1'.")
+            raise InputError(msg) from None
+    return out
+
+
+def _plan(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from landsim.topsoil import TopsoilModel, load_topsoil_params, read_topsoil_inputs
+
+    params = load_topsoil_params(args.params, **parse_assignments(args.set, "--set"))
+    parcel_ids = None
+    if args.parcels:
+        from landsim.datasets import read_parcels
+
+        parcel_ids = read_parcels(args.parcels)["parcel_id"].tolist()
+    inputs = read_topsoil_inputs(args.sources, args.destinations, args.stockpiles,
+                                 args.distances, params, parcel_ids)
+    result = TopsoilModel.from_inputs(inputs, params).solve(
+        method=args.method, allow_disposal=not args.no_disposal)
+    tables = {"flows.csv": result.flows, "stockpile_levels.csv": result.stockpile_levels,
+              "destinations.csv": result.destinations, "sources.csv": result.sources,
+              "cost_split.csv": result.cost_split}
+    writers: dict[str, Callable[[Path], object]] = {
+        name: (lambda p, t=t: t.to_csv(p, index=False)) for name, t in tables.items()}
+    summary = result.summary()
+    writers["summary.json"] = lambda p: p.write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    xy = {}
+    for frame, key in ((inputs.sources, "source_id"), (inputs.stockpiles, "stockpile_id"),
+                       (inputs.destinations, "destination_id")):
+        if {"x_m", "y_m"} <= set(frame.columns) and frame[["x_m", "y_m"]].notna().all().all():
+            xy.update({str(i): (x, y) for i, x, y in zip(frame[key], frame["x_m"],
+                                                         frame["y_m"], strict=True)})
+    moved = result.flows[result.flows["to_kind"] != "disposal"]
+    if xy and moved["from_id"].isin(xy).all() and moved["to_id"].isin(xy).all():
+        lines = [shapely.LineString([xy[a], xy[b]]) for a, b in zip(moved["from_id"],
+                                                                      moved["to_id"],
+                                                                      strict=True)]
+        gdf = gpd.GeoDataFrame(pd.DataFrame(moved).reset_index(drop=True), geometry=lines,
+                               crs=args.crs)
+        writers["flows.gpkg"] = lambda p: gdf.to_file(p, layer="flows", engine="pyogrio")
+    write_atomically(args.out, writers)
+    print(f"topsoil plan: {summary['stripped_m3']:,.0f} m3 stripped, "
+          f"{summary['delivered_m3']:,.0f} m3 delivered, {summary['disposed_m3']:,.0f} m3 "
+          f"disposed, cost {summary['total_wan_yuan']:,.1f} 万元; wrote {args.out}")
+    return 0
+
+
+def _example(args: argparse.Namespace) -> int:
+    from landsim.topsoil.examples import write_examples
+
+    paths = write_examples(args.out, seed=args.seed)
+    print(f"wrote {len(paths)} example tables (synthetic, seed {args.seed}) to {args.out}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``topsoil`` (verbs ``plan`` and ``example``) to a ``landsim`` subparsers object."""
+    top = subparsers.add_parser(
+        "topsoil", help="topsoil stripping and reuse plan (耕作层剥离再利用)",
+        description="Plan where stripped plough-layer soil is stored and spread (multi-period "
+                    "transport LP).")
+    verbs = top.add_subparsers(dest="topsoil_command", required=True, metavar="VERB")
+    plan = verbs.add_parser("plan", help="solve a topsoil plan from CSV tables")
+    plan.add_argument("--sources", required=True, help="sources CSV (取土区)")
+    plan.add_argument("--destinations", required=True, help="destinations CSV (覆土区)")
+    plan.add_argument("--stockpiles", help="stockpiles CSV (存放区); default: none")
+    plan.add_argument("--distances", help="distance table CSV (from_id,to_id,distance_km); "
+                      "default: coordinates x detour factor")
+    plan.add_argument("--params", help="parameter TOML; default data/policy/topsoil.toml")
+    plan.add_argument("--set", help="override parameters, e.g. 'depth_dry_m=0.3,"
+                      "haul_cost_yuan_per_m3_km=1.5'")
+    plan.add_argument("--parcels", help="parcels file to check sources' parcel_id against")
+    plan.add_argument("--method", default="auto",
+                      choices=["auto", "pulp", "highs", "emd"], help="solve path")
+    plan.add_argument("--no-disposal", action="store_true",
+                      help="forbid surplus disposal (may be infeasible)")
+    plan.add_argument("--crs", default="EPSG:4546", help="CRS of x_m/y_m for flows.gpkg")
+    plan.add_argument("--out", required=True, help="output folder")
+    plan.set_defaults(func=_plan)
+    ex = verbs.add_parser("example", help="write synthetic example tables (seeded)")
+    ex.add_argument("--seed", type=int, default=2023)
+    ex.add_argument("--out", required=True, help="output folder")
+    ex.set_defaults(func=_example)
+    return top
