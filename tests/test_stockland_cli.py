@@ -69,3 +69,16 @@ def test_widgets_change_their_result():
     a_before = int(p.result.set_index("perf_class").loc["A", "units"])
     p.children[0].value = 180.0  # class_a_min
     assert int(p.result.set_index("perf_class").loc["A", "units"]) < a_before
+
+
+def test_widget_controls_are_arguments_of_the_pure_views():
+    import inspect
+
+    from landsim.stockland.widgets import class_view, idle_view, performance_explorer
+
+    county = load_sample()
+    units = performance_units(county.industrial_contracts, county.stock_plots, "2022-12-31")
+    controls = set(performance_explorer(units).kwargs)
+    assert controls <= set(inspect.signature(class_view).parameters) - {"units"}
+    assert {"class_a_min", "class_b_min", "class_c_min"} <= controls
+    assert "as_of" in inspect.signature(idle_view).parameters

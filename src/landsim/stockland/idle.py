@@ -24,8 +24,9 @@ start and suspension history but not the growth of the shares.
 >>> import pandas as pd
 >>> from landsim.datasets import load_sample
 >>> idle = assess_idle(load_sample().industrial_contracts, "2022-12-31")
->>> idle.set_index("contract_id").loc["GY001", ["idle", "test", "delay_days"]].tolist()
-[True, 'no_start', 365]
+>>> row = idle.set_index("contract_id").loc["GY001"]
+>>> bool(row["idle"]), row["test"], int(row["delay_days"])
+(True, 'no_start', 365)
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ yearly series has the columns of :data:`landsim.quota.stock.PLAN_COLUMNS`, the p
 >>> b = pd.DataFrame({"batch_id": ["a"], "township": ["X"], "approval_year": [2020],
 ...                   "approved_ha": [10.0], "supplied_ha": [4.0], "intended_use": ["public"],
 ...                   "disposal_target_year": [2025]})
->>> disposal_series(unsupplied_inventory(b, 2022))[["year", "area_ha"]].values.tolist()
-[[2023, 2.0], [2024, 2.0], [2025, 2.0]]
+>>> series = disposal_series(unsupplied_inventory(b, 2022))
+>>> [(int(y), float(a)) for y, a in zip(series["year"], series["area_ha"])]
+[(2023, 2.0), (2024, 2.0), (2025, 2.0)]
 """
 
 from __future__ import annotations
