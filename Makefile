@@ -8,12 +8,13 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # JupyterLab refuses to start as root without this flag (containers, CI machines)
 LAB_FLAGS := --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab demo test lint unit nbval notebooks bench sample clean
+.PHONY: help setup lab app demo test lint unit nbval e2e notebooks bench sample clean
 
 help:
 	@echo "make lab    - set up .venv and open JupyterLab on notebooks/ (sample county)"
+	@echo "make app    - set up .venv, serve the notebooks as a Voila web app (no code shown)"
 	@echo "make demo   - set up .venv, execute every notebook headless, write HTML to build/"
-	@echo "make test   - set up .venv, run ruff, pytest and nbval over notebooks/"
+	@echo "make test   - set up .venv, run ruff, pytest, nbval over notebooks/ and browser tests"
 	@echo "make bench  - run the benchmark scripts in benchmarks/"
 	@echo "make sample - regenerate data/sample_county/ from the seeded generator"
 	@echo "make notebooks - re-execute notebooks in place (stored outputs for nbval)"
@@ -30,6 +31,9 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
+app: $(STAMP)
+	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --no-browser
+
 demo: $(STAMP)
 	@mkdir -p build
 	$(BIN)/jupyter nbconvert --to html --execute --output-dir build $(NOTEBOOKS)
@@ -39,12 +43,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks tools
 
 unit: $(STAMP)
-	$(BIN)/pytest --doctest-modules src/landsim tests
+	$(BIN)/pytest --doctest-modules -m "not e2e" src/landsim tests
+
+# Real-browser tests: Voila on a free local port driven by Debian's chromium via Playwright
+# (skipped when chromium is missing, except under CI=true; .ci/run installs it).
+e2e: $(STAMP)
+	$(BIN)/pytest -m e2e tests/e2e
 
 nbval: $(STAMP)
 	$(BIN)/pytest $(NBVAL) notebooks
 
-test: lint unit nbval
+test: lint unit nbval e2e
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
