@@ -7,6 +7,7 @@
     landsim stock assess [--as-of DATE] [--county DIR] --out DIR
     landsim topsoil plan ... --out DIR        (耕作层剥离再利用)
     landsim siting compare ... --out DIR      (多方案比选)
+    landsim report --year Y --out report.html  (annual plan health check 体检评估)
 
 Bad input prints a one-line error to stderr and exits with status 2.
 """
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output folder")
     sample.set_defaults(func=_sample)
 
+    from landsim.monitor.cli import register as register_report
     from landsim.quota.cli import register as register_quota
     from landsim.siting.cli import register as register_siting
     from landsim.stockland.cli import register as register_stock
@@ -98,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_stock(sub)
     register_topsoil(sub)
     register_siting(sub)
+    register_report(sub)
     return parser
 
 

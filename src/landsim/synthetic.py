@@ -10,6 +10,7 @@ numpy; the same ``seed`` gives the same tables, and :func:`write_county` the sam
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,10 @@ OTHER_CLASSES = {
 }
 CENTRE = (543_000.0, 4_365_000.0)
 """Approximate position of Pianguan in EPSG:4546 metres (111.5E, 39.4N)."""
+URBAN_SEAT_HA = 330.0
+"""Target urban construction land at the county seat [ha] (synthetic)."""
+UDB_MULTIPLE = 1.25
+"""UDB area over the seat's urban land [-] (synthetic; the policy cap is 1.3)."""
 BASE_YEAR = 2022
 HISTORY_YEARS = range(2010, BASE_YEAR + 1)
 AS_OF = "2022-12-31"
@@ -208,11 +213,15 @@ def _landscape(n_parcels: int, rng: np.random.Generator) -> dict[str, np.ndarray
     area_ha = _polygon_area(px, py) / M2_PER_HA
     order = np.argsort(d_seat, kind="stable")
     cum = np.cumsum(area_ha[order])
-    urban_target_ha, udb_target_ha = 330.0, 420.0  # synthetic; UDB/urban = 1.27 <= 1.3
+    # synthetic: about 330 ha of urban land at the seat, and a UDB of at most 1.25 times
+    # it (the cap is 1.3 x the 2020 urban construction land; population.csv matches it)
+    n_urban = max(1, int(np.searchsorted(cum, URBAN_SEAT_HA)))
     urban = np.zeros(cx.size, bool)
-    urban[order[: max(1, int(np.searchsorted(cum, urban_target_ha)))]] = True
+    urban[order[:n_urban]] = True
+    n_udb = max(n_urban + 1, int(np.searchsorted(cum, UDB_MULTIPLE * cum[n_urban - 1],
+                                                 side="right")))
     in_udb = np.zeros(cx.size, bool)
-    in_udb[order[: max(2, int(np.searchsorted(cum, udb_target_ha)) + 1)]] = True
+    in_udb[order[:n_udb]] = True
     return {
         "px": px, "py": py, "ix": ix, "iy": iy, "area_ha": area_ha, "rx": rx, "ry": ry,
         "elevation": elevation, "slope": slope, "valley": valley, "dist_river": dist_river,
@@ -352,8 +361,16 @@ def _population(parcels: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
         land = np.round(urb * per_capita / M2_PER_HA * rng.uniform(0.99, 1.01, 8), 2)
         for k, name in enumerate(names):
             rows.append((year, name, int(res[k]), int(reg[k]), int(urb[k]), float(land[k])))
-    return pd.DataFrame(rows, columns=["year", "township", "resident_pop", "registered_pop",
-                                       "urban_pop", "urban_construction_land_ha"])
+    frame = pd.DataFrame(rows, columns=["year", "township", "resident_pop", "registered_pop",
+                                        "urban_pop", "urban_construction_land_ha"])
+    # the seat's urban construction land in 2020 is the urban land of the parcel layer
+    seat = frame["township"] == SEAT
+    mapped = parcels.loc[parcels["land_class"].isin(URBAN_CLASSES)
+                         & (parcels["township"] == SEAT), "area_ha"].sum()
+    in_2020 = frame.loc[seat & (frame["year"] == 2020), "urban_construction_land_ha"].iloc[0]
+    frame.loc[seat, "urban_construction_land_ha"] = np.round(
+        frame.loc[seat, "urban_construction_land_ha"] * mapped / in_2020, 2)
+    return frame
 
 
 def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
@@ -571,9 +588,11 @@ def _planning_targets(parcels: pd.DataFrame, indicators: pd.DataFrame,
         ("cultivated_land_ha", "耕地保有量", "ha", base["cultivated_land_ha"],
          round(base["cultivated_land_ha"] * 0.995, 2), "at_least", True),
         ("pbf_ha", "永久基本农田保护面积", "ha", base["pbf_ha"], base["pbf_ha"], "at_least", True),
-        ("eco_redline_ha", "生态保护红线面积", "ha", round(redline, 2), round(redline, 2),
-         "at_least", True),
-        ("udb_ha", "城镇开发边界面积", "ha", round(udb, 2), round(udb, 2), "at_most", True),
+        # rounded towards the side the current layer meets (floor for a floor, ceil for a cap)
+        ("eco_redline_ha", "生态保护红线面积", "ha", round(redline, 2),
+         math.floor(redline * 100) / 100, "at_least", True),
+        ("udb_ha", "城镇开发边界面积", "ha", round(udb, 2), math.ceil(udb * 100) / 100,
+         "at_most", True),
         ("urban_construction_land_ha", "城镇建设用地规模", "ha",
          base["urban_construction_land_ha"], round(1.3 * urban_2020, 2), "at_most", True),
         ("new_construction_land_2021_2035_ha", "2021-2035年新增建设用地规模", "ha", 0.0,

@@ -1,0 +1,168 @@
+"""Monitoring indicators: every formula against a hand computation on the sample county."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from landsim.datasets import load_sample
+from landsim.monitor import INDICATORS, indicator_values
+from landsim.monitor.indicators import (
+    effective_elasticity,
+    expansion_multiple,
+    gdp_land_decline_gap,
+    history_frame,
+    monitor_frame,
+    stock_supply_share,
+    zone_share,
+)
+from landsim.scenarios import Scenario, ScenarioInputs, run_scenario
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+@pytest.fixture(scope="module")
+def values(sample):
+    return indicator_values(sample).set_index("year")
+
+
+@pytest.fixture(scope="module")
+def run(sample):
+    return run_scenario(Scenario("m", end_year=2026), ScenarioInputs.from_county(sample))
+
+
+def _history(sample, year, column):
+    return float(sample.indicators.set_index("year").loc[year, column])
+
+
+def _target(sample, indicator):
+    return float(sample.planning_targets.set_index("indicator").loc[indicator, "target_value"])
+
+
+def test_cultivated_and_pbf_against_targets(sample, values):
+    # indicator_history value / planning_targets 2035 value
+    assert values.loc[2022, "cultivated_land_vs_target"] == pytest.approx(
+        _history(sample, 2022, "cultivated_land_ha") / _target(sample, "cultivated_land_ha"))
+    assert values.loc[2016, "pbf_vs_task"] == pytest.approx(
+        _history(sample, 2016, "pbf_ha") / _target(sample, "pbf_ha"))
+
+
+def test_parcel_layer_indicators_only_in_the_last_history_year(sample, values):
+    p = sample.parcels
+    eco = p.loc[p["in_eco_redline"], "area_ha"].sum()
+    udb = p.loc[p["in_udb"], "area_ha"].sum()
+    assert values.loc[2022, "eco_redline_vs_target"] == pytest.approx(
+        eco / _target(sample, "eco_redline_ha"))
+    assert values.loc[2022, "udb_area_vs_target"] == pytest.approx(
+        udb / _target(sample, "udb_ha"))
+    # the UDB lies in 新关镇 only: divide by that town's 2020 urban construction land
+    pop = sample.population
+    seat_2020 = pop.loc[(pop["year"] == 2020) & (pop["township"] == "新关镇"),
+                        "urban_construction_land_ha"].iloc[0]
+    assert values.loc[2022, "udb_expansion_multiple"] == pytest.approx(udb / seat_2020)
+    assert values.loc[2022, "udb_expansion_multiple"] <= 1.3
+    assert math.isnan(values.loc[2021, "eco_redline_vs_target"])
+
+
+def test_urban_land_multiple_and_per_capita(sample, values):
+    land = sample.population.groupby("year")["urban_construction_land_ha"].sum()
+    urban_pop = sample.population.groupby("year")["urban_pop"].sum()
+    assert values.loc[2022, "urban_land_growth_multiple"] == pytest.approx(
+        land.loc[2022] / land.loc[2020])
+    assert values.loc[2022, "per_capita_urban_land"] == pytest.approx(
+        land.loc[2022] * 10_000 / urban_pop.loc[2022])
+
+
+def test_gdp_land_decline_gap_by_hand(sample, values):
+    def per_gdp(year):
+        return (_history(sample, year, "construction_land_ha")
+                / _history(sample, year, "gdp_yi_yuan"))
+
+    decline = 1 - per_gdp(2022) / per_gdp(2020)
+    required = 1 - 0.6 ** (2 / 15)
+    assert values.loc[2022, "gdp_land_decline_gap"] == pytest.approx(decline - required)
+    assert values.loc[2020, "gdp_land_decline_gap"] == pytest.approx(0.0)
+    gap = gdp_land_decline_gap([60.0], [1.0], [2035], 100.0, 1.0)
+    assert float(gap[0]) == pytest.approx(0.0)  # exactly the 40 % decline by 2035
+
+
+def test_elasticity_by_hand(sample, values):
+    urban_land = sample.population.groupby("year")["urban_construction_land_ha"].sum()
+    urban_pop = sample.population.groupby("year")["urban_pop"].sum()
+    land = (urban_land.loc[2022] - urban_land.loc[2021]) / urban_land.loc[2021]
+    pop = (urban_pop.loc[2022] - urban_pop.loc[2021]) / urban_pop.loc[2021]
+    assert values.loc[2022, "land_pop_elasticity"] == pytest.approx(land / pop)
+    assert values.loc[2018, "land_pop_elasticity"] == 0.0  # both shrink: no excess growth
+    assert math.isnan(values.loc[2016, "land_pop_elasticity"])  # no previous year
+    e = effective_elasticity([100.0], [101.0], [100.0], [100.0])
+    assert math.isinf(float(e[0]))
+
+
+def test_supply_rate_by_hand(sample, values):
+    b = sample.supply_batches
+    w = b[(b["approval_year"] > 2017) & (b["approval_year"] <= 2022)]
+    assert values.loc[2022, "supply_rate_5y"] == pytest.approx(
+        w["supplied_ha"].sum() / w["approved_ha"].sum())
+
+
+def test_idle_disposal_rate_by_hand(sample, values):
+    s = sample.stock_plots
+    idle = s[(s["category"] == "idle") & (s["identified_year"] <= 2022)]
+    done = idle[idle["disposed_year"].notna() & (idle["disposed_year"] <= 2022)]
+    assert values.loc[2022, "idle_disposal_rate"] == pytest.approx(
+        done["area_ha"].sum() / idle["area_ha"].sum())
+
+
+def test_stock_supply_share_and_small_formulas(sample, values):
+    assert values.loc[2022, "stock_supply_share"] == pytest.approx(
+        _history(sample, 2022, "supplied_from_stock_ha")
+        / _history(sample, 2022, "land_supplied_ha"))
+    assert float(stock_supply_share(0.0, 0.0)) != float(stock_supply_share(0.0, 0.0))  # NaN
+    assert float(expansion_multiple(130.0, 100.0)) == pytest.approx(1.3)
+    assert float(zone_share(np.array(15.0), np.array(100.0))) == pytest.approx(0.15)
+
+
+def test_flexible_zone_is_recalled_and_no_data_without_zones(values):
+    spec = {s.key: s for s in INDICATORS}["flexible_zone_share"]
+    assert spec.recalled
+    assert values["flexible_zone_share"].isna().all()
+
+
+def test_zone_share_computed_when_parcels_carry_zones(sample):
+    import dataclasses
+
+    parcels = sample.parcels.copy()
+    udb = parcels.index[parcels["in_udb"]]
+    parcels["udb_zone"] = ""
+    parcels.loc[udb, "udb_zone"] = "01"
+    parcels.loc[udb[:2], "udb_zone"] = "2"  # zero-padded to 02
+    county = dataclasses.replace(sample, parcels=parcels)
+    v = indicator_values(county).set_index("year")
+    flex = parcels.loc[udb[:2], "area_ha"].sum()
+    conc = parcels.loc[udb[2:], "area_ha"].sum()
+    assert v.loc[2022, "flexible_zone_share"] == pytest.approx(flex / conc)
+
+
+def test_simulated_years_continue_the_history(sample, run):
+    v = indicator_values(sample, run).set_index("year")
+    assert list(v.loc[2023:, "basis"].unique()) == ["simulation"]
+    frame = monitor_frame(sample, run).set_index("year")
+    occupied = run.annual.set_index("year")["cultivated_occupied_ha"]
+    assert frame.loc[2024, "cultivated_land_ha"] == pytest.approx(
+        _history(sample, 2022, "cultivated_land_ha") - occupied.loc[2023] - occupied.loc[2024])
+    assert v.loc[2023, "supply_rate_5y"] == pytest.approx(
+        run.annual.set_index("year").loc[2023, "supply_rate"])
+
+
+def test_history_frame_needs_indicator_history(sample):
+    import dataclasses
+
+    from landsim.errors import InputError
+
+    with pytest.raises(InputError, match="Fix: add indicator_history.csv"):
+        history_frame(dataclasses.replace(sample, indicators=None))
