@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InfeasibleError", "InputError", "LandsimError"]
+__all__ = ["InfeasibleError", "InputError", "LandsimError", "NoSolutionError"]
 
 
 class LandsimError(Exception):
@@ -19,3 +19,7 @@ class InputError(LandsimError, ValueError):
 
 class InfeasibleError(LandsimError, RuntimeError):
     """A model requirement cannot be met: the message names it and by how much."""
+
+
+class NoSolutionError(LandsimError, RuntimeError):
+    """The solver stopped (time limit) before finding any feasible solution."""

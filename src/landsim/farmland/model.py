@@ -1,0 +1,1440 @@
+r"""Canonical permanent basic farmland (永久基本农田, PBF) layout model (design 5.2).
+
+:class:`FarmlandLayoutModel` is the only place where the mixed-integer programme is
+assembled. Build it with :meth:`FarmlandLayoutModel.from_parcels` (a parcels table of
+design 5.1 plus optional edges) or :meth:`FarmlandLayoutModel.from_arrays`; then call
+:meth:`~FarmlandLayoutModel.solve`, which runs :meth:`~FarmlandLayoutModel.diagnose`
+first and returns a frozen :class:`LayoutResult`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> parcels = pd.DataFrame({
+...     "parcel_id": ["a", "b", "c"], "township": ["t1"] * 3,
+...     "land_class": ["0101", "0101", "0103"], "area_ha": [1.0, 1.0, 2.0],
+...     "quality_grade": [3, 2, 2], "slope_deg": [2.0, 30.0, 3.0],
+...     "in_eco_redline": [False] * 3, "in_udb": [False] * 3, "stable": [True] * 3,
+...     "is_pbf": [True, True, False]})
+>>> result = FarmlandLayoutModel.from_parcels(parcels, target_ha=2.0).solve()
+>>> result.status
+'optimal'
+>>> result.layout["change"].tolist()
+['kept', 'removed', 'added']
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from landsim.errors import InfeasibleError, InputError, NoSolutionError
+from landsim.schema import CULTIVATED_CLASSES, parse_bool
+from landsim.units import format_ha_mu
+
+__all__ = [
+    "FarmlandLayoutModel",
+    "FarmlandRules",
+    "LayoutOptions",
+    "LayoutResult",
+    "NoSolutionError",
+    "eligibility",
+]
+
+logger = logging.getLogger(__name__)
+
+PARCEL_COLUMNS: tuple[str, ...] = (
+    "parcel_id", "township", "land_class", "area_ha", "quality_grade", "slope_deg",
+    "in_eco_redline", "in_udb", "stable", "is_pbf",
+)
+"""Columns of design 5.1 the layout model reads (``stable`` defaults to true)."""
+
+EDGE_COLUMNS: tuple[str, ...] = ("parcel_a", "parcel_b", "shared_length_m")
+"""Columns of an edges table."""
+
+CHANGE_LABELS: tuple[str, ...] = ("kept", "added", "removed", "none")
+"""Values of the ``change`` column of a layout (design 5.2)."""
+
+_REL_TOL = 1e-9
+"""Relative tolerance of the pre-solve checks."""
+_MAX_LISTED = 5
+"""How many ids an error message lists before '...'."""
+
+
+# --------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FarmlandRules:
+    """Policy parameters of the PBF layout rules, each with its unit and source.
+
+    Parameters
+    ----------
+    max_slope_deg : float
+        Steepest slope a parcel may have to stay or become PBF; steeper parcels are taken
+        out. Source: 《全国"三区三线"划定规则》 (自然资办函〔2022〕47号), RECALLED
+        (``domain/policy-facts.md`` section 5). [degree]
+    compensation_ratio : float
+        Newly added PBF must be at least this multiple of the PBF taken out
+        (新增 >= 调整 x 105 %). Source: 全域土地综合整治试点 rules under 自然资发〔2019〕194号,
+        CONFIRMED from a secondary source (policy-facts section 6). [ratio, >= 0]
+    township_adjust_share : float
+        When the township consolidation rule is switched on, the PBF area adjusted in a
+        township (added + removed) is at most this share of its current PBF area. Source:
+        《全域土地综合整治试点实施要点（试行）》 (2020), RECALLED (policy-facts section 6).
+        [fraction 0-1]
+    cultivated_classes : tuple of str
+        Third National Land Survey (三调) codes counted as cultivated land: 0101 水田,
+        0102 水浇地, 0103 旱地. [code]
+    """
+
+    max_slope_deg: float = 25.0
+    compensation_ratio: float = 1.05
+    township_adjust_share: float = 0.05
+    cultivated_classes: tuple[str, ...] = CULTIVATED_CLASSES
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.max_slope_deg <= 90.0:
+            msg = (f"max_slope_deg must be between 0 and 90 degrees, got "
+                   f"{self.max_slope_deg!r}; the national rule is 25")
+            raise InputError(msg)
+        if not (np.isfinite(self.compensation_ratio) and self.compensation_ratio >= 0.0):
+            msg = (f"compensation_ratio must be a finite number >= 0, got "
+                   f"{self.compensation_ratio!r}; the pilot rule is 1.05")
+            raise InputError(msg)
+        if not 0.0 <= self.township_adjust_share <= 1.0:
+            msg = (f"township_adjust_share must be a fraction from 0 to 1, got "
+                   f"{self.township_adjust_share!r}; the pilot rule is 0.05")
+            raise InputError(msg)
+        object.__setattr__(self, "cultivated_classes",
+                           tuple(str(c) for c in self.cultivated_classes))
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    """Which rules a layout model enforces, and with what weights.
+
+    Every rule can be switched off for what-if analysis.
+
+    Parameters
+    ----------
+    target_ha : float or None
+        Minimum PBF area after the adjustment; ``None`` means the current PBF area and
+        ``0`` switches the quantity rule off. [ha]
+    compensation_rule : bool
+        Enforce added >= ``rules.compensation_ratio`` x removed.
+    quality_rule : bool
+        Enforce area-weighted mean grade after <= before (grade 1 is best).
+    boundary_weight : float
+        Weight of the fragmentation term, the length of boundary between PBF and non-PBF
+        parcels; 0 switches it off. [objective units (ha x grade) per m]
+    township_targets : tuple of (str, float)
+        Minimum PBF area after the adjustment per township, sorted by township. [ha]
+    township_share_rule : bool
+        Cap the adjusted area (added + removed) per township at
+        ``rules.township_adjust_share`` x its current PBF area.
+    locked_in, locked_out : tuple of str
+        Parcel ids that must be / must not be PBF after the adjustment (sorted).
+    stability_weight : float
+        Cost per hectare whose PBF status changes (added or removed); 0 switches it off.
+        [objective units (ha x grade) per ha]
+    rules : FarmlandRules
+        Policy parameters.
+    """
+
+    target_ha: float | None = None
+    compensation_rule: bool = True
+    quality_rule: bool = True
+    boundary_weight: float = 0.0
+    township_targets: tuple[tuple[str, float], ...] = ()
+    township_share_rule: bool = False
+    locked_in: tuple[str, ...] = ()
+    locked_out: tuple[str, ...] = ()
+    stability_weight: float = 0.0
+    rules: FarmlandRules = field(default_factory=FarmlandRules)
+
+    def __post_init__(self) -> None:
+        _check_nonnegative("target_ha", self.target_ha, "ha")
+        _check_nonnegative("boundary_weight", self.boundary_weight, "per m")
+        _check_nonnegative("stability_weight", self.stability_weight, "per ha")
+        targets = tuple(sorted((str(t), float(v)) for t, v in dict(self.township_targets).items()))
+        for township, value in targets:
+            _check_nonnegative(f"township_targets[{township!r}]", value, "ha")
+        object.__setattr__(self, "township_targets", targets)
+        object.__setattr__(self, "locked_in", tuple(sorted({str(p) for p in self.locked_in})))
+        object.__setattr__(self, "locked_out", tuple(sorted({str(p) for p in self.locked_out})))
+
+    @classmethod
+    def from_kwargs(
+        cls,
+        *,
+        target_ha: float | None = None,
+        compensation_rule: bool = True,
+        quality_rule: bool = True,
+        boundary_weight: float = 0.0,
+        township_targets: Mapping[str, float] | None = None,
+        township_share_rule: bool = False,
+        locked_in: Iterable[str] = (),
+        locked_out: Iterable[str] = (),
+        stability_weight: float = 0.0,
+        rules: FarmlandRules | None = None,
+    ) -> LayoutOptions:
+        """Build options from the keyword arguments of ``from_parcels``/``from_arrays``."""
+        return cls(
+            target_ha=None if target_ha is None else float(target_ha),
+            compensation_rule=bool(compensation_rule),
+            quality_rule=bool(quality_rule),
+            boundary_weight=float(boundary_weight),
+            township_targets=tuple((township_targets or {}).items()),
+            township_share_rule=bool(township_share_rule),
+            locked_in=tuple(locked_in),
+            locked_out=tuple(locked_out),
+            stability_weight=float(stability_weight),
+            rules=FarmlandRules() if rules is None else rules,
+        )
+
+
+def _check_nonnegative(name: str, value: float | None, unit: str) -> None:
+    if value is None:
+        return
+    if not (np.isfinite(value) and value >= 0):
+        msg = f"{name} must be a finite number >= 0 [{unit}], got {value!r}"
+        raise InputError(msg)
+
+
+# --------------------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LayoutResult:
+    """Outcome of :meth:`FarmlandLayoutModel.solve`.
+
+    Attributes
+    ----------
+    status : str
+        ``"optimal"``, ``"optimal (relative gap <= g)"`` when a gap was requested, or
+        ``"feasible (time limit)"`` / ``"feasible (stopped early)"`` for an incumbent the
+        solver did not prove optimal.
+    objective : float
+        Design 5.2 objective recomputed with numpy on :attr:`layout`. [ha x grade]
+    best_bound : float or None
+        Lower bound on the objective proved by the solver, on the same scale as
+        ``objective``; ``None`` if the solver does not report one. [ha x grade]
+    gap : float or None
+        Relative gap ``(objective - best_bound) / |objective|``. [fraction]
+    solver : str
+        Name of the solver that ran.
+    solve_seconds : float
+        Wall time of the solver call, including PuLP's hand-over. [s]
+    layout : pandas.DataFrame
+        parcel_id, is_pbf_before, is_pbf_after, change (kept, added, removed, none).
+    target_ha : float
+        Area target that was enforced (0 when the quantity rule was off). [ha]
+    area_before_ha, area_after_ha, added_ha, removed_ha : float
+        PBF area before and after, added and removed. [ha]
+    mean_grade_before, mean_grade_after : float
+        Area-weighted mean quality grade of PBF with a known grade (1 best). [grade]
+    objective_terms : Mapping[str, float]
+        ``quality_cost`` [ha x grade], ``cut_boundary_m`` (boundary between PBF and
+        non-PBF parcels) [m], ``changed_ha`` [ha], and their weighted contributions.
+    active_rules : tuple of str
+        Rules that were enforced.
+    solver_objective : float or None
+        Objective as reported through PuLP, for cross-checking. [ha x grade]
+    """
+
+    status: str
+    objective: float
+    best_bound: float | None
+    gap: float | None
+    solver: str
+    solve_seconds: float
+    layout: pd.DataFrame
+    target_ha: float
+    area_before_ha: float
+    area_after_ha: float
+    added_ha: float
+    removed_ha: float
+    mean_grade_before: float
+    mean_grade_after: float
+    objective_terms: Mapping[str, float]
+    active_rules: tuple[str, ...]
+    solver_objective: float | None = None
+
+    @property
+    def is_optimal(self) -> bool:
+        """True only when the solver proved optimality (never for a time-limited run)."""
+        return self.status.startswith("optimal")
+
+    def summary(self) -> dict[str, Any]:
+        """The scalar fields of design 5.2's ``summary.json`` that the model knows.
+
+        Patch counts come from :func:`landsim.farmland.metrics.compare_layouts`.
+        """
+        return {
+            "status": self.status, "objective": self.objective, "gap": self.gap,
+            "best_bound": self.best_bound, "solver": self.solver,
+            "solve_seconds": self.solve_seconds, "target_ha": self.target_ha,
+            "area_before_ha": self.area_before_ha, "area_after_ha": self.area_after_ha,
+            "added_ha": self.added_ha, "removed_ha": self.removed_ha,
+            "mean_grade_before": self.mean_grade_before,
+            "mean_grade_after": self.mean_grade_after,
+        }
+
+
+# --------------------------------------------------------------------------------------
+# Eligibility and input conversion
+# --------------------------------------------------------------------------------------
+def eligibility(parcels: pd.DataFrame, rules: FarmlandRules | None = None) -> pd.DataFrame:
+    """Which parcels may be PBF after the adjustment, criterion by criterion.
+
+    Parameters
+    ----------
+    parcels : pandas.DataFrame
+        Parcels table of design 5.1.
+    rules : FarmlandRules, optional
+        Policy parameters (default :class:`FarmlandRules`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``parcels`` with boolean columns ``cultivated``, ``slope_ok``
+        (slope <= ``rules.max_slope_deg``; a missing slope fails), ``outside_redline``, ``outside_udb``,
+        ``stable`` and ``eligible`` (all of them).
+    """
+    rules = FarmlandRules() if rules is None else rules
+    _require_columns(parcels, ["land_class", "slope_deg", "in_eco_redline", "in_udb"],
+                     "parcels")
+    land_class = parcels["land_class"].astype("string").str.strip()
+    slope = pd.to_numeric(parcels["slope_deg"], errors="coerce").to_numpy(dtype=float)
+    table = pd.DataFrame(index=parcels.index)
+    table["cultivated"] = land_class.isin(rules.cultivated_classes).fillna(False).to_numpy(bool)
+    table["slope_ok"] = np.nan_to_num(slope, nan=np.inf) <= rules.max_slope_deg
+    table["outside_redline"] = ~_bool_array(parcels, "in_eco_redline")
+    table["outside_udb"] = ~_bool_array(parcels, "in_udb")
+    table["stable"] = (_bool_array(parcels, "stable") if "stable" in parcels
+                       else np.ones(len(parcels), dtype=bool))
+    table["eligible"] = table.all(axis=1)
+    return table
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (f"{what}: missing column(s) {', '.join(missing)}; expected the columns "
+               f"{', '.join(columns)} (design 5.1)")
+        raise InputError(msg)
+
+
+def _bool_array(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column as a numpy array; 1/0, true/false and yes/no are accepted."""
+    try:
+        values = parse_bool(frame[column])
+    except ValueError as exc:
+        rows = _first(exc.args[0] if exc.args else [])
+        msg = (f"parcels: column {column} has values that are not booleans at rows "
+               f"{rows}; use 1/0, true/false or yes/no")
+        raise InputError(msg) from exc
+    if values.isna().any():
+        rows = _first(list(frame.index[values.isna().to_numpy()]))
+        msg = f"parcels: column {column} is empty at rows {rows}; fill in true or false"
+        raise InputError(msg)
+    return values.to_numpy(dtype=bool)
+
+
+def _first(items: Sequence[Any]) -> str:
+    """'a, b, c, d, e, ...' for error messages."""
+    items = list(items)
+    text = ", ".join(str(i) for i in items[:_MAX_LISTED])
+    return text + (", ..." if len(items) > _MAX_LISTED else "")
+
+
+def _edge_positions(
+    edges: pd.DataFrame, parcel_id: pd.Index,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Map an edges table to integer positions of ``parcel_id``."""
+    _require_columns(edges, EDGE_COLUMNS, "edges")
+    pos_a = parcel_id.get_indexer(edges["parcel_a"].astype(str))
+    pos_b = parcel_id.get_indexer(edges["parcel_b"].astype(str))
+    unknown = (pos_a < 0) | (pos_b < 0)
+    if unknown.any():
+        bad = edges.loc[unknown, ["parcel_a", "parcel_b"]].astype(str)
+        ids = sorted((set(bad["parcel_a"]) | set(bad["parcel_b"])) - set(parcel_id))
+        msg = (f"edges: {int(unknown.sum())} row(s) name parcel ids not in parcels "
+               f"({_first(ids)}); drop them or fix the ids")
+        raise InputError(msg)
+    length = pd.to_numeric(edges["shared_length_m"], errors="coerce").to_numpy(dtype=float)
+    return pos_a.astype(np.int64), pos_b.astype(np.int64), length
+
+
+# --------------------------------------------------------------------------------------
+# Internal data holder
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Arrays:
+    """Validated per-parcel and per-edge arrays (edges with ``edge_i < edge_j``)."""
+
+    parcel_id: np.ndarray
+    township: np.ndarray
+    area_ha: np.ndarray
+    quality_grade: np.ndarray
+    is_pbf: np.ndarray
+    eligible: np.ndarray
+    edge_i: np.ndarray
+    edge_j: np.ndarray
+    length_m: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.parcel_id)
+
+
+def _validated_arrays(
+    parcel_id: Sequence[str] | np.ndarray,
+    area_ha: Sequence[float] | np.ndarray,
+    quality_grade: Sequence[float] | np.ndarray,
+    is_pbf: Sequence[bool] | np.ndarray,
+    eligible: Sequence[bool] | np.ndarray,
+    township: Sequence[str] | np.ndarray | None,
+    edge_i: Sequence[int] | np.ndarray | None,
+    edge_j: Sequence[int] | np.ndarray | None,
+    shared_length_m: Sequence[float] | np.ndarray | None,
+) -> _Arrays:
+    ids = np.asarray([str(p) for p in parcel_id], dtype=object)
+    n = len(ids)
+    area = np.asarray(area_ha, dtype=float)
+    grade = np.asarray(pd.array(quality_grade, dtype="Float64").to_numpy(
+        dtype=float, na_value=np.nan))
+    pbf = np.asarray(is_pbf, dtype=bool)
+    elig = np.asarray(eligible, dtype=bool)
+    towns = (np.full(n, "", dtype=object) if township is None
+             else np.asarray([str(t) for t in township], dtype=object))
+    for name, arr in (("area_ha", area), ("quality_grade", grade), ("is_pbf", pbf),
+                      ("eligible", elig), ("township", towns)):
+        if arr.shape != (n,):
+            msg = f"{name} has shape {arr.shape}; expected one value per parcel ({n},)"
+            raise InputError(msg)
+    dup = pd.Index(ids).duplicated()
+    if dup.any():
+        msg = f"parcel_id must be unique; repeated: {_first(sorted(set(ids[dup])))}"
+        raise InputError(msg)
+    bad = ~(np.isfinite(area) & (area > 0))
+    if bad.any():
+        msg = (f"area_ha must be a number > 0 [ha]; parcels {_first(ids[bad])} have "
+               f"{_first(area[bad])}")
+        raise InputError(msg)
+    bad = elig & ~(np.isfinite(grade) & (grade >= 1) & (grade <= 10))
+    if bad.any():
+        msg = (f"quality_grade must be 1..10 for eligible (cultivated) parcels; parcels "
+               f"{_first(ids[bad])} have {_first(grade[bad])}; fill in the grade from the "
+               "cultivated-land quality survey (GB/T 33469-2016)")
+        raise InputError(msg)
+    edge_i, edge_j, length = _validated_edges(ids, edge_i, edge_j, shared_length_m)
+    return _Arrays(ids, towns, area, grade, pbf, elig, edge_i, edge_j, length)
+
+
+def _validated_edges(
+    ids: np.ndarray,
+    edge_i: Sequence[int] | np.ndarray | None,
+    edge_j: Sequence[int] | np.ndarray | None,
+    shared_length_m: Sequence[float] | np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Canonical edges: ``i < j``, sorted, each unordered pair once, length > 0."""
+    if edge_i is None and edge_j is None and shared_length_m is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros(0, dtype=float)
+    if edge_i is None or edge_j is None or shared_length_m is None:
+        msg = "give edge_i, edge_j and shared_length_m together (or none of them)"
+        raise InputError(msg)
+    a = np.asarray(edge_i, dtype=np.int64)
+    b = np.asarray(edge_j, dtype=np.int64)
+    length = np.asarray(shared_length_m, dtype=float)
+    if not a.shape == b.shape == length.shape or a.ndim != 1:
+        msg = (f"edge_i, edge_j and shared_length_m must be 1-d of equal length, got "
+               f"{a.shape}, {b.shape}, {length.shape}")
+        raise InputError(msg)
+    n = len(ids)
+    if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n):
+        msg = f"edge positions must be 0..{n - 1} (row positions of the parcels)"
+        raise InputError(msg)
+    bad = ~(np.isfinite(length) & (length >= 0))
+    if bad.any():
+        msg = (f"shared_length_m must be a number >= 0 [m]; edges "
+               f"{_first([f'{ids[i]}-{ids[j]}' for i, j in zip(a[bad], b[bad], strict=True)])}"
+               f" have {_first(length[bad])}")
+        raise InputError(msg)
+    loops = a == b
+    if loops.any():
+        msg = (f"edges join a parcel to itself: {_first(ids[a[loops]])}; drop those rows")
+        raise InputError(msg)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((hi, lo))
+    lo, hi, length = lo[order], hi[order], length[order]
+    dup = np.zeros(len(lo), dtype=bool)
+    dup[1:] = (lo[1:] == lo[:-1]) & (hi[1:] == hi[:-1])
+    if dup.any():
+        pairs = [f"{ids[i]}-{ids[j]}" for i, j in zip(lo[dup], hi[dup], strict=True)]
+        msg = (f"edges list the same pair of parcels more than once ({_first(pairs)}); "
+               "give each unordered pair once with its total shared length")
+        raise InputError(msg)
+    keep = length > 0
+    return lo[keep], hi[keep], length[keep]
+
+
+_NAME_RE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _variable_names(ids: np.ndarray) -> list[str]:
+    """``x_<id>`` with characters outside [A-Za-z0-9_] replaced, or ``x_<row>`` if that clashes."""
+    names = [f"x_{_NAME_RE.sub('_', p)}" for p in ids]
+    if len(set(names)) == len(names) and all(len(s) <= 64 for s in names):
+        return names
+    width = len(str(len(ids)))
+    return [f"x_{k:0{width}d}" for k in range(len(ids))]
+
+
+# --------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------
+class FarmlandLayoutModel:
+    r"""Canonical PBF layout model of design 5.2 (a binary programme in PuLP).
+
+    Symbols
+    -------
+    ==================  ==========================================================
+    :math:`x_i`         1 if parcel *i* is PBF after the adjustment (binary)
+    :math:`p_i`         1 if parcel *i* is PBF now
+    :math:`a_i`         parcel area [ha]
+    :math:`g_i`         quality grade 1..10, 1 best [grade]
+    :math:`E`           eligible parcels: cultivated (三调 0101/0102/0103), slope
+                        <= ``max_slope_deg`` (25°), outside the ecological red line
+                        and the urban development boundary, stable
+    :math:`\ell_{ij}`   shared boundary length of adjacent parcels *i*, *j* [m]
+    :math:`y_{ij}`      linearised product :math:`x_i x_j` (continuous 0..1)
+    :math:`w_b, w_s`    ``boundary_weight`` [per m], ``stability_weight`` [per ha]
+    :math:`T, T_t`      county and township area targets [ha]
+    :math:`r`           ``compensation_ratio`` (1.05)
+    :math:`s`           ``township_adjust_share`` (0.05)
+    :math:`\bar g_0`    area-weighted mean grade of current PBF (parcels with a grade)
+    ==================  ==========================================================
+
+    Formulation
+    -----------
+    .. math::
+
+        \min\ & \sum_i a_i g_i x_i
+              + w_b \sum_{(i,j)} \ell_{ij}\,(x_i + x_j - 2 y_{ij})
+              + w_s \sum_i a_i \lvert x_i - p_i \rvert \\
+        \text{s.t.}\ & \sum_i a_i x_i \ge T
+              && \text{(quantity; } T = \textstyle\sum_i a_i p_i \text{ by default)} \\
+        & \textstyle\sum_{i: p_i=0} a_i x_i \ge r \sum_{i: p_i=1} a_i (1 - x_i)
+              && \text{(新增 >= 1.05 x 调整)} \\
+        & \textstyle\sum_i a_i (g_i - \bar g_0)\, x_i \le 0
+              && \text{(mean grade after <= before)} \\
+        & \textstyle\sum_{i \in t} a_i x_i \ge T_t
+              && \text{(township targets, optional)} \\
+        & \textstyle\sum_{i\in t, p_i=0} a_i x_i + \sum_{i\in t, p_i=1} a_i (1-x_i)
+              \le s \sum_{i \in t} a_i p_i
+              && \text{(adjusted share per township, optional)} \\
+        & y_{ij} \le x_i,\ y_{ij} \le x_j && \text{(only when } w_b > 0) \\
+        & x_i = 0 \ (i \notin E \text{ or locked out}), \quad x_i = 1 \ (\text{locked in})
+
+    :math:`\lvert x_i - p_i \rvert` is linear because :math:`p_i` is data. Parcels whose
+    value is fixed get no variable (their terms become constants), and :math:`y_{ij}` is
+    created only for edges between two free parcels; an edge to a parcel fixed at 1
+    contributes :math:`\ell_{ij}(1 - x_i)`. Because the objective rewards :math:`y_{ij}`,
+    the two upper bounds suffice for :math:`y_{ij} = x_i x_j` at the optimum.
+
+    Build with :meth:`from_parcels` or :meth:`from_arrays`; do not call ``__init__``.
+    """
+
+    def __init__(self, arrays: _Arrays, options: LayoutOptions) -> None:
+        self._arrays = arrays
+        self.options = options
+        self._problem: pulp.LpProblem | None = None
+        self._free: np.ndarray | None = None
+        self._xvars: list[pulp.LpVariable] = []
+        # y variables of the fragmentation term and the free-variable slots they join
+        self._pairs: tuple[list[pulp.LpVariable], np.ndarray, np.ndarray] = (
+            [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self._fixed = self._fixed_values()
+
+    # ---- constructors ---------------------------------------------------------------
+    @classmethod
+    def from_parcels(
+        cls, parcels: pd.DataFrame, edges: pd.DataFrame | None = None, **options: Any,
+    ) -> FarmlandLayoutModel:
+        """Build the model from a parcels table (design 5.1) and an optional edges table.
+
+        Parameters
+        ----------
+        parcels : pandas.DataFrame or geopandas.GeoDataFrame
+            Columns of design 5.1; geometry, if any, is ignored here (derive edges with
+            :func:`landsim.farmland.adjacency.edges_from_geometry`).
+        edges : pandas.DataFrame, optional
+            parcel_a, parcel_b, shared_length_m [m]; each unordered pair once.
+        **options
+            Keyword arguments of :meth:`from_arrays` (``target_ha``, ``boundary_weight``,
+            ``rules`` ...).
+
+        Returns
+        -------
+        FarmlandLayoutModel
+        """
+        _require_columns(parcels, [c for c in PARCEL_COLUMNS if c != "stable"], "parcels")
+        rules = options.get("rules") or FarmlandRules()
+        ids = pd.Index(parcels["parcel_id"].astype(str).to_numpy(dtype=object))
+        edge_kw: dict[str, Any] = {}
+        if edges is not None:
+            edge_i, edge_j, length = _edge_positions(edges, ids)
+            edge_kw = {"edge_i": edge_i, "edge_j": edge_j, "shared_length_m": length}
+        grade = pd.to_numeric(parcels["quality_grade"], errors="coerce")
+        return cls.from_arrays(
+            parcel_id=ids.to_numpy(),
+            area_ha=pd.to_numeric(parcels["area_ha"], errors="coerce").to_numpy(dtype=float),
+            quality_grade=grade.to_numpy(dtype=float, na_value=np.nan),
+            is_pbf=_bool_array(parcels, "is_pbf"),
+            eligible=eligibility(parcels, rules)["eligible"].to_numpy(),
+            township=parcels["township"].astype(str).to_numpy(dtype=object),
+            **edge_kw,
+            **options,
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        parcel_id: Sequence[str] | np.ndarray,
+        area_ha: Sequence[float] | np.ndarray,
+        quality_grade: Sequence[float] | np.ndarray,
+        is_pbf: Sequence[bool] | np.ndarray,
+        eligible: Sequence[bool] | np.ndarray,
+        *,
+        township: Sequence[str] | np.ndarray | None = None,
+        edge_i: Sequence[int] | np.ndarray | None = None,
+        edge_j: Sequence[int] | np.ndarray | None = None,
+        shared_length_m: Sequence[float] | np.ndarray | None = None,
+        target_ha: float | None = None,
+        compensation_rule: bool = True,
+        quality_rule: bool = True,
+        boundary_weight: float = 0.0,
+        township_targets: Mapping[str, float] | None = None,
+        township_share_rule: bool = False,
+        locked_in: Iterable[str] = (),
+        locked_out: Iterable[str] = (),
+        stability_weight: float = 0.0,
+        rules: FarmlandRules | None = None,
+    ) -> FarmlandLayoutModel:
+        """Build the model from per-parcel and per-edge arrays.
+
+        Parameters
+        ----------
+        parcel_id : array of str
+            Unique parcel ids.
+        area_ha : array of float
+            Parcel areas, > 0. [ha]
+        quality_grade : array of float
+            Quality grade 1..10 (1 best); NaN allowed for ineligible parcels. [grade]
+        is_pbf : array of bool
+            Currently PBF.
+        eligible : array of bool
+            May be PBF after the adjustment (see :func:`eligibility`).
+        township : array of str, optional
+            Township of each parcel (needed for the township rules).
+        edge_i, edge_j : array of int, optional
+            Row positions of adjacent parcels; each unordered pair once.
+        shared_length_m : array of float, optional
+            Shared boundary length of each edge. [m]
+        target_ha : float, optional
+            Minimum PBF area after; default the current PBF area, 0 switches it off. [ha]
+        compensation_rule : bool, default True
+            Enforce added >= ``rules.compensation_ratio`` x removed.
+        quality_rule : bool, default True
+            Enforce mean grade after <= before.
+        boundary_weight : float, default 0
+            Weight of the cut boundary length. [ha x grade per m]
+        township_targets : mapping of str to float, optional
+            Minimum PBF area per township. [ha]
+        township_share_rule : bool, default False
+            Cap added + removed per township at ``rules.township_adjust_share`` of its
+            current PBF area.
+        locked_in, locked_out : iterable of str
+            Parcel ids forced in / out.
+        stability_weight : float, default 0
+            Cost per hectare changed. [ha x grade per ha]
+        rules : FarmlandRules, optional
+            Policy parameters.
+
+        Returns
+        -------
+        FarmlandLayoutModel
+
+        Raises
+        ------
+        InputError
+            Malformed arrays, unknown locked ids or townships.
+        """
+        arrays = _validated_arrays(parcel_id, area_ha, quality_grade, is_pbf, eligible,
+                                   township, edge_i, edge_j, shared_length_m)
+        options = LayoutOptions.from_kwargs(
+            target_ha=target_ha, compensation_rule=compensation_rule,
+            quality_rule=quality_rule, boundary_weight=boundary_weight,
+            township_targets=township_targets, township_share_rule=township_share_rule,
+            locked_in=locked_in, locked_out=locked_out, stability_weight=stability_weight,
+            rules=rules,
+        )
+        _check_known(options, arrays)
+        return cls(arrays, options)
+
+    # ---- basic quantities -----------------------------------------------------------
+    @property
+    def parcel_id(self) -> np.ndarray:
+        """Parcel ids in row order."""
+        return self._arrays.parcel_id
+
+    @property
+    def n_parcels(self) -> int:
+        """Number of parcels."""
+        return self._arrays.n
+
+    @property
+    def target_ha(self) -> float:
+        """Area target enforced by the quantity rule. [ha]"""
+        if self.options.target_ha is None:
+            return self.area_before_ha
+        return self.options.target_ha
+
+    @property
+    def area_before_ha(self) -> float:
+        """Current PBF area. [ha]"""
+        a = self._arrays
+        return float(a.area_ha[a.is_pbf].sum())
+
+    @property
+    def mean_grade_before(self) -> float:
+        """Area-weighted mean grade of current PBF parcels that have a grade. [grade]"""
+        return _mean_grade(self._arrays, self._arrays.is_pbf)
+
+    @property
+    def problem(self) -> pulp.LpProblem:
+        """The PuLP problem (built on first access)."""
+        if self._problem is None:
+            self.build()
+        assert self._problem is not None
+        return self._problem
+
+    def _fixed_values(self) -> np.ndarray:
+        """-1 for a free parcel, 0 or 1 for a parcel whose value is fixed."""
+        a, o = self._arrays, self.options
+        fixed = np.full(a.n, -1, dtype=np.int8)
+        ids = pd.Index(a.parcel_id)
+        fixed[ids.get_indexer(list(o.locked_in))] = 1
+        fixed[ids.get_indexer(list(o.locked_out))] = 0
+        fixed[~a.eligible] = 0
+        return fixed
+
+    def active_rules(self) -> tuple[str, ...]:
+        """Names of the rules this model enforces, with their parameters."""
+        o, r = self.options, self.options.rules
+        active = [f"quantity (target {format_ha_mu(self.target_ha)})"] if self.target_ha > 0 else []
+        if o.compensation_rule:
+            active.append(f"compensation (added >= {r.compensation_ratio:g} x removed)")
+        if o.quality_rule:
+            active.append("quality (mean grade after <= before)")
+        if o.township_targets:
+            active.append(f"township targets ({len(o.township_targets)} townships)")
+        if o.township_share_rule:
+            active.append(f"township share (added + removed <= "
+                          f"{r.township_adjust_share:.0%} of township PBF)")
+        if o.locked_in:
+            active.append(f"locked in ({len(o.locked_in)} parcels)")
+        if o.locked_out:
+            active.append(f"locked out ({len(o.locked_out)} parcels)")
+        return tuple(active)
+
+    # ---- objective on a layout (numpy) ----------------------------------------------
+    def objective_terms(self, selected: np.ndarray) -> dict[str, float]:
+        """Objective terms of design 5.2 evaluated on a layout.
+
+        Parameters
+        ----------
+        selected : array of bool
+            PBF after the adjustment, one value per parcel.
+
+        Returns
+        -------
+        dict
+            ``quality_cost`` [ha x grade], ``cut_boundary_m`` [m], ``changed_ha`` [ha],
+            ``boundary_cost`` and ``stability_cost`` (weighted) and ``objective``.
+        """
+        a, o = self._arrays, self.options
+        x = np.asarray(selected, dtype=bool)
+        quality = float(np.where(x, a.area_ha * a.quality_grade, 0.0).sum())
+        cut = float(a.length_m[x[a.edge_i] != x[a.edge_j]].sum())
+        changed = float(a.area_ha[x != a.is_pbf].sum())
+        boundary_cost = o.boundary_weight * cut
+        stability_cost = o.stability_weight * changed
+        return {
+            "quality_cost": quality, "cut_boundary_m": cut, "changed_ha": changed,
+            "boundary_cost": boundary_cost, "stability_cost": stability_cost,
+            "objective": quality + boundary_cost + stability_cost,
+        }
+
+    def objective_value(self, selected: np.ndarray) -> float:
+        """Design 5.2 objective of a layout. [ha x grade]"""
+        return self.objective_terms(selected)["objective"]
+
+    # ---- building -------------------------------------------------------------------
+    def build(self) -> pulp.LpProblem:
+        """Create the PuLP problem from the arrays (replaces any earlier build).
+
+        Returns
+        -------
+        pulp.LpProblem
+        """
+        self._check_locks()
+        a = self._arrays
+        problem = pulp.LpProblem("farmland_layout", pulp.LpMinimize)
+        names = _variable_names(a.parcel_id)
+        self._free = np.flatnonzero(self._fixed < 0)
+        self._pairs = ([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self._xvars = [problem.add_variable(names[k], cat=pulp.LpBinary) for k in self._free]
+        self._problem = problem
+        problem.setObjective(self._objective_expression(problem, names))
+        self._add_quantity_constraint()
+        self._add_compensation_constraint()
+        self._add_quality_constraint()
+        self._add_township_target_constraints()
+        self._add_township_share_constraints()
+        return problem
+
+    def _require_built(self, step: str) -> pulp.LpProblem:
+        if self._problem is None or self._free is None:
+            msg = f"{step} needs the variables: call build() first"
+            raise RuntimeError(msg)
+        return self._problem
+
+    def _linear(self, coef: np.ndarray, constant: float = 0.0) -> pulp.LpAffineExpression:
+        """``sum_i coef_i x_i + constant`` with fixed parcels folded into the constant."""
+        self._require_built("a linear expression")
+        assert self._free is not None
+        fixed_part = float(coef[self._fixed == 1].sum())
+        free_coef = coef[self._free]
+        nonzero = np.flatnonzero(free_coef)
+        xvars = self._xvars
+        terms = [(xvars[k], c) for k, c in zip(nonzero.tolist(), free_coef[nonzero].tolist(),
+                                                strict=True)]
+        return pulp.LpAffineExpression(terms, constant=constant + fixed_part)
+
+    def _add_constraint(self, expr: pulp.LpAffineExpression, sense: int, rhs: float,
+                        name: str, rule: str) -> None:
+        """Add ``expr (sense) rhs``; a constraint without variables is checked instead."""
+        problem = self._require_built(f"constraint {name}")
+        if len(expr) == 0:
+            lhs = float(expr.constant)
+            scale = _REL_TOL * max(1.0, abs(rhs), abs(lhs))
+            ok = lhs >= rhs - scale if sense == pulp.LpConstraintGE else lhs <= rhs + scale
+            if not ok:
+                msg = (f"{rule}: every parcel in this rule is fixed (ineligible or locked) "
+                       f"and the rule fails ({lhs:,.4f} vs {rhs:,.4f}); unlock parcels or "
+                       "switch the rule off")
+                raise InfeasibleError(msg)
+            return
+        problem.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=rhs, name=name))
+
+    def _objective_expression(self, problem: pulp.LpProblem,
+                              names: list[str]) -> pulp.LpAffineExpression:
+        a, o = self._arrays, self.options
+        coef = np.where(a.eligible, a.area_ha * np.nan_to_num(a.quality_grade), 0.0)
+        constant = 0.0
+        if o.stability_weight > 0:
+            coef = coef + o.stability_weight * a.area_ha * (1.0 - 2.0 * a.is_pbf)
+            constant += o.stability_weight * float(a.area_ha[a.is_pbf].sum())
+        pair_terms: list[tuple[pulp.LpVariable, float]] = []
+        if o.boundary_weight > 0 and len(a.edge_i):
+            coef, extra, pair_terms = self._boundary_terms(problem, names, coef)
+            constant += extra
+        expr = self._linear(coef, constant)
+        for var, c in pair_terms:
+            expr[var] = c
+        return expr
+
+    def _boundary_terms(
+        self, problem: pulp.LpProblem, names: list[str], coef: np.ndarray,
+    ) -> tuple[np.ndarray, float, list[tuple[pulp.LpVariable, float]]]:
+        """Fragmentation term: linear part per parcel, constant and ``y_ij`` terms."""
+        a, w = self._arrays, self.options.boundary_weight
+        i, j, length = a.edge_i, a.edge_j, a.length_m
+        n = a.n
+        coef = coef + w * (np.bincount(i, length, n) + np.bincount(j, length, n))
+        fi, fj = self._fixed[i], self._fixed[j]
+        # x_i x_j with one side fixed at 1 is linear in the other side.
+        one_i, one_j = (fj == 1) & (fi < 0), (fi == 1) & (fj < 0)
+        coef = coef - 2 * w * (np.bincount(i[one_i], length[one_i], n)
+                               + np.bincount(j[one_j], length[one_j], n))
+        both_one = (fi == 1) & (fj == 1)
+        constant = -2 * w * float(length[both_one].sum())
+        pair = np.flatnonzero((fi < 0) & (fj < 0))
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[self._free] = np.arange(len(self._free))
+        xvars = self._xvars
+        terms: list[tuple[pulp.LpVariable, float]] = []
+        self._pairs = ([], slot[i[pair]], slot[j[pair]])
+        for e, ii, jj in zip(pair.tolist(), i[pair].tolist(), j[pair].tolist(), strict=True):
+            y = problem.add_variable(f"y_{names[ii]}_{names[jj]}", 0, 1)
+            xi, xj = xvars[slot[ii]], xvars[slot[jj]]
+            problem.addConstraint(pulp.LpConstraint(
+                pulp.LpAffineExpression(((y, 1), (xi, -1))), pulp.LpConstraintLE,
+                f"yi_{e}", 0))
+            problem.addConstraint(pulp.LpConstraint(
+                pulp.LpAffineExpression(((y, 1), (xj, -1))), pulp.LpConstraintLE,
+                f"yj_{e}", 0))
+            terms.append((y, -2 * w * float(length[e])))
+            self._pairs[0].append(y)
+        return coef, constant, terms
+
+    def _add_quantity_constraint(self) -> None:
+        if self.target_ha > 0:
+            self._add_constraint(self._linear(self._arrays.area_ha), pulp.LpConstraintGE,
+                                 self.target_ha, "quantity", "quantity")
+
+    def _add_compensation_constraint(self) -> None:
+        if not self.options.compensation_rule:
+            return
+        a, r = self._arrays, self.options.rules.compensation_ratio
+        # added - r * removed >= 0  <=>  sum a(1-p)x + r sum a p x >= r sum a p
+        coef = a.area_ha * np.where(a.is_pbf, r, 1.0)
+        self._add_constraint(self._linear(coef), pulp.LpConstraintGE,
+                             r * self.area_before_ha, "compensation", "compensation")
+
+    def _add_quality_constraint(self) -> None:
+        # no current PBF with a grade: "before" is undefined and the rule is void
+        if not self.options.quality_rule or not np.isfinite(self.mean_grade_before):
+            return
+        a = self._arrays
+        coef = np.where(a.eligible, a.area_ha * (np.nan_to_num(a.quality_grade)
+                                                 - self.mean_grade_before), 0.0)
+        self._add_constraint(self._linear(coef), pulp.LpConstraintLE, 0.0, "quality", "quality")
+
+    def _add_township_target_constraints(self) -> None:
+        a = self._arrays
+        for k, (township, target) in enumerate(self.options.township_targets):
+            coef = np.where(a.township == township, a.area_ha, 0.0)
+            self._add_constraint(self._linear(coef), pulp.LpConstraintGE, target,
+                                 f"township_target_{k}", f"township target {township}")
+
+    def _add_township_share_constraints(self) -> None:
+        if not self.options.township_share_rule:
+            return
+        a, share = self._arrays, self.options.rules.township_adjust_share
+        for k, township in enumerate(sorted(set(a.township.tolist()))):
+            inside = a.township == township
+            pbf_t = float(a.area_ha[inside & a.is_pbf].sum())
+            # added_t + removed_t = sum a(1-2p)x + sum a p  <=  share * pbf_t
+            coef = np.where(inside, a.area_ha * (1.0 - 2.0 * a.is_pbf), 0.0)
+            self._add_constraint(self._linear(coef), pulp.LpConstraintLE,
+                                 share * pbf_t - pbf_t, f"township_share_{k}",
+                                 f"township share {township}")
+
+    def write_lp(self, path: str | Path) -> Path:
+        """Write the problem in CPLEX LP format for debugging; returns the path."""
+        path = Path(path)
+        self.problem.writeLP(str(path))
+        return path
+
+    # ---- diagnostics ----------------------------------------------------------------
+    def diagnose(self) -> None:
+        """Cheap checks that name the rule a layout cannot meet, before any solver runs.
+
+        Raises
+        ------
+        InfeasibleError
+            Parcels locked both in and out, locked-in parcels that are ineligible, the
+            eligible area below the target, too little eligible non-PBF land for the
+            compensation rule, a township target above the township's eligible area, a
+            township share cap below the forced changes, or a quality rule that even the
+            best-grade eligible land cannot meet.
+        """
+        self._check_locks()
+        self._check_quantity()
+        self._check_compensation()
+        self._check_township_targets()
+        self._check_township_share()
+        self._check_quality()
+
+    def _check_locks(self) -> None:
+        a, o = self._arrays, self.options
+        both = sorted(set(o.locked_in) & set(o.locked_out))
+        if both:
+            msg = (f"locks: {len(both)} parcel(s) are locked both in and out "
+                   f"({_first(both)}); remove them from one of locked_in / locked_out")
+            raise InfeasibleError(msg)
+        pos = pd.Index(a.parcel_id).get_indexer(list(o.locked_in))
+        bad = pos[~a.eligible[pos]]
+        if len(bad):
+            msg = (f"locks: {len(bad)} locked-in parcel(s) are not eligible for PBF "
+                   f"(not cultivated, slope > {o.rules.max_slope_deg:g}°, in the ecological "
+                   f"red line or the urban development boundary, or unstable): "
+                   f"{_first(a.parcel_id[bad])}, {format_ha_mu(float(a.area_ha[bad].sum()))};"
+                   " unlock them or correct their attributes")
+            raise InfeasibleError(msg)
+
+    def _available(self) -> np.ndarray:
+        """Parcels that may be PBF after the adjustment (eligible, not locked out)."""
+        return self._fixed != 0
+
+    def _check_quantity(self) -> None:
+        a = self._arrays
+        available = float(a.area_ha[self._available()].sum())
+        if available < self.target_ha * (1 - _REL_TOL):
+            msg = (f"quantity: eligible area {format_ha_mu(available)} < target "
+                   f"{format_ha_mu(self.target_ha)} (short by "
+                   f"{format_ha_mu(self.target_ha - available)}); lower the target, relax "
+                   f"max_slope_deg ({self.options.rules.max_slope_deg:g}°) or unlock "
+                   "locked-out parcels")
+            raise InfeasibleError(msg)
+
+    def _check_compensation(self) -> None:
+        if not self.options.compensation_rule:
+            return
+        a, r = self._arrays, self.options.rules.compensation_ratio
+        forced_out = float(a.area_ha[a.is_pbf & (self._fixed == 0)].sum())
+        addable = float(a.area_ha[~a.is_pbf & self._available()].sum())
+        needed = r * forced_out
+        if addable < needed * (1 - _REL_TOL):
+            msg = (f"compensation: {format_ha_mu(forced_out)} of current PBF is ineligible "
+                   f"or locked out and must be removed, so at least {r:g} x that = "
+                   f"{format_ha_mu(needed)} must be added, but only {format_ha_mu(addable)} "
+                   "of eligible non-PBF land exists; lower compensation_ratio, switch "
+                   "compensation_rule off or review the ineligible PBF")
+            raise InfeasibleError(msg)
+
+    def _check_township_targets(self) -> None:
+        a = self._arrays
+        available = self._available()
+        for township, target in self.options.township_targets:
+            have = float(a.area_ha[available & (a.township == township)].sum())
+            if have < target * (1 - _REL_TOL):
+                msg = (f"township target {township}: eligible area {format_ha_mu(have)} < "
+                       f"target {format_ha_mu(target)} (short by "
+                       f"{format_ha_mu(target - have)}); lower the township target")
+                raise InfeasibleError(msg)
+
+    def _check_township_share(self) -> None:
+        if not self.options.township_share_rule:
+            return
+        a, o = self._arrays, self.options
+        share, r = o.rules.township_adjust_share, o.rules.compensation_ratio
+        max_added_total, forced_out_total = 0.0, 0.0
+        for township in sorted(set(a.township.tolist())):
+            inside = a.township == township
+            cap = share * float(a.area_ha[inside & a.is_pbf].sum())
+            forced_out = float(a.area_ha[inside & a.is_pbf & (self._fixed == 0)].sum())
+            forced_in = float(a.area_ha[inside & ~a.is_pbf & (self._fixed == 1)].sum())
+            if forced_out + forced_in > cap * (1 + _REL_TOL) + 1e-12:
+                msg = (f"township share {township}: {format_ha_mu(forced_out + forced_in)} "
+                       f"must change (ineligible or locked PBF out, locked-in land in) but "
+                       f"at most {share:.0%} of the township's PBF = {format_ha_mu(cap)} may "
+                       "be adjusted; switch township_share_rule off, raise "
+                       "township_adjust_share or review the ineligible PBF")
+                raise InfeasibleError(msg)
+            addable = float(a.area_ha[inside & ~a.is_pbf & self._available()].sum())
+            max_added_total += min(addable, cap - forced_out)
+            forced_out_total += forced_out
+        if o.compensation_rule and max_added_total < r * forced_out_total * (1 - _REL_TOL):
+            msg = (f"township share + compensation: {format_ha_mu(forced_out_total)} of PBF "
+                   f"must be removed, so {format_ha_mu(r * forced_out_total)} must be added, "
+                   f"but the {share:.0%} township caps allow at most "
+                   f"{format_ha_mu(max_added_total)} of additions; switch "
+                   "township_share_rule off or raise township_adjust_share")
+            raise InfeasibleError(msg)
+
+    def _check_quality(self) -> None:
+        if not self.options.quality_rule or not np.isfinite(self.mean_grade_before):
+            return
+        best_area, best_mean = self._best_grade_selection()
+        before = self.mean_grade_before
+        if best_area > 0 and best_mean > before + _REL_TOL * max(1.0, before):
+            msg = (f"quality: even the best-grade eligible land reaching the target "
+                   f"({format_ha_mu(best_area)}) has mean grade {best_mean:.3f} > "
+                   f"{before:.3f} before (grade 1 is best); lower the target, switch "
+                   "quality_rule off or unlock better-grade parcels")
+            raise InfeasibleError(msg)
+
+    def _best_grade_selection(self) -> tuple[float, float]:
+        """Area and mean grade of the best-grade selection that meets the target.
+
+        Locked-in parcels are always taken; then every available parcel no worse than
+        the mean before; then the best remaining parcels (the last one fractionally) until
+        the target is met. This is the optimum of the linear relaxation of
+        ``min sum a (g - g0) x  s.t.  sum a x >= T``, so a positive value proves the
+        quality rule unattainable.
+        """
+        a = self._arrays
+        before = self.mean_grade_before
+        grade = np.nan_to_num(a.quality_grade)
+        locked = self._fixed == 1
+        free = self._fixed < 0
+        take = locked | (free & (grade <= before))
+        area, weighted = float(a.area_ha[take].sum()), float((a.area_ha * grade)[take].sum())
+        rest = np.flatnonzero(free & ~take)
+        rest = rest[np.argsort(grade[rest], kind="stable")]
+        need = self.target_ha - area
+        if need > 0 and len(rest):
+            cum = np.cumsum(a.area_ha[rest])
+            k = int(np.searchsorted(cum, need))
+            full = rest[:k]
+            area += float(a.area_ha[full].sum())
+            weighted += float((a.area_ha * grade)[full].sum())
+            if k < len(rest):
+                part = need - float(cum[k - 1]) if k else need
+                area += part
+                weighted += part * float(grade[rest[k]])
+        return area, (weighted / area if area > 0 else float("nan"))
+
+    # ---- solving --------------------------------------------------------------------
+    def solve(
+        self,
+        solver: str | pulp.LpSolver = "cbc",
+        time_limit: float | None = None,
+        gap: float | None = None,
+        warm_start: bool = False,
+        **solver_options: Any,
+    ) -> LayoutResult:
+        """Diagnose, build if needed, solve and return the layout.
+
+        Parameters
+        ----------
+        solver : {"cbc", "highs"} or pulp.LpSolver, default "cbc"
+            CBC (bundled with PuLP) or HiGHS through ``highspy``; a PuLP solver object is
+            used as given (then ``time_limit``, ``gap`` and options must be set on it).
+        time_limit : float, optional
+            Wall-time limit of the solver. [s]
+        gap : float, optional
+            Relative optimality gap at which the solver may stop. [fraction]
+        warm_start : bool, default False
+            Hand the solver a feasible start built by :meth:`initial_layout` (current
+            eligible PBF plus the best-grade additions the rules need), so that a
+            time-limited run returns at least that layout. CBC only; ignored if that
+            layout breaks a rule.
+        **solver_options
+            Passed to the PuLP solver class, e.g. ``threads=2`` or, for HiGHS, any HiGHS
+            option such as ``mip_lp_solver="ipm"``; ``msg=True`` shows the solver log
+            (off by default; CBC then reports no best bound).
+
+        Returns
+        -------
+        LayoutResult
+
+        Raises
+        ------
+        InfeasibleError
+            A pre-solve diagnostic fails, or the solver proves the rules infeasible (the
+            message lists the active rules and which to relax).
+        NoSolutionError
+            The time limit passed before any feasible layout was found.
+        InputError
+            Unknown solver name, HiGHS requested but ``highspy`` missing, or options given
+            together with a solver object.
+
+        Notes
+        -----
+        HiGHS's default ``mip_rel_gap`` is 1e-4, so its "optimal" may leave a gap of up
+        to 0.01 %; pass ``gap=0`` for a proof comparable to CBC's. Solvers check the time
+        limit only between steps: HiGHS 1.16 spent more than 480 s in its clique-table
+        set-up (before the root node, time limit 60 s) on a 100,000-parcel grid with a
+        boundary weight, so a time limit is not a hard wall-clock bound.
+        """
+        self.diagnose()
+        problem = self.problem
+        with tempfile.TemporaryDirectory(prefix="landsim_farmland_") as tmp:
+            log_path = Path(tmp) / "cbc.log"
+            options = dict(solver_options)
+            # PuLP's in-process HiGHS interface takes no start; CBC reads an MST file
+            if warm_start and str(solver).lower() == "cbc" and self._set_initial_values():
+                options["warmStart"] = True
+            pulp_solver, name = _make_solver(solver, time_limit, gap, log_path, options)
+            problem.solverModel = None  # never read a bound left by an earlier solve
+            start = time.perf_counter()
+            if self._xvars:
+                problem.solve(pulp_solver)
+            else:  # every parcel fixed: nothing to optimise
+                problem.assignStatus(pulp.LpStatusOptimal, pulp.LpSolutionOptimal)
+            seconds = time.perf_counter() - start
+            cbc_log = log_path.read_text(errors="replace") if log_path.exists() else ""
+        self._raise_if_unsolved(problem, time_limit)
+        selected = self._selected()
+        terms = self.objective_terms(selected)
+        solver_obj = pulp.value(problem.objective) if self._xvars else terms["objective"]
+        bound = _best_bound(problem, cbc_log, solver_obj)
+        status = _status_label(problem, time_limit, gap)
+        if status == "optimal" and bound is None:
+            bound = terms["objective"]
+        return LayoutResult(
+            status=status,
+            objective=terms["objective"],
+            best_bound=bound,
+            gap=_relative_gap(terms["objective"], bound),
+            solver=name,
+            solve_seconds=seconds,
+            layout=self.layout_frame(selected),
+            target_ha=self.target_ha,
+            area_before_ha=self.area_before_ha,
+            area_after_ha=float(self._arrays.area_ha[selected].sum()),
+            added_ha=float(self._arrays.area_ha[selected & ~self._arrays.is_pbf].sum()),
+            removed_ha=float(self._arrays.area_ha[~selected & self._arrays.is_pbf].sum()),
+            mean_grade_before=self.mean_grade_before,
+            mean_grade_after=_mean_grade(self._arrays, selected),
+            objective_terms=MappingProxyType(terms),
+            active_rules=self.active_rules(),
+            solver_objective=None if solver_obj is None else float(solver_obj),
+        )
+
+    def initial_layout(self) -> np.ndarray:
+        """A quick heuristic layout: current eligible PBF plus best-grade additions.
+
+        Keeps every current PBF parcel that may stay, takes locked-in parcels, then adds
+        available non-PBF parcels in order of grade (best first, then larger area) until
+        the area target and the compensation rule are met. Township rules are ignored,
+        so check the result with :meth:`violations`.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One value per parcel.
+        """
+        a, r = self._arrays, self.options.rules.compensation_ratio
+        selected = (a.is_pbf & self._available()) | (self._fixed == 1)
+        removed = float(a.area_ha[a.is_pbf & ~selected].sum())
+        needed_added = r * removed if self.options.compensation_rule else 0.0
+        added = float(a.area_ha[selected & ~a.is_pbf].sum())
+        area = float(a.area_ha[selected].sum())
+        candidates = np.flatnonzero(~a.is_pbf & ~selected & self._available())
+        order = np.lexsort((-a.area_ha[candidates], a.quality_grade[candidates]))
+        for k in candidates[order]:
+            if added >= needed_added * (1 + _REL_TOL) and area >= self.target_ha:
+                break
+            selected[k] = True
+            added += float(a.area_ha[k])
+            area += float(a.area_ha[k])
+        return selected
+
+    def violations(self, selected: np.ndarray) -> list[str]:
+        """Names of the enforced rules a layout breaks (empty if it satisfies all)."""
+        a, o = self._arrays, self.options
+        x = np.asarray(selected, dtype=bool)
+        tol = 1e-7
+        broken = []
+        if (x & (self._fixed == 0)).any() or (~x & (self._fixed == 1)).any():
+            broken.append("eligibility/locks")
+        if float(a.area_ha[x].sum()) < self.target_ha - tol:
+            broken.append("quantity")
+        added = float(a.area_ha[x & ~a.is_pbf].sum())
+        removed = float(a.area_ha[~x & a.is_pbf].sum())
+        if o.compensation_rule and added < o.rules.compensation_ratio * removed - tol:
+            broken.append("compensation")
+        before = self.mean_grade_before
+        if o.quality_rule and np.isfinite(before) and _mean_grade(a, x) > before + tol:
+            broken.append("quality")
+        for township, target in o.township_targets:
+            if float(a.area_ha[x & (a.township == township)].sum()) < target - tol:
+                broken.append(f"township target {township}")
+        if o.township_share_rule:
+            share = o.rules.township_adjust_share
+            for township in sorted(set(a.township.tolist())):
+                inside = a.township == township
+                changed = float(a.area_ha[inside & (x != a.is_pbf)].sum())
+                if changed > share * float(a.area_ha[inside & a.is_pbf].sum()) + tol:
+                    broken.append(f"township share {township}")
+        return broken
+
+    def _set_initial_values(self) -> bool:
+        """Set PuLP initial values from :meth:`initial_layout`; False if it breaks a rule."""
+        start = self.initial_layout()
+        if self.violations(start) or not self._xvars:
+            return False
+        assert self._free is not None
+        values = start[self._free]
+        for var, value in zip(self._xvars, values.tolist(), strict=True):
+            var.setInitialValue(float(value))
+        yvars, slot_i, slot_j = self._pairs
+        both = np.minimum(values[slot_i], values[slot_j]) if len(yvars) else []
+        for var, value in zip(yvars, np.asarray(both, dtype=float).tolist(), strict=True):
+            var.setInitialValue(value)
+        return True
+
+    def _raise_if_unsolved(self, problem: pulp.LpProblem, time_limit: float | None) -> None:
+        if problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUnbounded) or (
+                problem.sol_status == pulp.LpSolutionInfeasible):
+            rules = "; ".join(self.active_rules()) or "none"
+            msg = ("the solver proved the layout infeasible although each rule passed the "
+                   f"pre-solve checks on its own. Active rules: {rules}. Relax them one at "
+                   "a time, e.g. township_share_rule=False, quality_rule=False, "
+                   "compensation_rule=False, fewer locked parcels or a lower target_ha")
+            raise InfeasibleError(msg)
+        if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            limit = f"within the time limit of {time_limit:g} s" if time_limit else ""
+            msg = (f"the solver found no feasible layout {limit} (PuLP status "
+                   f"{pulp.LpStatus[problem.status]!r}); raise time_limit, allow a larger "
+                   "gap or try the other solver ('cbc' or 'highs')")
+            raise NoSolutionError(msg)
+
+    def _selected(self) -> np.ndarray:
+        """PBF after the adjustment from the variable values (fixed parcels included)."""
+        selected = self._fixed == 1
+        if self._xvars:
+            assert self._free is not None
+            values = np.array([v.varValue if v.varValue is not None else 0.0
+                               for v in self._xvars])
+            selected[self._free] = values > 0.5
+        return selected
+
+    def variable_values(self) -> np.ndarray:
+        """Raw solver values of the free x variables, in row order of the free parcels."""
+        self._require_built("variable_values()")
+        return np.array([np.nan if v.varValue is None else v.varValue for v in self._xvars])
+
+    def layout_frame(self, selected: np.ndarray) -> pd.DataFrame:
+        """Layout table of design 5.2 for a selection (one bool per parcel)."""
+        a = self._arrays
+        after = np.asarray(selected, dtype=bool)
+        change = np.select(
+            [a.is_pbf & after, ~a.is_pbf & after, a.is_pbf & ~after],
+            ["kept", "added", "removed"], default="none")
+        return pd.DataFrame({
+            "parcel_id": pd.array(a.parcel_id, dtype="string"),
+            "is_pbf_before": a.is_pbf.copy(),
+            "is_pbf_after": after,
+            "change": pd.Categorical(change, categories=list(CHANGE_LABELS)),
+        })
+
+
+def _check_known(options: LayoutOptions, arrays: _Arrays) -> None:
+    """Locked ids and township names must exist in the data."""
+    known = set(arrays.parcel_id.tolist())
+    for what, ids in (("locked_in", options.locked_in), ("locked_out", options.locked_out)):
+        unknown = [p for p in ids if p not in known]
+        if unknown:
+            msg = f"{what}: unknown parcel ids {_first(unknown)}; use ids from parcel_id"
+            raise InputError(msg)
+    towns = set(arrays.township.tolist())
+    unknown = [t for t, _ in options.township_targets if t not in towns]
+    if unknown:
+        msg = (f"township_targets: unknown townships {_first(unknown)}; valid names are "
+               f"{_first(sorted(towns))}")
+        raise InputError(msg)
+
+
+def _mean_grade(arrays: _Arrays, selected: np.ndarray) -> float:
+    """Area-weighted mean grade over selected parcels with a grade. [grade]"""
+    mask = np.asarray(selected, dtype=bool) & np.isfinite(arrays.quality_grade)
+    area = float(arrays.area_ha[mask].sum())
+    if area <= 0:
+        return float("nan")
+    return float((arrays.area_ha[mask] * arrays.quality_grade[mask]).sum() / area)
+
+
+# --------------------------------------------------------------------------------------
+# Solver plumbing
+# --------------------------------------------------------------------------------------
+def _make_solver(
+    solver: str | pulp.LpSolver,
+    time_limit: float | None,
+    gap: float | None,
+    log_path: Path,
+    options: Mapping[str, Any],
+) -> tuple[pulp.LpSolver, str]:
+    """PuLP solver object and its name; logs off, CBC's log captured to ``log_path``."""
+    if isinstance(solver, pulp.LpSolver):
+        if time_limit is not None or gap is not None or options:
+            msg = ("time_limit, gap and solver options apply to solver names only; set "
+                   "them on the PuLP solver object instead (e.g. PULP_CBC_CMD(timeLimit=60))")
+            raise InputError(msg)
+        return solver, str(getattr(solver, "name", type(solver).__name__))
+    name = str(solver).lower()
+    options = dict(options)
+    show_log = bool(options.pop("msg", False))
+    if name == "cbc":
+        # CBC's log is captured to read the best bound, unless the caller wants to see it
+        log = {} if show_log else {"logPath": str(log_path)}
+        return pulp.COIN_CMD(path=_cbc_path(), msg=show_log, timeLimit=time_limit,
+                             gapRel=gap, **log, **options), "cbc"
+    if name == "highs":
+        if not pulp.HiGHS(msg=False).available():
+            msg = ("solver 'highs' needs the highspy package, which is not installed; "
+                   "run `pip install highspy` or use solver='cbc'")
+            raise InputError(msg)
+        return pulp.HiGHS(msg=show_log, timeLimit=time_limit, gapRel=gap, **options), "highs"
+    msg = f"unknown solver {solver!r}; use 'cbc', 'highs' or a pulp.LpSolver object"
+    raise InputError(msg)
+
+
+def _cbc_path() -> str:
+    """Path of the CBC binary: the one bundled with PuLP, else ``cbc`` on the PATH.
+
+    ``COIN_CMD`` with an explicit path is used because PuLP 3.3 deprecates
+    ``PULP_CBC_CMD`` (to be removed in PuLP 4.0, which expects ``pip install pulp[cbc]``).
+    """
+    bundled = Path(pulp.apis.coin_api.pulp_cbc_path)
+    if bundled.is_file() and os.access(bundled, os.X_OK):
+        return str(bundled)
+    found = shutil.which("cbc")
+    if found is None:
+        msg = ("solver 'cbc' needs the CBC binary, found neither in PuLP nor on the PATH; "
+               "run `pip install pulp[cbc]` or use solver='highs'")
+        raise InputError(msg)
+    return found
+
+
+def _status_label(problem: pulp.LpProblem, time_limit: float | None,
+                  gap: float | None) -> str:
+    """Human status; a time-limited incumbent is never called optimal."""
+    if problem.sol_status == pulp.LpSolutionOptimal and problem.status == pulp.LpStatusOptimal:
+        return "optimal" if not gap else f"optimal (relative gap <= {gap:g})"
+    reason = "time limit" if time_limit is not None else "stopped early"
+    return f"feasible ({reason})"
+
+
+_CBC_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+
+
+def _best_bound(problem: pulp.LpProblem, cbc_log: str,
+                solver_objective: float | None) -> float | None:
+    """Best proved lower bound, shifted onto the scale of the full objective.
+
+    The solvers see the objective without PuLP's constant (HiGHS) or report it their own
+    way (CBC), so the bound is shifted by ``solver_objective - reported objective``.
+    """
+    model = getattr(problem, "solverModel", None)
+    if model is not None and hasattr(model, "getInfo"):
+        info = model.getInfo()
+        bound, reported = float(info.mip_dual_bound), float(info.objective_function_value)
+        if np.isfinite(bound) and solver_objective is not None and np.isfinite(reported):
+            return bound + (solver_objective - reported)
+        return None
+    found_bound = re.search(r"Lower bound:\s*" + _CBC_NUMBER, cbc_log)
+    found_obj = re.search(r"Objective value:\s*" + _CBC_NUMBER, cbc_log)
+    if found_bound and found_obj and solver_objective is not None:
+        return float(found_bound.group(1)) + (solver_objective - float(found_obj.group(1)))
+    return None
+
+
+def _relative_gap(objective: float, bound: float | None) -> float | None:
+    """``(objective - bound) / |objective|`` (0 when both are 0). [fraction]"""
+    if bound is None:
+        return None
+    diff = max(0.0, objective - bound)
+    if diff <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0
+    return diff / max(abs(objective), 1e-12)
