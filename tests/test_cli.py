@@ -77,7 +77,7 @@ def test_every_domain_command_is_wired():
     from landsim.cli import build_parser
 
     commands = build_parser()._subparsers._group_actions[0].choices
-    assert {"info", "sample", "quota", "stock", "topsoil", "siting", "report"} <= set(commands)
+    assert {"info", "sample", "quota", "stock", "topsoil", "siting", "report", "farmland"} <= set(commands)
 
 
 def test_stock_assess_through_main(county_dir: Path, tmp_path: Path, capsys):

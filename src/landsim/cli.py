@@ -4,6 +4,8 @@
     landsim info [PATH]                       county summary (sample county by default)
     landsim sample [--parcels N] [--seed S] --out DIR
     landsim quota simulate --scenario FILE [--draws N --seed S --scheduler ADDR] --out DIR
+    landsim farmland optimize --parcels FILE [--edges FILE] [--boundary-weight W] --out DIR
+    landsim farmland marxan INPUT_DIR --out DIR
     landsim stock assess [--as-of DATE] [--county DIR] --out DIR
     landsim topsoil plan ... --out DIR        (耕作层剥离再利用)
     landsim siting compare ... --out DIR      (多方案比选)
@@ -90,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output folder")
     sample.set_defaults(func=_sample)
 
+    from landsim.farmland.cli import register as register_farmland
     from landsim.monitor.cli import register as register_report
     from landsim.quota.cli import register as register_quota
     from landsim.siting.cli import register as register_siting
@@ -97,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     from landsim.topsoil.cli import register as register_topsoil
 
     register_quota(sub)
+    register_farmland(sub)
     register_stock(sub)
     register_topsoil(sub)
     register_siting(sub)

@@ -74,15 +74,22 @@ def is_cultivated(parcels: pd.DataFrame) -> pd.Series:
 
 
 def pbf_eligible(parcels: pd.DataFrame, rules: EligibilityRules | None = None) -> pd.Series:
-    """True where a parcel may be permanent basic farmland under ``rules``."""
+    """True where a parcel may be permanent basic farmland under ``rules``.
+
+    The criteria are those of :func:`landsim.farmland.model.eligibility`; ``rules`` can
+    switch the red-line, UDB and stability criteria off for what-if summaries.
+    """
+    from landsim.farmland.model import FarmlandRules, eligibility
+
     rules = rules or EligibilityRules()
-    ok = is_cultivated(parcels) & (parcels["slope_deg"] <= rules.max_slope_deg)
+    table = eligibility(parcels, FarmlandRules(max_slope_deg=rules.max_slope_deg))
+    ok = table["cultivated"] & table["slope_ok"]
     if rules.exclude_eco_redline:
-        ok &= ~parcels["in_eco_redline"].astype(bool)
+        ok &= table["outside_redline"]
     if rules.exclude_udb:
-        ok &= ~parcels["in_udb"].astype(bool)
+        ok &= table["outside_udb"]
     if rules.require_stable:
-        ok &= parcels["stable"].astype(bool)
+        ok &= table["stable"]
     return ok
 
 

@@ -1,0 +1,98 @@
+"""`landsim farmland optimize` and `landsim farmland marxan` through the main entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+from conftest import REPO
+
+from landsim.cli import main
+
+SUMMARY_KEYS = {"status", "objective", "gap", "solver", "solve_seconds", "target_ha",
+                "area_before_ha", "area_after_ha", "added_ha", "removed_ha",
+                "mean_grade_before", "mean_grade_after", "patches_before", "patches_after"}
+
+
+def _run(county_dir: Path, out: Path, *extra: str, parcels: str = "parcels.gpkg") -> int:
+    return main(["farmland", "optimize", "--parcels", str(county_dir / parcels), *extra,
+                 "--out", str(out)])
+
+
+def test_optimize_writes_the_design_outputs(county_dir: Path, tmp_path: Path, capsys):
+    out = tmp_path / "fo"
+    weight = 0.02
+    assert _run(county_dir, out, "--boundary-weight", str(weight)) == 0
+    assert "checks 数量/质量/生态" in capsys.readouterr().out
+    layout = pd.read_csv(out / "layout.csv", dtype={"parcel_id": str})
+    assert list(layout.columns) == ["parcel_id", "is_pbf_before", "is_pbf_after", "change"]
+    assert set(layout["change"]) <= {"kept", "added", "removed", "none"}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert SUMMARY_KEYS <= set(summary)
+
+    # the objective is the design 5.2 formula evaluated on the returned layout
+    parcels = pd.read_csv(county_dir / "parcels.csv", dtype={"parcel_id": str})
+    edges = pd.read_csv(county_dir / "edges.csv", dtype=str)
+    x = layout.set_index("parcel_id")["is_pbf_after"].astype(bool)
+    p = parcels.set_index("parcel_id")
+    quality = float((p["area_ha"] * p["quality_grade"].fillna(0) * x.reindex(p.index)).sum())
+    xa = x.reindex(edges["parcel_a"]).to_numpy()
+    xb = x.reindex(edges["parcel_b"]).to_numpy()
+    cut = float((edges["shared_length_m"].astype(float).to_numpy() * (xa != xb)).sum())
+    # (edges.csv rounds lengths to cm; the run derived exact ones from the geometry)
+    assert summary["objective"] == pytest.approx(quality + weight * cut, rel=1e-7)
+    assert summary["added_ha"] >= 1.05 * summary["removed_ha"] - 1e-6
+    assert summary["area_after_ha"] >= summary["target_ha"] - 1e-6
+    assert summary["mean_grade_after"] <= summary["mean_grade_before"] + 1e-9
+
+
+def test_layout_gpkg_opens_in_gdal_with_the_crs(county_dir: Path, tmp_path: Path):
+    out = tmp_path / "fo"
+    assert _run(county_dir, out) == 0
+    info = pyogrio.read_info(out / "layout.gpkg", layer="layout")  # GDAL reads it
+    assert info["crs"] == "EPSG:4546" and info["features"] == 300
+    assert {"is_pbf_after", "change"} <= set(info["fields"])
+    ogrinfo = shutil.which("ogrinfo")
+    if ogrinfo:  # the GDAL command line, where installed
+        text = subprocess.run([ogrinfo, "-so", str(out / "layout.gpkg"), "layout"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "4546" in text and "Feature Count: 300" in text
+
+
+def test_csv_parcels_with_an_edges_file(county_dir: Path, tmp_path: Path):
+    out = tmp_path / "fo"
+    assert _run(county_dir, out, "--edges", str(county_dir / "edges.csv"),
+                "--boundary-weight", "0.01", parcels="parcels.csv") == 0
+    assert (out / "layout.csv").exists() and not (out / "layout.gpkg").exists()
+
+
+def test_boundary_weight_without_adjacency_is_an_input_error(county_dir: Path, tmp_path: Path,
+                                                             capsys):
+    assert _run(county_dir, tmp_path / "o", "--boundary-weight", "0.01",
+                parcels="parcels.csv") == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Fix: give --edges FILE" in err
+
+
+def test_unreachable_target_names_the_rule_in_ha_and_mu(county_dir: Path, tmp_path: Path,
+                                                        capsys):
+    assert _run(county_dir, tmp_path / "o", "--target-ha", "1e7") == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "10,000,000.0 ha" in err and "mu" in err
+
+
+def test_marxan_through_main(tmp_path: Path, capsys):
+    data = REPO / "tests" / "data" / "marxan" / "comma_prop"
+    out = tmp_path / "mx"
+    assert main(["farmland", "marxan", str(data), "--out", str(out)]) == 0
+    best = pd.read_csv(out / "output_best.csv")
+    assert set(best.columns) == {"planning_unit", "solution"}
+    assert set(np.unique(best["solution"])) <= {0, 1}
+    assert json.loads((out / "summary.json").read_text())["status"].startswith("optimal")
