@@ -90,3 +90,26 @@ def test_moving_a_slider_changes_the_quota(quota_setup):
     disposal = next(c for c in widget.children if "Unsupplied disposal" in c.description)
     disposal.value = 0.0
     assert widget.result["stock_disposed_ha"].sum() < after["stock_disposed_ha"].sum()
+
+
+# ----------------------------------------------------------------------------- farmland
+
+
+def test_farmland_controls_are_arguments_of_layout_view(county):
+    from landsim.widgets import farmland_explorer, layout_view
+
+    params = inspect.signature(layout_view).parameters
+    widget = farmland_explorer(county, show_map=False)
+    assert set(widget.kwargs) == set(params) - {"parcels", "edges"}
+
+
+def test_moving_the_boundary_weight_reduces_patches(county):
+    from landsim.widgets import farmland_explorer
+
+    widget = farmland_explorer(county, show_map=False)
+    before = widget.result.loc["生态/ecology", "after"]
+    weight = next(c for c in widget.children if "Boundary weight" in c.description)
+    weight.value = 0.2
+    after = widget.result.loc["生态/ecology", "after"]  # mean patch size [ha]
+    assert after > before
+    assert widget.result["passed"].all()

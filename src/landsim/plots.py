@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["LAND_GROUPS", "QUOTA_SOURCES", "cjk_rc", "land_group", "plot_fan", "plot_land_use",
-           "plot_per_capita", "plot_quota_sources"]
+__all__ = ["LAND_GROUPS", "LAYOUT_COLOURS", "QUOTA_SOURCES", "cjk_rc", "land_group", "plot_fan",
+           "plot_land_use", "plot_layout", "plot_per_capita", "plot_quota_sources"]
 
 LAND_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "水浇地 Irrigated": (("0101", "0102"), "#4daf4a"),
@@ -176,3 +176,32 @@ def _figure(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is None:
         return plt.subplots(figsize=size)
     return ax.figure, ax
+
+
+LAYOUT_COLOURS = {"kept": ("保留 kept", "#1b9e77"), "added": ("调入 added", "#377eb8"),
+                  "removed": ("调出 removed", "#e41a1c"), "none": ("其他 other", "#eeeeee")}
+
+
+def plot_layout(parcels: pd.DataFrame, layout: pd.DataFrame, title: str = "",
+                ax: Axes | None = None) -> Figure:
+    """Map of a PBF adjustment: kept, added and removed parcels in distinct colours.
+
+    ``layout`` has parcel_id and change (kept/added/removed/none), as returned by
+    :meth:`landsim.farmland.FarmlandLayoutModel.solve`.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    plt.rcParams.update(cjk_rc())
+    fig, ax = _figure(ax, (7, 7))
+    change = parcels["parcel_id"].map(layout.set_index("parcel_id")["change"]).fillna("none")
+    colours = change.map({k: c for k, (_, c) in LAYOUT_COLOURS.items()})
+    parcels.plot(ax=ax, color=colours.to_list(), linewidth=0.05, edgecolor="white")
+    counts = change.value_counts()
+    ax.legend(handles=[Patch(facecolor=c, label=f"{label} ({counts.get(k, 0)})")
+                       for k, (label, c) in LAYOUT_COLOURS.items()],
+              loc="lower right", fontsize=7, framealpha=0.9)
+    ax.set_title(title)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    return fig

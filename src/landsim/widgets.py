@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from landsim.datasets import County
     from landsim.scenarios import Scenario, ScenarioInputs
 
-__all__ = ["QUOTA_CONTROLS", "quota_explorer", "quota_view", "township_explorer", "township_view"]
+__all__ = ["QUOTA_CONTROLS", "farmland_explorer", "layout_view", "quota_explorer", "quota_view",
+           "township_explorer", "township_view"]
 
 ALL = "全县 Whole county"
 
@@ -121,4 +122,70 @@ def quota_explorer(scenario: Scenario, inputs: ScenarioInputs,
             plt.show()
         return annual
 
+    return w.interactive(view, **controls)
+
+
+def layout_view(parcels: pd.DataFrame, edges: pd.DataFrame | None, target_mu: float,
+                boundary_weight: float = 0.0, compensation_rule: bool = True,
+                quality_rule: bool = True, township: str | None = None) -> pd.DataFrame:
+    """The 数量/质量/生态 checks of the optimal layout for a target in mu [亩].
+
+    Solves :class:`~landsim.farmland.FarmlandLayoutModel` on the whole county (CBC,
+    0.01 % gap) and returns the checks table; with ``township`` the table is that
+    township's row of the before/after statistics instead.
+    """
+    from landsim.farmland.cli import optimize_layout
+    from landsim.units import mu_to_ha
+
+    result, metrics = optimize_layout(parcels, edges, target_ha=mu_to_ha(target_mu),
+                                      boundary_weight=boundary_weight,
+                                      compensation_rule=compensation_rule,
+                                      quality_rule=quality_rule)
+    table = (metrics.checks.copy() if township is None
+             else metrics.by_township.loc[[township]].copy())
+    table.attrs["layout"] = result.layout
+    table.attrs["status"] = result.status
+    return table
+
+
+def farmland_explorer(county: County, show_map: bool = True) -> ipywidgets.interactive:
+    """Target (mu), boundary weight, the 105 % and quality rules and a township view
+    driving the optimal PBF layout, its checks and its map. ``.result`` is the table."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from landsim.plots import plot_layout
+    from landsim.units import ha_to_mu
+
+    parcels, edges = county.parcels, county.edges
+    current_mu = float(ha_to_mu(parcels.loc[parcels["is_pbf"], "area_ha"].sum()))
+
+    def view(**controls: object) -> pd.DataFrame:
+        table = layout_view(parcels, edges, **controls)  # type: ignore[arg-type]
+        print(f"求解状态 Solver status: {table.attrs['status']}")
+        display(table.round(3))
+        if show_map:
+            township = controls.get("township")
+            shown = select_township(parcels, township)  # type: ignore[arg-type]
+            plot_layout(shown, table.attrs["layout"], title=str(township or ALL))
+            plt.show()
+        return table
+
+    style = {"description_width": "14em"}
+    controls = {
+        "target_mu": w.FloatSlider(value=round(current_mu, -3), min=round(0.9 * current_mu, -3),
+                                   max=round(1.1 * current_mu, -3), step=5000,
+                                   description="保护目标 Target [亩 mu]", style=style,
+                                   continuous_update=False,
+                                   layout=w.Layout(width="36em")),
+        "boundary_weight": w.FloatSlider(value=0.0, min=0.0, max=0.2, step=0.01,
+                                         description="破碎度权重 Boundary weight",
+                                         style=style, continuous_update=False),
+        "compensation_rule": w.Checkbox(value=True, description="调入 ≥ 105 % 调出 rule"),
+        "quality_rule": w.Checkbox(value=True, description="质量不降低 Quality rule"),
+        "township": w.Dropdown(options=[(ALL, None)] + [
+            (n, n) for n in sorted(parcels["township"].unique())], value=None,
+            description="乡镇 Township", style=style),
+    }
     return w.interactive(view, **controls)

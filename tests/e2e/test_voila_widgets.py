@@ -8,7 +8,7 @@ from conftest import REPO
 
 import landsim
 from landsim.scenarios import Scenario, ScenarioInputs
-from landsim.widgets import quota_view, township_view
+from landsim.widgets import layout_view, quota_view, township_view
 
 pytestmark = pytest.mark.e2e
 RENDER_TIMEOUT_MS = 120_000
@@ -72,3 +72,22 @@ def test_tour_dropdown_changes_the_table(voila_url, page, screenshots):
     shown_parcels = sum(int(row[3]) for row in after)  # index, class, name, parcels
     assert shown_parcels == int(expected["parcels"].sum())
     assert sum(int(row[3]) for row in before) == 5000
+
+
+def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots):
+    page.goto(f"{voila_url}/voila/render/02_farmland_layout.ipynb")
+    scope = ".widget-interact .widget-output"
+    page.wait_for_selector(f"{scope} table", timeout=RENDER_TIMEOUT_MS)
+    before = _table(page, scope)
+    _set_slider(page, "Boundary weight", 0.15)
+    after = _wait_table_change(page, scope, before)
+    page.screenshot(path=str(screenshots / "farmland_after_slider.png"), full_page=False)
+
+    county = landsim.load_sample()
+    mu = round(float(county.parcels.loc[county.parcels["is_pbf"], "area_ha"].sum()) * 15, -3)
+    expected = layout_view(county.parcels, county.edges, target_mu=mu, boundary_weight=0.15)
+    ecology = next(row for row in after if row[0].startswith("生态"))
+    # columns: check, criterion, before, after, unit, passed, detail
+    assert float(ecology[3]) == pytest.approx(float(expected.loc["生态/ecology", "after"]),
+                                              abs=0.001)
+    assert float(ecology[3]) > float(next(r for r in before if r[0].startswith("生态"))[3])
