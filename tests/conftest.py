@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from landsim.synthetic import synthesize, write_county
+
+# Property tests draw the same examples on every run (CI must not depend on luck);
+# HYPOTHESIS_PROFILE=explore searches new examples locally.
+settings.register_profile("deterministic", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "sample_county"

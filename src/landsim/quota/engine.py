@@ -643,7 +643,7 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].ravel()
         frame["supply_rate"] = _county_supply_rate(a).ravel()
         frame["udb_room_ha"] = _county_udb_room(result).ravel()
-        frame["binding_cap"] = _county_binding(a["binding"]).ravel()
+        frame["binding_cap"] = _county_binding(a["binding"])
         frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None], (n_d, n_t)).ravel()
         df = pd.DataFrame(frame)
@@ -677,9 +677,11 @@ def _county_udb_room(result: QuotaResult) -> np.ndarray:
     return limit - land
 
 
-def _county_binding(binding: np.ndarray) -> np.ndarray:
-    """Most restrictive binding code over townships, as text."""
-    return np.asarray(BINDING)[binding.max(axis=-1).astype(int)]
+def _county_binding(binding: np.ndarray) -> pd.Categorical:
+    """Most restrictive binding code over townships, as text (categorical: cheap for
+    ensembles of many draws)."""
+    codes = binding.max(axis=-1).astype(np.int8).ravel()
+    return pd.Categorical.from_codes(codes, categories=list(BINDING))
 
 
 def _fmt(x: float) -> str:
