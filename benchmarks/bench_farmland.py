@@ -1,15 +1,14 @@
-"""Benchmark the PBF layout model on synthetic grid counties.
+"""Benchmark the PBF layout model on synthetic counties.
 
-Generates a seeded jittered-grid county (square-ish parcels of about 1 ha whose shared
-vertices are jittered, so neighbours tile exactly and shared boundary lengths vary),
+By default the county comes from the foundation generator
+(``landsim.synthesize(n, seed)``: the Pianguan-like landscape with exact adjacency);
+``--generator grid`` uses a plain seeded jittered grid of about 1 ha cells instead. It
 builds :class:`landsim.farmland.FarmlandLayoutModel` with a positive boundary weight and
 solves it with each solver, printing one row per (size, solver)::
 
     python benchmarks/bench_farmland.py --sizes 10000 50000 100000 --solvers cbc highs \\
         --time-limit 120 --gap 0.01
 
-The landscape is generated here with numpy/scipy for now; it will switch to
-``landsim.datasets.synthesize`` once the foundation generator exists.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from scipy.ndimage import gaussian_filter
 
 from landsim.errors import InfeasibleError
 from landsim.farmland import FarmlandLayoutModel, NoSolutionError
+from landsim.synthetic import synthesize
 
 CELL_M = 100.0
 """Nominal parcel side. [m]"""
@@ -91,14 +91,22 @@ def grid_county(n: int, seed: int = 0) -> GridCounty:
     )
 
 
-def run_one(county: GridCounty, solver: str, args: argparse.Namespace) -> dict[str, object]:
+def build_model(county: object, args: argparse.Namespace) -> FarmlandLayoutModel:
+    """The layout model of a generated county (grid arrays or a SyntheticCounty)."""
+    if isinstance(county, GridCounty):
+        return FarmlandLayoutModel.from_arrays(
+            county.parcel_id, county.area_ha, county.quality_grade, county.is_pbf,
+            county.eligible, township=county.township, edge_i=county.edge_i,
+            edge_j=county.edge_j, shared_length_m=county.length_m,
+            boundary_weight=args.boundary_weight)
+    return FarmlandLayoutModel.from_parcels(county.parcels, county.edges,  # type: ignore[attr-defined]
+                                            boundary_weight=args.boundary_weight)
+
+
+def run_one(county: object, solver: str, args: argparse.Namespace) -> dict[str, object]:
     """Build and solve one model; timings in seconds."""
     start = time.perf_counter()
-    model = FarmlandLayoutModel.from_arrays(
-        county.parcel_id, county.area_ha, county.quality_grade, county.is_pbf,
-        county.eligible, township=county.township, edge_i=county.edge_i,
-        edge_j=county.edge_j, shared_length_m=county.length_m,
-        boundary_weight=args.boundary_weight)
+    model = build_model(county, args)
     problem = model.build()
     build_s = time.perf_counter() - start
     options = dict(kv.split("=", 1) for kv in args.highs_option) if solver == "highs" else {}
@@ -138,12 +146,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warm-start", action="store_true",
                         help="start CBC from the heuristic layout (initial_layout)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--generator", choices=("landsim", "grid"), default="landsim",
+                        help="landsim.synthesize (default) or a plain jittered grid")
     args = parser.parse_args(argv)
     header = (f"{'n':>8} {'solver':>6} {'vars':>8} {'cons':>8} {'build_s':>8} "
               f"{'solve_s':>8} {'gap':>9} {'objective':>14}  status")
     print(header)
     for n in args.sizes:
-        county = grid_county(n, args.seed)
+        county = (synthesize(n, args.seed) if args.generator == "landsim"
+                  else grid_county(n, args.seed))
         for solver in args.solvers:
             row = run_one(county, solver, args)
             print(f"{row['n']:>8} {row['solver']:>6} {row['vars']:>8} {row['constraints']:>8} "
