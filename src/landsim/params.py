@@ -31,7 +31,7 @@ import dataclasses
 import difflib
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ __all__ = [
     "StockLink",
     "SupplyRateRule",
     "closest_key",
+    "split_overrides",
     "load_policy",
     "parameter_table",
 ]
@@ -497,8 +498,13 @@ def _read_toml_values(path: Path) -> dict[str, dict[str, Any]]:
     return values
 
 
-def _split_overrides(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Accept ``section={...}`` and ``section__field=value`` keyword overrides."""
+def split_overrides(overrides: Mapping[str, Any], sections: Sequence[str],
+                    example: str = "stock_link={'ratio': 0.8}") -> dict[str, dict[str, Any]]:
+    """Accept ``section={...}`` and ``section__field=value`` keyword overrides.
+
+    Shared by every ``load_*`` function of a policy file; ``sections`` are the valid
+    section names (for the closest-key hint) and ``example`` shows the syntax.
+    """
     out: dict[str, dict[str, Any]] = {}
     for key, value in overrides.items():
         if "__" in key:
@@ -507,8 +513,8 @@ def _split_overrides(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         elif isinstance(value, Mapping):
             out.setdefault(key, {}).update(value)
         else:
-            msg = (f"override {key!r} must be a section table (e.g. stock_link={{'ratio': 0.8}})"
-                   f" or section__field=value; {closest_key(key, list(_SECTIONS))}")
+            msg = (f"override {key!r} must be a section table (e.g. {example}) or "
+                   f"section__field=value; {closest_key(key, list(sections))}")
             raise InputError(msg)
     return out
 
@@ -551,6 +557,6 @@ def load_policy(path: str | Path | None = None, **overrides: Any) -> QuotaPolicy
             raise InputError(msg)
         policy = QuotaPolicy.from_dict(_read_toml_values(path), origin=str(path))
     if overrides:
-        policy = QuotaPolicy.from_dict(_split_overrides(overrides), base=policy,
+        policy = QuotaPolicy.from_dict(split_overrides(overrides, list(_SECTIONS)), base=policy,
                                        origin="override")
     return policy

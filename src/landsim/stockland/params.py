@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from landsim.errors import InputError
-from landsim.params import _p, _Params, _read_toml_values, closest_key
+from landsim.params import _p, _Params, _read_toml_values, closest_key, split_overrides
 
 __all__ = [
     "DEFAULT_STOCK_POLICY_PATH",
@@ -354,21 +354,6 @@ def stock_parameter_table() -> list[dict[str, Any]]:
     return rows
 
 
-def _split(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for key, value in overrides.items():
-        if "__" in key:
-            section, name = key.split("__", 1)
-            out.setdefault(section, {})[name] = value
-        elif isinstance(value, Mapping):
-            out.setdefault(key, {}).update(value)
-        else:
-            msg = (f"override {key!r} must be a section table (e.g. idle={{'fee_rate': 0.2}}) "
-                   f"or section__field=value; {closest_key(key, [*_SECTIONS, *_TABLES])}")
-            raise InputError(msg)
-    return out
-
-
 def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> StockPolicy:
     """Load stock-land parameters from TOML and apply overrides.
 
@@ -398,5 +383,7 @@ def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> Stock
             raise InputError(msg)
         policy = StockPolicy.from_dict(_read_toml_values(path), origin=str(path))
     if overrides:
-        policy = StockPolicy.from_dict(_split(overrides), base=policy, origin="override")
+        policy = StockPolicy.from_dict(
+            split_overrides(overrides, [*_SECTIONS, *_TABLES], "idle={'fee_rate': 0.2}"),
+            base=policy, origin="override")
     return policy
