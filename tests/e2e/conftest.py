@@ -98,6 +98,7 @@ def browser() -> Iterator[object]:
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    page.set_default_timeout(120_000)  # [ms] Voila runs each notebook before showing it
     yield page
     context.close()
 

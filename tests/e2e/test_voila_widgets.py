@@ -8,10 +8,16 @@ from conftest import REPO
 
 import landsim
 from landsim.scenarios import Scenario, ScenarioInputs
-from landsim.widgets import layout_view, quota_view, township_view
+from landsim.widgets import layout_view, quota_view
 
 pytestmark = pytest.mark.e2e
 RENDER_TIMEOUT_MS = 120_000
+
+
+def _open(page, url: str) -> None:
+    """Navigate without waiting for the full load: Voila executes the notebook while the
+    page streams in, which can take longer than a navigation timeout on a busy machine."""
+    page.goto(url, wait_until="commit", timeout=RENDER_TIMEOUT_MS)
 
 
 def _table(page, scope: str) -> list[list[str]]:
@@ -42,7 +48,7 @@ def _set_slider(page, label: str, value: float) -> None:
 
 
 def test_quota_slider_changes_the_table(voila_url, page, screenshots):
-    page.goto(f"{voila_url}/voila/render/01_two_links_quota.ipynb")
+    _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb")
     scope = ".widget-interact .widget-output"
     page.wait_for_selector(f"{scope} table", timeout=RENDER_TIMEOUT_MS)
     before = _table(page, scope)
@@ -59,23 +65,8 @@ def test_quota_slider_changes_the_table(voila_url, page, screenshots):
     assert shown_stock[2] > float(before[2][4]) > 0
 
 
-def test_tour_dropdown_changes_the_table(voila_url, page, screenshots):
-    page.goto(f"{voila_url}/voila/render/00_tour.ipynb")
-    scope = ".widget-interact .widget-output"
-    page.wait_for_selector(f"{scope} table", timeout=RENDER_TIMEOUT_MS)
-    before = _table(page, scope)
-    page.locator(".widget-interact select").select_option(label="新关镇")
-    after = _wait_table_change(page, scope, before)
-    page.screenshot(path=str(screenshots / "tour_township.png"), full_page=False)
-
-    expected = township_view(landsim.load_sample().parcels, "新关镇")
-    shown_parcels = sum(int(row[3]) for row in after)  # index, class, name, parcels
-    assert shown_parcels == int(expected["parcels"].sum())
-    assert sum(int(row[3]) for row in before) == 5000
-
-
 def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots):
-    page.goto(f"{voila_url}/voila/render/02_farmland_layout.ipynb")
+    _open(page, f"{voila_url}/voila/render/02_farmland_layout.ipynb")
     scope = ".widget-interact .widget-output"
     page.wait_for_selector(f"{scope} table", timeout=RENDER_TIMEOUT_MS)
     before = _table(page, scope)
