@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ import pandas as pd
 
 from landsim.errors import InputError
 
-__all__ = ["prepare_out_dir", "write_csv", "write_json"]
+__all__ = ["prepare_out_dir", "write_atomically", "write_csv", "write_json"]
 
 
 def prepare_out_dir(path: str | os.PathLike[str]) -> Path:
@@ -47,3 +50,26 @@ def write_json(data: Any, path: Path) -> Path:
                    encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def write_atomically(out: str | os.PathLike[str],
+                     writers: dict[str, Callable[[Path], object]]) -> list[Path]:
+    """Write every file to a temporary folder beside ``out``, then move them into ``out``
+    (so a failed run leaves no half-written outputs)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        msg = f"{out}: exists and is not a folder. Fix: give a folder for --out."
+        raise InputError(msg)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = []
+    with tempfile.TemporaryDirectory(prefix=".landsim_", dir=out.parent) as tmp:
+        for name, write in writers.items():
+            write(Path(tmp) / name)
+        out.mkdir(exist_ok=True)
+        for name in writers:
+            target = out / name
+            if target.exists():
+                target.unlink()
+            shutil.move(str(Path(tmp) / name), target)
+            done.append(target)
+    return done

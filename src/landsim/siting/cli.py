@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from landsim.topsoil.cli import parse_assignments, write_atomically
+from landsim.outputs import write_atomically
+from landsim.topsoil.cli import parse_assignments
 
 __all__ = ["register"]
 

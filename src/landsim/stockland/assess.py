@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from landsim.errors import InputError
+from landsim.outputs import prepare_out_dir, write_csv, write_json
 from landsim.quota.stock import PLAN_COLUMNS
 from landsim.stockland._common import DateLike, as_timestamp
 from landsim.stockland.contracts import check_contracts
@@ -185,22 +185,12 @@ def write_assessment(result: StockAssessment, out_dir: str | os.PathLike[str]) -
 
     Each file is written under a temporary name and moved into place.
     """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        msg = f"{out}: exists and is not a folder. Fix: give a folder for the outputs."
-        raise InputError(msg)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out_dir(out_dir)
     paths = []
     for name in OUTPUT_FILES:
-        path = out / name
-        tmp = path.with_name(path.name + ".tmp")
         if name == "summary.json":
-            tmp.write_text(json.dumps(result.summary(), ensure_ascii=False, indent=2) + "\n",
-                           encoding="utf-8")
+            paths.append(write_json(result.summary(), out / name))
         else:
             frame: pd.DataFrame = getattr(result, name.removesuffix(".csv"))
-            frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8",
-                         float_format="%.6g")
-        tmp.replace(path)
-        paths.append(path)
+            paths.append(write_csv(frame, out / name))
     return paths

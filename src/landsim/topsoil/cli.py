@@ -7,38 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from landsim.errors import InputError
+from landsim.outputs import write_atomically
 
-__all__ = ["parse_assignments", "register", "write_atomically"]
-
-
-def write_atomically(out: str | os.PathLike[str],
-                     writers: dict[str, Callable[[Path], object]]) -> list[Path]:
-    """Write every file to a temporary folder beside ``out``, then move them into ``out``
-    (so a failed run leaves no half-written outputs)."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        msg = f"{out}: exists and is not a folder. Fix: give a folder for --out."
-        raise InputError(msg)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    done = []
-    with tempfile.TemporaryDirectory(prefix=".landsim_", dir=out.parent) as tmp:
-        for name, write in writers.items():
-            write(Path(tmp) / name)
-        out.mkdir(exist_ok=True)
-        for name in writers:
-            target = out / name
-            if target.exists():
-                target.unlink()
-            shutil.move(str(Path(tmp) / name), target)
-            done.append(target)
-    return done
+__all__ = ["parse_assignments", "register"]
 
 
 def parse_assignments(text: str | None, what: str) -> dict[str, float]:
