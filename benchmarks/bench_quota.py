@@ -19,7 +19,7 @@ import numpy as np
 
 import landsim
 from landsim.quota.ensemble import run_ensemble, sample_draws
-from landsim.scenarios import Scenario, ScenarioInputs, run_scenario
+from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
 EXTRA = {"policy.stock_link.ratio": {"dist": "uniform", "low": 0.8, "high": 1.2},
          "policy.population_link.provincial_factor": {"dist": "uniform", "low": 0.9,

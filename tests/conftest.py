@@ -20,7 +20,7 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = REPO / "data" / "sample_county"
+SAMPLE_DIR = REPO / "src" / "landsim" / "data" / "sample_county"
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from landsim.monitor.indicators import (
     stock_supply_share,
     zone_share,
 )
-from landsim.scenarios import Scenario, ScenarioInputs, run_scenario
+from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
 
 @pytest.fixture(scope="module")

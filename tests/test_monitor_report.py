@@ -11,12 +11,12 @@ import matplotlib
 import pandas as pd
 import pytest
 
+from landsim.cli.report import register
 from landsim.datasets import load_sample
 from landsim.errors import InputError
 from landsim.monitor import INDICATORS, indicator_values, monitor_view, traffic_lights
-from landsim.monitor.cli import register
 from landsim.monitor.report import layout_checks, render_report
-from landsim.scenarios import Scenario
+from landsim.quota.scenario import Scenario
 
 matplotlib.use("Agg")
 

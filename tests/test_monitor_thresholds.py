@@ -10,18 +10,17 @@ from landsim.errors import InputError
 from landsim.monitor.indicators import INDICATORS
 from landsim.monitor.thresholds import (
     DEFAULT_THRESHOLDS,
-    MONITOR_TOML,
     Threshold,
     classify,
     load_thresholds,
 )
-from landsim.params import load_policy
+from landsim.quota.params import load_policy
+from landsim.resources import policy_file
 
 
 def test_every_indicator_has_a_threshold_and_toml_matches_builtins():
     assert set(DEFAULT_THRESHOLDS) == {s.key for s in INDICATORS}
-    assert MONITOR_TOML.exists()
-    from_file = load_thresholds(MONITOR_TOML)
+    from_file = load_thresholds(policy_file("monitor"))
     for key, t in DEFAULT_THRESHOLDS.items():
         assert (from_file[key].green, from_file[key].yellow, from_file[key].unit) == \
             (t.green, t.yellow, t.unit), key

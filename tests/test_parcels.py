@@ -38,7 +38,7 @@ def test_eligibility_rules(five):
 
 
 def test_eligibility_rejects_bad_slope():
-    with pytest.raises(ValueError, match="max_slope_deg must be within 0..90"):
+    with pytest.raises(ValueError, match=r"max_slope_deg = -1 \[degree\] is out of range; allowed 0 to 90"):
         EligibilityRules(max_slope_deg=-1)
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO
 
 from landsim.cli import main
 from landsim.quota.engine import ANNUAL_COLUMNS
+from landsim.resources import scenario_file
 
-BASELINE = REPO / "data" / "scenarios" / "baseline.toml"
+BASELINE = scenario_file("baseline")
 
 
 def test_single_run_writes_annual_ledger_indicators(county_dir: Path, tmp_path: Path, capsys):
@@ -70,11 +70,11 @@ def test_bad_scenario_gives_one_line_error(tmp_path: Path, capsys, text, message
 def test_missing_scenario_file(tmp_path: Path, capsys):
     assert main(["quota", "simulate", "--scenario", str(tmp_path / "x.toml"),
                  "--out", str(tmp_path / "o")]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "no such file or packaged scenario" in capsys.readouterr().err
 
 
 def test_out_is_a_file(tmp_path: Path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["quota", "simulate", "--scenario", str(BASELINE), "--out", str(blocker)]) == 2
-    assert "--out must be a folder" in capsys.readouterr().err
+    assert "a folder is needed" in capsys.readouterr().err

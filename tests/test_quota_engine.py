@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landsim.errors import InputError
-from landsim.params import QuotaPolicy, load_policy
 from landsim.quota.engine import (
     ANNUAL_COLUMNS,
     QuotaDrivers,
@@ -22,6 +21,7 @@ from landsim.quota.engine import (
     simulate_quota,
     tier_standard,
 )
+from landsim.quota.params import QuotaPolicy, load_policy
 from landsim.quota.stock import StockPath
 
 

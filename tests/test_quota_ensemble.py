@@ -11,7 +11,7 @@ import pytest
 from landsim.datasets import county_from_synthetic
 from landsim.errors import InputError
 from landsim.quota.ensemble import run_ensemble, sample_draws, summarise
-from landsim.scenarios import Scenario, ScenarioInputs, run_scenario
+from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
 UNCERTAIN = {
     "population.settlement_share": {"dist": "uniform", "low": 0.2, "high": 0.8},

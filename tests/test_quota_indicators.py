@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from landsim.errors import InputError
-from landsim.params import IndicatorParams, load_policy
 from landsim.quota.engine import QuotaDrivers, simulate_quota
 from landsim.quota.indicators import (
     INDICATOR_COLUMNS,
@@ -18,6 +17,7 @@ from landsim.quota.indicators import (
     per_capita_checks,
     required_gdp_land_decline,
 )
+from landsim.quota.params import IndicatorParams, load_policy
 from landsim.quota.stock import StockPath
 
 

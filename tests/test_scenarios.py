@@ -10,8 +10,7 @@ import pytest
 
 from landsim.errors import InputError
 from landsim.quota.engine import ANNUAL_COLUMNS
-from landsim.scenarios import (
-    SCENARIO_DIR,
+from landsim.quota.scenario import (
     KeyProject,
     PopulationAssumptions,
     Scenario,
@@ -21,6 +20,7 @@ from landsim.scenarios import (
     run_scenario,
     run_scenarios,
 )
+from landsim.resources import scenario_names
 
 TOWNS = ("新关镇", "老营镇", "楼沟乡")
 SHIPPED = ("aggressive_revitalisation", "baseline", "high_urbanisation", "shrinking_population")
@@ -62,12 +62,12 @@ def tiny_county(seed: int = 0) -> ScenarioInputs:
 def test_shipped_scenarios_load():
     names = [s.name for s in load_scenarios()]
     assert names == list(SHIPPED)
-    assert {p.stem for p in SCENARIO_DIR.glob("*.toml")} == set(SHIPPED)
+    assert set(scenario_names()) == set(SHIPPED)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_toml_round_trip(name, tmp_path):
-    scenario = Scenario.from_toml(SCENARIO_DIR / f"{name}.toml")
+    scenario = Scenario.packaged(name)
     assert Scenario.from_dict(scenario.to_dict()) == scenario
     out = tmp_path / f"{name}.toml"
     scenario.to_toml(out)
@@ -137,7 +137,7 @@ def test_bad_scenario_header_and_syntax(tmp_path):
     path.write_text('name = "bad\n', encoding="utf-8")
     with pytest.raises(InputError, match="not valid TOML"):
         Scenario.from_toml(path)
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(InputError, match=r"scenario file .*none.toml: no such file"):
         Scenario.from_toml(tmp_path / "none.toml")
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from landsim import InputError, load_sample
+from landsim.cli.stock import register
 from landsim.stockland import OUTPUT_FILES, assess_stock, performance_units
-from landsim.stockland.cli import register
 
 
 def run(argv: list[str]) -> int:

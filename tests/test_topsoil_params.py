@@ -8,12 +8,12 @@ import tomllib
 import pytest
 
 from landsim import InputError
+from landsim.resources import policy_file
 from landsim.topsoil import TopsoilParams, load_topsoil_params
-from landsim.topsoil.params import TOPSOIL_TOML
 
 
 def test_toml_matches_dataclass():
-    raw = tomllib.loads(TOPSOIL_TOML.read_text(encoding="utf-8"))["topsoil"]
+    raw = tomllib.loads(policy_file("topsoil").read_text(encoding="utf-8"))["topsoil"]
     fields = {f.name: f for f in dataclasses.fields(TopsoilParams)}
     assert set(raw) == set(fields)
     for name, entry in raw.items():
@@ -29,7 +29,7 @@ def test_default_depth_is_about_30_cm():
 
 def test_override_and_unknown_name():
     assert load_topsoil_params(depth_dry_m=0.3).depth_dry_m == 0.3
-    with pytest.raises(InputError, match="unknown topsoil parameter.*depth_m.*Fix: use one of"):
+    with pytest.raises(InputError, match="override: unknown key topsoil.depth_m; did you mean 'depth_dry_m'"):
         load_topsoil_params(depth_m=0.3)
 
 

@@ -11,12 +11,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from conftest import REPO, file_digest
+from conftest import REPO, SAMPLE_DIR, file_digest
 from test_siting import grid_parcels
 
+from landsim.cli.siting import register as register_siting
+from landsim.cli.topsoil import register as register_topsoil
 from landsim.errors import LandsimError
-from landsim.siting.cli import register as register_siting
-from landsim.topsoil.cli import register as register_topsoil
 
 TOPSOIL_EX = REPO / "data" / "examples" / "topsoil"
 SITING_EX = REPO / "data" / "examples" / "siting"
@@ -90,7 +90,7 @@ def test_topsoil_unknown_parcel_ids(tmp_path, capsys):
     path = tmp_path / "sources.csv"
     src.to_csv(path, index=False)
     argv = topsoil_args(tmp_path / "o", path) + [
-        "--parcels", str(REPO / "data" / "sample_county" / "parcels.csv")]
+        "--parcels", str(SAMPLE_DIR / "parcels.csv")]
     code, _, err = run(argv, capsys)
     assert code == 2
     assert "column 'parcel_id': unknown parcel id(s) NOPE1" in err

@@ -62,13 +62,13 @@ def test_map_needs_geometry(county):
 
 @pytest.fixture
 def quota_setup(county):
-    from landsim.scenarios import Scenario, ScenarioInputs
+    from landsim.quota.scenario import Scenario, ScenarioInputs
 
     return Scenario("w", end_year=2030), ScenarioInputs.from_county(county)
 
 
 def test_quota_controls_are_arguments_of_adjust_scenario():
-    from landsim.scenarios import adjust_scenario
+    from landsim.quota.scenario import adjust_scenario
     from landsim.widgets import QUOTA_CONTROLS
 
     params = inspect.signature(adjust_scenario).parameters

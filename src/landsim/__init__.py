@@ -1,41 +1,60 @@
 """landsim: county land-use quota simulation and permanent basic farmland layout.
 
-Areas are hectares throughout; see :mod:`landsim.units` for mu (亩).
+Areas are hectares throughout; see :mod:`landsim.units` for mu (亩). Names are loaded on
+first use, so ``import landsim`` (and ``landsim --version``) stays cheap: engines, pandas,
+solvers, matplotlib and ipywidgets are imported only when something asks for them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("landsim")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
-    __version__ = "0+unknown"
+import importlib
+from typing import Any
 
-from landsim import parcels, plots, widgets  # noqa: F401  (namespaces for notebooks)
-from landsim.datasets import County, load_sample, read_county, read_edges, read_parcels
-from landsim.errors import InfeasibleError, InputError, LandsimError
-from landsim.params import load_policy
-from landsim.parcels import EligibilityRules, county_summary, pbf_eligible
-from landsim.scenarios import Scenario, run_scenarios
-from landsim.synthetic import synthesize, write_county
-from landsim.versions import show_versions
+__version__ = "0.1.0"
+"""The package version (``pyproject.toml`` reads it from here)."""
 
-__all__ = [
-    "County",
-    "EligibilityRules",
-    "InfeasibleError",
-    "InputError",
-    "LandsimError",
-    "Scenario",
-    "__version__",
-    "county_summary",
-    "load_policy",
-    "load_sample",
-    "pbf_eligible",
-    "read_county",
-    "read_edges",
-    "read_parcels",
-    "run_scenarios",
-    "show_versions",
-    "synthesize",
-    "write_county",
-]
+_NAMES: dict[str, str] = {
+    "County": "landsim.datasets",
+    "load_sample": "landsim.datasets",
+    "read_county": "landsim.datasets",
+    "read_edges": "landsim.datasets",
+    "read_parcels": "landsim.datasets",
+    "InfeasibleError": "landsim.errors",
+    "InputError": "landsim.errors",
+    "LandsimError": "landsim.errors",
+    "NoSolutionError": "landsim.errors",
+    "load_policy": "landsim.quota.params",
+    "EligibilityRules": "landsim.parcels",
+    "county_summary": "landsim.parcels",
+    "pbf_eligible": "landsim.parcels",
+    "Scenario": "landsim.quota.scenario",
+    "run_scenarios": "landsim.quota.scenario",
+    "synthesize": "landsim.synthetic",
+    "write_county": "landsim.synthetic",
+    "show_versions": "landsim.versions",
+}
+"""Public name -> module defining it (imported on first access)."""
+
+_SUBMODULES = frozenset({
+    "consistency", "datasets", "errors", "farmland", "monitor", "optimize", "outputs",
+    "parcels", "plots", "policy", "quota", "resources", "schema", "siting", "stockland",
+    "synthetic", "topsoil", "units", "widgets",
+})
+"""Subpackages and modules reachable as ``landsim.<name>`` without an explicit import."""
+
+__all__ = ["__version__", *sorted(_NAMES)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"landsim.{name}")
+    msg = f"module 'landsim' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMES, *_SUBMODULES})

@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from landsim.errors import InputError
+from landsim.resources import sample_county_dir
 from landsim.schema import EDGES, PARCELS, SCHEMAS, TableSchema, validate_table
 from landsim.synthetic import SyntheticCounty, synthesize, write_county
 
@@ -64,27 +65,12 @@ class County:
 
 
 def sample_dir() -> Path:
-    """Folder of the bundled sample county.
-
-    ``$LANDSIM_SAMPLE_DIR`` if set; else ``data/sample_county`` of the source checkout;
-    else a cache folder that is filled by the seeded generator on first use (the
-    generator reproduces the bundled files byte for byte).
-    """
-    env = os.environ.get("LANDSIM_SAMPLE_DIR")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parents[2] / "data" / "sample_county"
-    if (repo / "parcels.gpkg").exists():
-        return repo
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "landsim"
-    folder = cache / f"sample_county-{SAMPLE_PARCELS}-{SAMPLE_SEED}"
-    if not (folder / "parcels.gpkg").exists():
-        write_county(synthesize(SAMPLE_PARCELS, SAMPLE_SEED), folder)
-    return folder
+    """Folder of the bundled sample county (package data; ``$LANDSIM_SAMPLE_DIR`` overrides)."""
+    return sample_county_dir()
 
 
 def load_sample() -> County:
-    """The bundled sample county (Pianguan-like; see ``data/sample_county/README.md``)."""
+    """The bundled sample county (Pianguan-like; see ``landsim/data/sample_county/README.md``)."""
     return read_county(sample_dir())
 
 

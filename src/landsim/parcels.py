@@ -6,9 +6,12 @@ Areas are hectares; the planner-facing tables add mu (亩) beside them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
+from landsim._params import Params, param, shared
+from landsim.policy import CommonFigures
 from landsim.schema import CULTIVATED_CLASSES
 from landsim.units import ha_to_mu
 
@@ -42,30 +45,29 @@ LAND_CLASS_NAMES: dict[str, str] = {
 other codes pass through with their code as name."""
 
 
+_RULES = "三区三线划定规则 (自然资办函〔2022〕47号), shared/domain/policy-facts.md s.5"
+
+
 @dataclass(frozen=True)
-class EligibilityRules:
+class EligibilityRules(Params):
     """Which cultivated parcels may be permanent basic farmland (design 5.2).
 
     Parameters
     ----------
     max_slope_deg
-        Steepest slope allowed [degree]. 25: slopes above 25 degrees are taken out of PBF
-        (《全国"三区三线"划定规则》, 自然资办函〔2022〕47号; RECALLED in
-        ../shared/domain/policy-facts.md section 5).
+        Steepest slope allowed (the shared figure
+        :attr:`landsim.policy.CommonFigures.max_slope_deg`). [degree]
     exclude_eco_redline, exclude_udb, require_stable
         Take parcels inside the ecological red line / the urban development boundary, and
         unstable cultivated land, out of PBF [bool]. Same source.
     """
 
-    max_slope_deg: float = 25.0
-    exclude_eco_redline: bool = True
-    exclude_udb: bool = True
-    require_stable: bool = True
+    section: ClassVar[str] = "eligibility"
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.max_slope_deg <= 90:
-            msg = f"max_slope_deg must be within 0..90 degrees, got {self.max_slope_deg}"
-            raise ValueError(msg)
+    max_slope_deg: float = shared(CommonFigures, "max_slope_deg")
+    exclude_eco_redline: bool = param(True, "", f"{_RULES}", "red-line parcels are not PBF")
+    exclude_udb: bool = param(True, "", f"{_RULES}", "parcels inside the UDB are not PBF")
+    require_stable: bool = param(True, "", f"{_RULES}", "only stable cultivated land is PBF")
 
 
 def is_cultivated(parcels: pd.DataFrame) -> pd.Series:

@@ -669,30 +669,24 @@ def write_county(county: SyntheticCounty, out_dir: str | os.PathLike[str]) -> li
     """
     import pyogrio  # local: only needed for writing
 
+    from landsim.outputs import csv_writer, write_outputs
     from landsim.schema import SCHEMAS
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    writers = {}
     for name, frame in county.tables().items():
-        path = out / SCHEMAS[name].filename
-        if name == "parcels":
-            path = out / "parcels.csv"
-        tmp = path.with_name(path.name + ".tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-        tmp.replace(path)
-        written.append(path)
-    gpkg = out / "parcels.gpkg"
-    tmp = out / "parcels.tmp.gpkg"
-    tmp.unlink(missing_ok=True)
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{BASE_YEAR}-12-31T00:00:00Z"})
-    try:
-        county.parcels.to_file(tmp, layer="parcels", driver="GPKG", engine="pyogrio")
-        county.township_boundaries.to_file(tmp, layer="townships", driver="GPKG",
-                                           engine="pyogrio")
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
-    tmp.replace(gpkg)
-    written.append(gpkg)
+        filename = "parcels.csv" if name == "parcels" else SCHEMAS[name].filename
+        writers[filename] = csv_writer(frame, None)
+
+    def gpkg(path: Path) -> None:
+        previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{BASE_YEAR}-12-31T00:00:00Z"})
+        try:
+            county.parcels.to_file(path, layer="parcels", driver="GPKG", engine="pyogrio")
+            county.township_boundaries.to_file(path, layer="townships", driver="GPKG",
+                                               engine="pyogrio")
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+    writers["parcels.gpkg"] = gpkg
+    written = write_outputs(out_dir, writers)
     return sorted(written)

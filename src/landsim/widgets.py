@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import ipywidgets
 
     from landsim.datasets import County
-    from landsim.scenarios import Scenario, ScenarioInputs
+    from landsim.quota.scenario import Scenario, ScenarioInputs
 
 __all__ = ["QUOTA_CONTROLS", "farmland_explorer", "layout_view", "quota_explorer", "quota_view",
            "township_explorer", "township_view"]
@@ -66,13 +66,13 @@ QUOTA_CONTROLS: dict[str, tuple[str, float, float, float]] = {
     "stock_link_ratio": ("增存挂钩系数 Stock-link ratio [ha/ha]", 0.0, 2.0, 0.05),
 }
 """Sliders of :func:`quota_explorer`, named after the arguments of
-:func:`landsim.scenarios.adjust_scenario`."""
+:func:`landsim.quota.scenario.adjust_scenario`."""
 
 
 def quota_view(scenario: Scenario, inputs: ScenarioInputs, **levers: object) -> pd.DataFrame:
     """County annual quota table of ``scenario`` with the levers of
-    :func:`~landsim.scenarios.adjust_scenario` applied."""
-    from landsim.scenarios import adjust_scenario, run_scenario
+    :func:`~landsim.quota.scenario.adjust_scenario` applied."""
+    from landsim.quota.scenario import adjust_scenario, run_scenario
 
     return run_scenario(adjust_scenario(scenario, **levers), inputs).annual  # type: ignore[arg-type]
 
@@ -134,7 +134,7 @@ def layout_view(parcels: pd.DataFrame, edges: pd.DataFrame | None, target_mu: fl
     0.01 % gap) and returns the checks table; with ``township`` the table is that
     township's row of the before/after statistics instead.
     """
-    from landsim.farmland.cli import optimize_layout
+    from landsim.farmland.layout import optimize_layout
     from landsim.units import mu_to_ha
 
     result, metrics = optimize_layout(parcels, edges, target_ha=mu_to_ha(target_mu),

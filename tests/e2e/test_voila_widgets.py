@@ -7,7 +7,7 @@ import pytest
 from conftest import REPO
 
 import landsim
-from landsim.scenarios import Scenario, ScenarioInputs
+from landsim.quota.scenario import Scenario, ScenarioInputs
 from landsim.widgets import layout_view, quota_view
 
 pytestmark = pytest.mark.e2e

@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.params import IndicatorParams, load_policy
 from landsim.quota.indicators import (
     elasticity_within_benchmark,
     gdp_land_decline,
     growth_elasticity,
     required_gdp_land_decline,
 )
+from landsim.quota.params import IndicatorParams, load_policy
 from landsim.quota.population import per_capita_m2
 from landsim.quota.stock import supply_rate
 
@@ -365,8 +365,8 @@ def simulation_frame(run: Any, county: Any, udb_base_year: int = 2020) -> pd.Dat
 
     Parameters
     ----------
-    run : landsim.scenarios.ScenarioRun
-        Output of :func:`~landsim.scenarios.run_scenario` (county level, first draw).
+    run : landsim.quota.scenario.ScenarioRun
+        Output of :func:`~landsim.quota.scenario.run_scenario` (county level, first draw).
     county : landsim.datasets.County
         The county the run was made for (its history gives the starting levels).
 
@@ -496,7 +496,7 @@ def indicator_values(county: Any, run: Any = None, params: IndicatorParams | Non
     Parameters
     ----------
     county : landsim.datasets.County
-    run : landsim.scenarios.ScenarioRun, optional
+    run : landsim.quota.scenario.ScenarioRun, optional
         Quota simulation run whose years (after the history) are appended.
     params : IndicatorParams, optional
         Default: ``data/policy/default.toml``.

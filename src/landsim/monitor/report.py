@@ -3,7 +3,7 @@
 :func:`build_report` collects the tables (:class:`ReportData`); the ``section_*``
 functions turn them into HTML fragments (bilingual headings, traffic lights, tables,
 charts as base64 PNG). :func:`render_report` executes the notebook template
-``templates/health_check.ipynb`` headless (each code cell displays one fragment) and
+``landsim/data/templates/health_check.ipynb`` headless (each code cell displays one fragment) and
 wraps the fragments in a page with inline CSS: no external link, so it opens offline.
 ``execute=False`` builds the same fragments in-process (fast, no kernel).
 """
@@ -15,7 +15,6 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,9 @@ from landsim.errors import InputError
 from landsim.monitor.indicators import INDICATORS, indicator_table, monitor_frame, planning_targets
 from landsim.monitor.lights import check_year, five_year_review, traffic_lights
 from landsim.monitor.thresholds import Threshold, load_thresholds
+from landsim.policy import COMMON
+from landsim.resources import scenario_file, template_file
+from landsim.units import ha_to_mu
 
 __all__ = [
     "LAYOUT_KEYS",
@@ -50,7 +52,7 @@ SECTIONS = ("overview", "lights", "trends", "definitions", "quota", "layout", "r
 
 def template_path() -> Path:
     """The report notebook template shipped with the package."""
-    return Path(str(files("landsim.monitor") / "templates" / "health_check.ipynb"))
+    return template_file("health_check.ipynb")
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,13 @@ def layout_checks(summary: dict[str, Any]) -> pd.DataFrame:
 
     target = num("target_ha")
     target = num("area_before_ha") if math.isnan(target) else target
+    ratio = COMMON.pbf_compensation_ratio
     rows = [
         ("数量 Quantity: area after >= target", f"{num('area_after_ha'):,.2f} ha",
          f">= {target:,.2f} ha", num("area_after_ha") >= target - 1e-6),
-        ("新增 >= 调整 x 105 % Added >= 1.05 x removed", f"{num('added_ha'):,.2f} ha",
-         f">= {1.05 * num('removed_ha'):,.2f} ha",
-         num("added_ha") >= 1.05 * num("removed_ha") - 1e-6),
+        (f"新增 >= 调整 x {ratio:.0%} Added >= {ratio:g} x removed", f"{num('added_ha'):,.2f} ha",
+         f">= {ratio * num('removed_ha'):,.2f} ha",
+         num("added_ha") >= ratio * num("removed_ha") - 1e-6),
         ("质量不降 Mean grade not worse (1 best)", f"{num('mean_grade_after'):.3f}",
          f"<= {num('mean_grade_before'):.3f}",
          num("mean_grade_after") <= num("mean_grade_before") + 1e-9),
@@ -177,18 +180,13 @@ def build_report(year: int, county_dir: str | os.PathLike[str] | None = None,
     county : landsim.datasets.County, optional
         An already loaded county (overrides ``county_dir``).
     """
-    from landsim.scenarios import SCENARIO_DIR, Scenario, ScenarioInputs, run_scenario
+    from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
     if county is None:
         county, label = _load_county(county_dir)
     else:
         label = str(getattr(county, "source", "")) or "county"
-    if scenario is not None:
-        sc = Scenario.from_toml(scenario)
-    elif (SCENARIO_DIR / "baseline.toml").exists():
-        sc = Scenario.from_toml(SCENARIO_DIR / "baseline.toml")
-    else:
-        sc = Scenario(name="default")
+    sc = Scenario.from_toml(scenario_file("baseline" if scenario is None else scenario))
     run = run_scenario(sc, ScenarioInputs.from_county(county))
     frame = monitor_frame(county, run)
     values = indicator_table(frame, planning_targets(county), sc.quota_policy().indicators)
@@ -338,7 +336,7 @@ def section_quota(data: ReportData) -> str:
     fig = plot_quota_sources(a, title=f"{data.scenario_name}")
     uri = figure_to_data_uri(fig)
     plt.close("all")
-    totals = pd.DataFrame([{"quantity": k, "total": v, "total_mu": v * 15
+    totals = pd.DataFrame([{"quantity": k, "total": v, "total_mu": ha_to_mu(v)
                             if k.endswith("_ha") else math.nan} for k, v in total.items()])
     return (_h2("两挂钩台账汇总", "Quota ledger summary")
             + f"<p>情景 Scenario {_esc(data.scenario_name)}, "
@@ -460,13 +458,18 @@ def render_report(year: int, out: str | os.PathLike[str], *,
     the fragments are built in-process. The file is written under a temporary name and
     moved into place.
     """
+    from landsim.outputs import text_writer, write_output
+
     path = Path(out)
     if path.is_dir():
-        msg = f"{path}: is a folder. Fix: give a file name such as report.html"
+        msg = f"--out {path}: is a folder. Fix: give a file name such as report.html"
         raise InputError(msg)
     if not path.parent.exists():
-        msg = f"{path.parent}: folder not found. Fix: create it or write the report elsewhere"
+        msg = f"--out {path}: folder {path.parent} not found. Fix: create it or write elsewhere"
         raise InputError(msg)
+    inputs = [p for p in (county_dir, scenario, thresholds) if p is not None]
+    if layout is not None:
+        inputs.append(Path(layout) / "summary.json")
     args = {"year": int(year), "county_dir": None if county_dir is None else str(county_dir),
             "scenario": None if scenario is None else str(scenario),
             "layout": None if layout is None else str(layout), "review": bool(review),
@@ -477,7 +480,4 @@ def render_report(year: int, out: str | os.PathLike[str], *,
     else:
         fragments = report_fragments(data)
     page = page_html(fragments, f"{data.year} 体检评估 Health check")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_output(path, text_writer(page), inputs=inputs)

@@ -3,8 +3,9 @@
 A :class:`Threshold` holds a green and a yellow interval in the indicator's unit. A value
 inside the green interval (bounds inclusive: a value exactly on a boundary gets the better
 colour) is green, else inside the yellow interval yellow, else red; NaN is ``"no data"``.
-Defaults live in ``data/policy/monitor.toml`` (unit and source per indicator) and are
-repeated in :data:`DEFAULT_THRESHOLDS` for installs without the source tree.
+Defaults live in the packaged ``monitor.toml`` only (unit and source per indicator); a
+bound that is a shared policy figure is written there as ``"@common.<name>"`` and taken
+from :data:`landsim.policy.COMMON`, never retyped.
 
 >>> t = Threshold("supply_rate_5y", "fraction", green=(0.7, math.inf), yellow=(0.6, math.inf))
 >>> [classify(x, t) for x in (0.7, 0.6, 0.59, float("nan"))]
@@ -15,26 +16,23 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from landsim._params import closest_key, read_toml
 from landsim.errors import InputError
-from landsim.params import closest_key
+from landsim.policy import common_figure
+from landsim.resources import policy_file
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
-    "MONITOR_TOML",
     "STATUSES",
     "Threshold",
     "classify",
     "load_thresholds",
 ]
-
-MONITOR_TOML = Path(__file__).resolve().parents[3] / "data" / "policy" / "monitor.toml"
-"""``data/policy/monitor.toml`` of a source checkout (used when it exists)."""
 
 STATUSES = ("green", "yellow", "red", "no data")
 """Traffic-light states, best first."""
@@ -140,41 +138,14 @@ def classify(value: float, threshold: Threshold) -> str:
     return "red"
 
 
-_DEFAULTS: dict[str, tuple[str, tuple[float, float], tuple[float, float]]] = {
-    "cultivated_land_vs_target": ("ratio", (1.005, _INF), (1.0, _INF)),
-    "pbf_vs_task": ("ratio", (1.0, _INF), (0.995, _INF)),
-    "eco_redline_vs_target": ("ratio", (1.0, _INF), (0.995, _INF)),
-    "udb_area_vs_target": ("ratio", (-_INF, 1.0), (-_INF, 1.005)),
-    "udb_expansion_multiple": ("factor", (-_INF, 1.25), (-_INF, 1.3)),
-    "urban_land_growth_multiple": ("factor", (-_INF, 1.2), (-_INF, 1.3)),
-    "flexible_zone_share": ("fraction", (-_INF, 0.12), (-_INF, 0.15)),
-    "per_capita_urban_land": ("m2/person", (65.0, 115.0), (60.0, 125.0)),
-    "gdp_land_decline_gap": ("fraction", (0.0, _INF), (-0.05, _INF)),
-    "land_pop_elasticity": ("ratio", (-_INF, 1.12), (-_INF, 1.5)),
-    "supply_rate_5y": ("fraction", (0.7, _INF), (0.6, _INF)),
-    "idle_disposal_rate": ("fraction", (0.5, _INF), (0.3, _INF)),
-    "stock_supply_share": ("fraction", (0.25, _INF), (0.15, _INF)),
-}
-
-DEFAULT_THRESHOLDS: dict[str, Threshold] = {
-    key: Threshold(key, unit, green, yellow, "data/policy/monitor.toml")
-    for key, (unit, green, yellow) in _DEFAULTS.items()}
-"""Built-in thresholds (identical to ``data/policy/monitor.toml``; a test checks)."""
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        msg = (f"threshold file {path} does not exist. Fix: give an existing TOML file "
-               "(see data/policy/monitor.toml) or leave the option out")
-        raise InputError(msg)
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{path}: not valid TOML ({exc}). Fix the syntax"
-        raise InputError(msg) from None
-    raw.pop("schema_version", None)
-    return raw
+def _resolve(bound: Any, origin: str, where: str) -> Any:
+    """A bound as given, or the shared figure named by ``"@common.<name>"``."""
+    if isinstance(bound, str) and bound.startswith("@common."):
+        try:
+            return common_figure(bound.removeprefix("@common."))
+        except InputError as err:
+            raise InputError(f"{origin}: {where}: {err}") from None
+    return bound
 
 
 def _apply(base: dict[str, Threshold], data: Mapping[str, Any], origin: str
@@ -200,12 +171,40 @@ def _apply(base: dict[str, Threshold], data: Mapping[str, Any], origin: str
             msg = (f"{origin}: {key} is measured in {base[key].unit!r}, not "
                    f"{entry['unit']!r}. Fix: give the bounds in {base[key].unit}")
             raise InputError(msg)
-        changes = {k: tuple(v) if k in ("green", "yellow") else v
-                   for k, v in entry.items() if k != "unit"}
+        changes: dict[str, Any] = {}
+        for name, value in entry.items():
+            if name in ("green", "yellow") and isinstance(value, list | tuple):
+                value = tuple(_resolve(v, origin, f"{key}.{name}") for v in value)
+            if name != "unit":
+                changes[name] = value
         if "source" not in entry:
             changes["source"] = f"{origin} (user setting)"
-        out[key] = dataclasses.replace(base[key], **changes)
+        try:
+            out[key] = dataclasses.replace(base[key], **changes)
+        except InputError as err:
+            raise InputError(f"{origin}: {err}") from None
     return out
+
+
+def _packaged() -> dict[str, Threshold]:
+    """Thresholds of the packaged ``monitor.toml`` (the one declaration of the defaults)."""
+    path = policy_file("monitor")
+    raw = read_toml(path, what="threshold file")
+    origin = "packaged monitor.toml"
+    out: dict[str, Threshold] = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, Mapping) or not {"unit", "green", "yellow"} <= set(entry):
+            msg = f"{origin}: {key} needs unit, green and yellow"
+            raise InputError(msg)
+        green = tuple(_resolve(v, origin, f"{key}.green") for v in entry["green"])
+        yellow = tuple(_resolve(v, origin, f"{key}.yellow") for v in entry["yellow"])
+        out[key] = Threshold(key, entry["unit"], green, yellow,  # type: ignore[arg-type]
+                             entry.get("source", origin))
+    return out
+
+
+DEFAULT_THRESHOLDS: dict[str, Threshold] = _packaged()
+"""Thresholds of every indicator as shipped (read from the packaged ``monitor.toml``)."""
 
 
 def load_thresholds(path: str | Path | None = None, **overrides: Any) -> dict[str, Threshold]:
@@ -216,7 +215,7 @@ def load_thresholds(path: str | Path | None = None, **overrides: Any) -> dict[st
     path : str or Path, optional
         TOML file with one table per indicator (``green``, ``yellow``, ``unit``,
         ``source``); indicators it leaves out keep their default. Default:
-        ``data/policy/monitor.toml`` when present, else :data:`DEFAULT_THRESHOLDS`.
+        :data:`DEFAULT_THRESHOLDS` (the packaged ``monitor.toml``).
     **overrides
         ``indicator={"green": [lo, hi], "yellow": [lo, hi]}`` or a :class:`Threshold`.
 
@@ -238,11 +237,9 @@ def load_thresholds(path: str | Path | None = None, **overrides: Any) -> dict[st
     ('>= 0.8', '>= 0.6')
     """
     thresholds = dict(DEFAULT_THRESHOLDS)
-    if path is None and MONITOR_TOML.exists():
-        path = MONITOR_TOML
     if path is not None:
         p = Path(path)
-        raw = _read_toml(p)
+        raw = read_toml(p, what="threshold file")
         thresholds = _apply(thresholds, raw, str(p))
     if overrides:
         thresholds = _apply(thresholds, overrides, "override")

@@ -25,7 +25,7 @@ New construction land is approved and supplied in the same year (quota follows p
 land supplies it, pro rata over approval cohorts.
 
 >>> import numpy as np
->>> from landsim.params import PopulationLink
+>>> from landsim.quota.params import PopulationLink
 >>> tier_standard(np.array([100.0, 100.01, 150.0, 150.01]), PopulationLink())[0].tolist()
 [100.0, 80.0, 80.0, 50.0]
 """
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.params import PopulationLink, QuotaPolicy, RewardPenalty
+from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty
 from landsim.quota.population import (
     PopulationPath,
     base_population,
@@ -440,7 +440,7 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     drivers : QuotaDrivers
         Settled migrants, urban population, stock disposal, key projects, cohorts.
     policy : QuotaPolicy, optional
-        Default :class:`~landsim.params.QuotaPolicy` ().
+        Default :class:`~landsim.quota.params.QuotaPolicy` ().
 
     Returns
     -------

@@ -7,7 +7,7 @@ Batches run in this process, on a local Dask cluster, or on an existing Dask clu
 because the draws are fixed before batching and draws never interact, every way of
 running gives identical numbers for the same seed.
 
->>> from landsim.scenarios import Scenario
+>>> from landsim.quota.scenario import Scenario
 >>> s = Scenario("demo", uncertain={"population.settlement_share":
 ...                                 {"dist": "uniform", "low": 0.2, "high": 0.4}})
 >>> d = sample_draws(s.uncertain, 3, seed=1)
@@ -78,7 +78,7 @@ def sample_draws(uncertain: Mapping[str, Mapping[str, Any]], n_draws: int,
     ----------
     uncertain : mapping
         ``{target: {"dist": "uniform"|"triangular"|"normal", ...}}`` as validated by
-        :class:`~landsim.scenarios.Scenario`.
+        :class:`~landsim.quota.scenario.Scenario`.
     n_draws : int
         Number of draws. [count]
     seed : int
@@ -139,7 +139,7 @@ class Ensemble:
 def _run_batch(draws: Mapping[str, np.ndarray], *, scenario: Any, inputs: Any,
                policy_path: str | None) -> pd.DataFrame:
     """County annual table of one batch of draws (draw numbers from 0 within the batch)."""
-    from landsim.scenarios import run_scenario
+    from landsim.quota.scenario import run_scenario
 
     engine_draws = {k: v for k, v in draws.items() if k != "economy.gdp_growth_rate"}
     n = len(next(iter(draws.values()))) if draws else 1

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.params import IndicatorParams
 from landsim.quota.engine import QuotaResult
+from landsim.quota.params import IndicatorParams
 from landsim.quota.population import per_capita_m2
 
 __all__ = [

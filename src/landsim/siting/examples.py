@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landsim.units import m2_to_ha
+
 __all__ = ["EXAMPLE_SEED", "example_schemes", "example_special_plan", "write_examples"]
 
 EXAMPLE_SEED = 2023
@@ -52,9 +54,9 @@ def example_schemes(parcels: gpd.GeoDataFrame, seed: int = EXAMPLE_SEED
         rows.append({"scheme_id": sid, "name": name,
                      "cost_wan_yuan": round(length / 1000 * float(rng.uniform(700, 900)), 0),
                      "length_km": round(length / 1000, 2),
-                     "standard_ha": round(length * 36.0 / 10_000, 2),  # 36 m standard width
-                     "area_carriageway_ha": round(length * 24.0 / 10_000, 2),
-                     "area_verge_ha": round(length * 16.0 / 10_000, 2)})
+                     "standard_ha": round(m2_to_ha(length * 36.0), 2),  # 36 m standard width
+                     "area_carriageway_ha": round(m2_to_ha(length * 24.0), 2),
+                     "area_verge_ha": round(m2_to_ha(length * 16.0), 2)})
     schemes = pd.DataFrame(rows)
     footprints = gpd.GeoDataFrame({"scheme_id": schemes["scheme_id"]}, geometry=geoms,
                                   crs=parcels.crs)
@@ -92,20 +94,18 @@ def write_examples(folder: str | os.PathLike[str], parcels: gpd.GeoDataFrame | N
         from landsim.datasets import load_sample
 
         parcels = load_sample().parcels
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    schemes, footprints = example_schemes(parcels, seed)
+    from landsim.outputs import csv_writer, write_outputs
     from landsim.siting.footprints import occupied_pieces
 
+    schemes, footprints = example_schemes(parcels, seed)
     pieces = occupied_pieces(footprints, parcels)
     by_parcel = pd.DataFrame(pieces[["scheme_id", "parcel_id", "area_ha"]]).round(
         {"area_ha": 4})
-    paths = [out / "schemes.csv", out / "footprints.gpkg", out / "footprints_parcels.csv",
-             out / "special_plan.gpkg"]
-    schemes.to_csv(paths[0], index=False)
-    for p in (paths[1], paths[3]):
-        p.unlink(missing_ok=True)
-    footprints.to_file(paths[1], layer="footprints", engine="pyogrio")
-    by_parcel.to_csv(paths[2], index=False)
-    example_special_plan(parcels, seed).to_file(paths[3], layer="projects", engine="pyogrio")
+    special = example_special_plan(parcels, seed)
+    paths = write_outputs(folder, {
+        "schemes.csv": csv_writer(schemes, None),
+        "footprints.gpkg": lambda p: footprints.to_file(p, layer="footprints", engine="pyogrio"),
+        "footprints_parcels.csv": csv_writer(by_parcel, None),
+        "special_plan.gpkg": lambda p: special.to_file(p, layer="projects", engine="pyogrio"),
+    })
     return paths

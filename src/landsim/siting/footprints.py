@@ -15,6 +15,7 @@ import shapely
 
 from landsim.errors import InputError
 from landsim.schema import CULTIVATED_CLASSES
+from landsim.units import m2_to_ha
 
 __all__ = [
     "FOREST_PREFIX",
@@ -136,14 +137,14 @@ def _polygon_pieces(footprints: gpd.GeoDataFrame, parcels: pd.DataFrame, key: st
     pgeoms = parcels.geometry.values
     fi, pj = parcels.sindex.query(fgeoms, predicate="intersects")
     inter = shapely.intersection(fgeoms[fi], np.asarray(pgeoms)[pj])
-    area = shapely.area(inter) / 10_000.0
+    area = m2_to_ha(shapely.area(inter))
     keep = area > 0
     pieces = pd.DataFrame(parcels.iloc[pj[keep]][_PIECE_COLUMNS]).reset_index(drop=True)
     pieces.insert(0, key, names[fi[keep]])
     pieces["area_ha"] = area[keep]
     if check_outside:
         inside = pd.Series(area[keep]).groupby(names[fi[keep]]).sum()
-        total = pd.Series(shapely.area(fgeoms) / 10_000.0, index=names)
+        total = pd.Series(m2_to_ha(shapely.area(fgeoms)), index=names)
         outside = total - inside.reindex(names).fillna(0.0)
         too_much = outside > OUTSIDE_TOLERANCE_HA + 1e-3 * total
         if too_much.any():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.outputs import prepare_out_dir, write_csv, write_json
+from landsim.outputs import csv_writer, json_writer, write_outputs
 from landsim.quota.stock import PLAN_COLUMNS
 from landsim.stockland._common import DateLike, as_timestamp
 from landsim.stockland.contracts import check_contracts
@@ -180,17 +181,13 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
         inventory=assessed_inventory(unsupplied, redevelopment).reset_index())
 
 
-def write_assessment(result: StockAssessment, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write every table as CSV (UTF-8) and ``summary.json``; return the paths.
+def write_assessment(result: StockAssessment, out_dir: str | os.PathLike[str], *,
+                     inputs: Sequence[str | os.PathLike[str] | None] = ()) -> list[Path]:
+    """Write every table as CSV (UTF-8) and ``summary.json``, all or nothing; return the paths.
 
-    Each file is written under a temporary name and moved into place.
+    ``inputs`` are the files the assessment read: writing over one of them is refused.
     """
-    out = prepare_out_dir(out_dir)
-    paths = []
-    for name in OUTPUT_FILES:
-        if name == "summary.json":
-            paths.append(write_json(result.summary(), out / name))
-        else:
-            frame: pd.DataFrame = getattr(result, name.removesuffix(".csv"))
-            paths.append(write_csv(frame, out / name))
-    return paths
+    writers = {name: (json_writer(result.summary()) if name == "summary.json"
+                      else csv_writer(getattr(result, name.removesuffix(".csv"))))
+               for name in OUTPUT_FILES}
+    return write_outputs(out_dir, writers, inputs=[p for p in inputs if p is not None])

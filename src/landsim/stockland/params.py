@@ -27,13 +27,22 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from landsim._params import (
+    Params,
+    build_sections,
+    param,
+    read_toml,
+    section_values,
+    shared,
+    split_overrides,
+)
 from landsim.errors import InputError
-from landsim.params import _p, _Params, _read_toml_values, closest_key, split_overrides
+from landsim.policy import CommonFigures
+from landsim.resources import policy_file
 
 __all__ = [
-    "DEFAULT_STOCK_POLICY_PATH",
     "INDUSTRY_MIN_PLOT_RATIO",
     "ContractRules",
     "IdleRules",
@@ -45,9 +54,6 @@ __all__ = [
     "stock_parameter_table",
 ]
 
-DEFAULT_STOCK_POLICY_PATH = (Path(__file__).resolve().parents[3] / "data" / "policy"
-                             / "stockland.toml")
-"""``data/policy/stockland.toml`` of a source checkout (used when it exists)."""
 
 _F = "shared/domain/policy-facts.md"
 
@@ -64,7 +70,7 @@ not listed: give them in the ``[industry_plot_ratio]`` section when the county h
 
 
 @dataclass(frozen=True)
-class IdleRules(_Params):
+class IdleRules(Params):
     """Idle land (闲置土地), Order No. 53 of 2012.
 
     Land is idle when (a) development has not started ``start_after_years`` after the
@@ -76,38 +82,40 @@ class IdleRules(_Params):
     not "below" it.
     """
 
-    start_after_years: int = _p(1, "year", f"Order No. 53 art. 2, {_F} s.3 (CONFIRMED sec.)",
+    section: ClassVar[str] = "idle"
+
+    start_after_years: int = param(1, "year", f"Order No. 53 art. 2, {_F} s.3 (CONFIRMED sec.)",
                                 "no start this long after the agreed start makes land idle",
                                 lo=0, hi=10)
-    developed_share_min: float = _p(1 / 3, "fraction", f"Order No. 53 art. 2, {_F} s.3",
+    developed_share_min: float = param(1 / 3, "fraction", f"Order No. 53 art. 2, {_F} s.3",
                                     "developed area share below this (with a suspension) "
                                     "makes land idle", lo=0, hi=1)
-    invested_share_min: float = _p(0.25, "fraction", f"Order No. 53 art. 2, {_F} s.3",
+    invested_share_min: float = param(0.25, "fraction", f"Order No. 53 art. 2, {_F} s.3",
                                    "invested share below this (with a suspension) makes land "
                                    "idle", lo=0, hi=1)
-    suspension_years: int = _p(1, "year", f"Order No. 53 art. 2, {_F} s.3",
+    suspension_years: int = param(1, "year", f"Order No. 53 art. 2, {_F} s.3",
                                "length of an unapproved suspension that makes land idle",
                                lo=0, hi=10)
-    fee_rate: float = _p(0.2, "fraction", f"Order No. 53 art. 14, {_F} s.3 (CONFIRMED sec.)",
+    fee_rate: float = param(0.2, "fraction", f"Order No. 53 art. 14, {_F} s.3 (CONFIRMED sec.)",
                          "idle-land fee as a share of the land transfer price", lo=0, hi=1)
-    fee_after_years: int = _p(1, "year", f"Order No. 53 art. 14, {_F} s.3",
+    fee_after_years: int = param(1, "year", f"Order No. 53 art. 14, {_F} s.3",
                               "delay after which the idle-land fee is due", lo=0, hi=10)
-    recovery_after_years: int = _p(2, "year", f"Order No. 53 art. 14, {_F} s.3",
+    recovery_after_years: int = param(2, "year", f"Order No. 53 art. 14, {_F} s.3",
                                    "delay after which the land may be recovered unpaid",
                                    lo=0, hi=10)
-    extension_max_years: int = _p(1, "year", f"Order No. 53 art. 12 (RECALLED), {_F} s.3",
+    extension_max_years: int = param(1, "year", f"Order No. 53 art. 12 (RECALLED), {_F} s.3",
                                   "longest start extension for government-caused idle land",
                                   lo=0, hi=5)
-    temporary_use_max_years: int = _p(2, "year", f"Order No. 53 art. 12 (RECALLED), {_F} s.3",
+    temporary_use_max_years: int = param(2, "year", f"Order No. 53 art. 12 (RECALLED), {_F} s.3",
                                       "longest temporary use arranged by the government",
                                       lo=0, hi=5)
-    compensation_price_factor: float = _p(
+    compensation_price_factor: float = param(
         1.0, "factor", "ASSUMED (county plan 四(三) asks for a compensated-recovery method; "
         "no national figure)", "compensation per 万元 of land price paid", lo=0)
-    compensation_investment_factor: float = _p(
+    compensation_investment_factor: float = param(
         1.0, "factor", "ASSUMED (book value of the investment made)",
         "compensation per 万元 of investment made", lo=0)
-    missing_cause: str = _p("enterprise", "", "Order No. 53 art. 8: government cause must be "
+    missing_cause: str = param("enterprise", "", "Order No. 53 art. 8: government cause must be "
                             "shown; ASSUMED enterprise when not recorded",
                             "cause used where idle_cause is empty")
 
@@ -124,17 +132,17 @@ class IdleRules(_Params):
 
 
 @dataclass(frozen=True)
-class UnsuppliedRules(_Params):
+class UnsuppliedRules(Params):
     """Approved-but-unsupplied land (批而未供): the five-year supply-rate floor."""
 
-    supply_rate_floor: float = _p(0.6, "fraction", f"{_F} s.2 (CONFIRMED, 南方日报 2019-01-15)",
-                                  "minimum 5-year average land-supply rate", lo=0, hi=1)
-    window_years: int = _p(5, "year", f"{_F} s.2 (CONFIRMED)", "approval years averaged",
-                           lo=1, hi=30)
+    section: ClassVar[str] = "unsupplied"
+
+    supply_rate_floor: float = shared(CommonFigures, "supply_rate_floor")
+    window_years: int = shared(CommonFigures, "supply_rate_window_years")
 
 
 @dataclass(frozen=True)
-class PerformanceRules(_Params):
+class PerformanceRules(Params):
     """Per-mu performance (亩均效益) evaluation.
 
     Each indicator is divided by its county benchmark (the pooled county value, e.g. total
@@ -145,21 +153,23 @@ class PerformanceRules(_Params):
     NOT FOUND (policy-facts s.9).
     """
 
-    weight_tax: float = _p(0.35, "weight", f"ASSUMED ({_F} s.9: weights NOT FOUND)",
+    section: ClassVar[str] = "performance"
+
+    weight_tax: float = param(0.35, "weight", f"ASSUMED ({_F} s.9: weights NOT FOUND)",
                            "weight of tax per mu", lo=0)
-    weight_value_added: float = _p(0.2, "weight", "ASSUMED", "weight of value added per mu",
+    weight_value_added: float = param(0.2, "weight", "ASSUMED", "weight of value added per mu",
                                    lo=0)
-    weight_output: float = _p(0.15, "weight", "ASSUMED", "weight of output per mu", lo=0)
-    weight_investment: float = _p(0.1, "weight", "ASSUMED",
+    weight_output: float = param(0.15, "weight", "ASSUMED", "weight of output per mu", lo=0)
+    weight_investment: float = param(0.1, "weight", "ASSUMED",
                                   "weight of investment intensity", lo=0)
-    weight_plot_ratio: float = _p(0.1, "weight", "ASSUMED", "weight of plot ratio", lo=0)
-    weight_building_coefficient: float = _p(0.1, "weight", "ASSUMED",
+    weight_plot_ratio: float = param(0.1, "weight", "ASSUMED", "weight of plot ratio", lo=0)
+    weight_building_coefficient: float = param(0.1, "weight", "ASSUMED",
                                             "weight of building coefficient", lo=0)
-    score_cap: float = _p(2.0, "ratio", "ASSUMED (one outstanding indicator cannot carry a "
+    score_cap: float = param(2.0, "ratio", "ASSUMED (one outstanding indicator cannot carry a "
                           "unit)", "cap on each indicator / benchmark ratio", lo=1)
-    class_a_min: float = _p(120.0, "score", "ASSUMED", "lowest score of class A", lo=0)
-    class_b_min: float = _p(90.0, "score", "ASSUMED", "lowest score of class B", lo=0)
-    class_c_min: float = _p(60.0, "score", "ASSUMED", "lowest score of class C", lo=0)
+    class_a_min: float = param(120.0, "score", "ASSUMED", "lowest score of class A", lo=0)
+    class_b_min: float = param(90.0, "score", "ASSUMED", "lowest score of class B", lo=0)
+    class_c_min: float = param(60.0, "score", "ASSUMED", "lowest score of class C", lo=0)
 
     def weights(self) -> dict[str, float]:
         """Indicator name -> weight (indicator names as in the evaluation table)."""
@@ -182,7 +192,7 @@ class PerformanceRules(_Params):
 
 
 @dataclass(frozen=True)
-class InefficientStandard(_Params):
+class InefficientStandard(Params):
     """The county's standard for inefficient land (城镇低效用地认定标准, 因地制宜).
 
     A unit is inefficient when any enabled criterion holds: its performance class is in
@@ -192,17 +202,19 @@ class InefficientStandard(_Params):
     ``building_coefficient_min`` (0 off).
     """
 
-    classes: str = _p("D", "", "ASSUMED (county plan 四(二): the county sets its standard)",
+    section: ClassVar[str] = "inefficient"
+
+    classes: str = param("D", "", "ASSUMED (county plan 四(二): the county sets its standard)",
                       "performance classes counted as inefficient, e.g. 'D' or 'CD'")
-    tax_per_mu_min: float = _p(0.0, "万元/亩", "ASSUMED off (NOT FOUND, set per county)",
+    tax_per_mu_min: float = param(0.0, "万元/亩", "ASSUMED off (NOT FOUND, set per county)",
                                "tax per mu below which land is inefficient", lo=0)
-    plot_ratio_min: float = _p(0.0, "ratio", "ASSUMED off (NOT FOUND, set per county)",
+    plot_ratio_min: float = param(0.0, "ratio", "ASSUMED off (NOT FOUND, set per county)",
                                "plot ratio below which land is inefficient", lo=0)
-    use_industry_plot_ratio: bool = _p(False, "", f"ASSUMED off: the 2008 minima ({_F} s.4) "
+    use_industry_plot_ratio: bool = param(False, "", f"ASSUMED off: the 2008 minima ({_F} s.4) "
                                        "bind new projects; a county may adopt them",
                                        "industrial land below its industry minimum plot "
                                        "ratio is inefficient")
-    building_coefficient_min: float = _p(0.0, "fraction", f"ASSUMED off: 0.3 binds new "
+    building_coefficient_min: float = param(0.0, "fraction", f"ASSUMED off: 0.3 binds new "
                                          f"projects ({_F} s.4); a county may adopt it",
                                          "industrial building coefficient below which land "
                                          "is inefficient", lo=0, hi=1)
@@ -216,29 +228,31 @@ class InefficientStandard(_Params):
 
 
 @dataclass(frozen=True)
-class ContractRules(_Params):
+class ContractRules(Params):
     """Control indicators checked on industrial contracts (双合同 supervision)."""
 
-    building_coefficient_min: float = _p(0.3, "fraction", f"2004/2008 control indicators, "
+    section: ClassVar[str] = "contracts"
+
+    building_coefficient_min: float = param(0.3, "fraction", f"2004/2008 control indicators, "
                                          f"{_F} s.4 (CONFIRMED)", "minimum building "
                                          "coefficient", lo=0, hi=1)
-    admin_share_max: float = _p(0.07, "fraction", f"2004/2008 control indicators, {_F} s.4 "
+    admin_share_max: float = param(0.07, "fraction", f"2004/2008 control indicators, {_F} s.4 "
                                 "(CONFIRMED)", "maximum admin/living facilities share of "
                                 "the land area", lo=0, hi=1)
-    admin_share_max_densified: float = _p(
+    admin_share_max_densified: float = param(
         0.07, "fraction", f"county plan 三(六) allows more; provincial figure NOT FOUND ({_F} "
         "s.4, ~0.15 RECALLED in eastern provinces): set per county",
         "maximum admin/living share on densified stock industrial land", lo=0, hi=1)
-    green_ratio_max: float = _p(0.2, "fraction", f"2008 control indicators, {_F} s.4 "
+    green_ratio_max: float = param(0.2, "fraction", f"2008 control indicators, {_F} s.4 "
                                 "(CONFIRMED sec.)", "maximum green ratio", lo=0, hi=1)
-    investment_intensity_min_wan_yuan_per_ha: float = _p(
+    investment_intensity_min_wan_yuan_per_ha: float = param(
         0.0, "万元/ha", f"NOT FOUND ({_F} s.4: values by city grade); 0 = only the agreed "
         "intensity is checked", "national/provincial minimum investment intensity", lo=0)
-    use_industry_plot_ratio: bool = _p(True, "", f"2008 control indicators Table 2, {_F} s.4",
+    use_industry_plot_ratio: bool = param(True, "", f"2008 control indicators Table 2, {_F} s.4",
                                        "check the industry minimum plot ratio too")
-    start_grace_days: int = _p(0, "day", "ASSUMED (no grace)", "days a start may be late "
+    start_grace_days: int = param(0, "day", "ASSUMED (no grace)", "days a start may be late "
                                "without a breach", lo=0)
-    completion_grace_days: int = _p(0, "day", "ASSUMED (no grace)", "days a completion may "
+    completion_grace_days: int = param(0, "day", "ASSUMED (no grace)", "days a completion may "
                                     "be late without a breach", lo=0)
 
     def _check(self) -> None:
@@ -249,7 +263,7 @@ class ContractRules(_Params):
             raise InputError(msg)
 
 
-_SECTIONS: dict[str, type[_Params]] = {
+_SECTIONS: dict[str, type[Params]] = {
     "idle": IdleRules,
     "unsupplied": UnsuppliedRules,
     "performance": PerformanceRules,
@@ -314,44 +328,30 @@ class StockPolicy:
                   origin: str = "stock policy") -> StockPolicy:
         """Build from ``{section: {field: value}}`` on top of ``base``.
 
-        Unknown sections or keys raise :class:`~landsim.errors.InputError` naming the
-        closest valid key. ``industry_plot_ratio`` entries are merged into the table.
+        Unknown sections or keys raise :class:`~landsim.errors.InputError` naming the file,
+        the key and the closest valid key. ``industry_plot_ratio`` entries are merged into
+        the table.
         """
         base = cls() if base is None else base
-        changes: dict[str, Any] = {}
-        valid_sections = [*_SECTIONS, *_TABLES]
-        for section, values in data.items():
-            if section not in valid_sections:
-                msg = (f"{origin}: unknown stock-policy section {section!r}; "
-                       f"{closest_key(section, valid_sections)}")
+        data = dict(data)
+        table = data.pop("industry_plot_ratio", None)
+        groups = {name: getattr(base, name) for name in _SECTIONS}
+        sections: dict[str, Any] = build_sections(
+            {**_SECTIONS}, data, groups, origin) if data else groups
+        if table is not None:
+            if not isinstance(table, Mapping):
+                msg = (f"{origin}: section 'industry_plot_ratio' must be a table of "
+                       "code = ratio")
                 raise InputError(msg)
-            if not isinstance(values, Mapping):
-                msg = f"{origin}: section {section!r} must be a table of key = value"
-                raise InputError(msg)
-            if section == "industry_plot_ratio":
-                merged = dict(base.industry_plot_ratio)
-                merged.update(_check_plot_ratios(values, origin))
-                changes[section] = tuple(sorted(merged.items()))
-                continue
-            group = getattr(base, section)
-            valid = [f.name for f in dataclasses.fields(group)]
-            for key in values:
-                if key not in valid:
-                    msg = f"{origin}: unknown key {section}.{key}; {closest_key(key, valid)}"
-                    raise InputError(msg)
-            changes[section] = dataclasses.replace(group, **dict(values))
-        return dataclasses.replace(base, **changes)
+            merged = dict(base.industry_plot_ratio)
+            merged.update(_check_plot_ratios(table, origin))
+            sections["industry_plot_ratio"] = tuple(sorted(merged.items()))
+        return dataclasses.replace(base, **sections)
 
 
 def stock_parameter_table() -> list[dict[str, Any]]:
-    """One row per parameter: section, name, default, unit, source, description."""
-    rows = []
-    for section, cls in _SECTIONS.items():
-        for f in dataclasses.fields(cls):
-            rows.append({"section": section, "name": f.name, "default": f.default,
-                         "unit": f.metadata["unit"], "source": f.metadata["source"],
-                         "description": f.metadata["description"]})
-    return rows
+    """One row per parameter: section, name, default, unit, source, description, range."""
+    return [row for cls in _SECTIONS.values() for row in cls.table()]
 
 
 def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> StockPolicy:
@@ -361,8 +361,8 @@ def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> Stock
     ----------
     path : str or Path, optional
         TOML file with entries ``key = { value = ..., unit = ..., source = ... }`` or plain
-        ``key = value``. Default: ``data/policy/stockland.toml`` when the source tree is
-        present, else the dataclass defaults (a test keeps them identical).
+        ``key = value``; sections it leaves out keep their defaults. Default: the packaged
+        ``landsim/data/policy/stockland.toml``.
     **overrides
         ``section={"field": value}`` or ``section__field=value``.
 
@@ -370,18 +370,12 @@ def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> Stock
     ------
     InputError
         Unknown section or key (naming the closest valid key), a wrong type or a value out
-        of range.
+        of range; the message names the file.
     """
-    if path is None:
-        policy = (StockPolicy.from_dict(_read_toml_values(DEFAULT_STOCK_POLICY_PATH),
-                                        origin=str(DEFAULT_STOCK_POLICY_PATH))
-                  if DEFAULT_STOCK_POLICY_PATH.exists() else StockPolicy())
-    else:
-        path = Path(path)
-        if not path.exists():
-            msg = f"stock policy file {path} does not exist; pass an existing TOML file or None"
-            raise InputError(msg)
-        policy = StockPolicy.from_dict(_read_toml_values(path), origin=str(path))
+    target = policy_file("stockland") if path is None else Path(path)
+    origin = "packaged stockland.toml" if path is None else str(target)
+    values = section_values(read_toml(target, what="stock policy file"), origin)
+    policy = StockPolicy.from_dict(values, origin=origin)
     if overrides:
         policy = StockPolicy.from_dict(
             split_overrides(overrides, [*_SECTIONS, *_TABLES], "idle={'fee_rate': 0.2}"),

@@ -22,6 +22,7 @@ from landsim.topsoil.inputs import (
     prepare_stockpiles,
 )
 from landsim.topsoil.params import TopsoilParams
+from landsim.units import ha_to_m2
 
 __all__ = ["EXAMPLE_SEED", "example_tables", "example_topsoil_inputs", "write_examples"]
 
@@ -80,7 +81,7 @@ def example_tables(parcels: pd.DataFrame, seed: int = EXAMPLE_SEED, n_sources: i
         for i in idx:
             area = round(float(rng.uniform(2.0, 8.0)), 2)
             rows.append({"x_m": xy.at[i, "x_m"], "y_m": xy.at[i, "y_m"], "kind": kind,
-                         "required_m3": round(area * 10_000 * depth, -2), "area_ha": area,
+                         "required_m3": round(ha_to_m2(area) * depth, -2), "area_ha": area,
                          "year_ready": int(rng.choice([2024, 2025, 2026, 2027]))})
     destinations = pd.DataFrame(rows)
     destinations.insert(0, "destination_id", [f"D{i + 1:02d}" for i in range(len(rows))])
@@ -104,11 +105,8 @@ def write_examples(folder: str | os.PathLike[str], parcels: pd.DataFrame | None 
         from landsim.datasets import load_sample
 
         parcels = load_sample().parcels
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, table in example_tables(parcels, seed).items():
-        path = out / f"{name}.csv"
-        table.to_csv(path, index=False)
-        paths.append(path)
+    from landsim.outputs import csv_writer, write_outputs
+
+    paths = write_outputs(folder, {f"{name}.csv": csv_writer(table, None)
+                                   for name, table in example_tables(parcels, seed).items()})
     return paths

@@ -19,6 +19,7 @@ import pandas as pd
 from landsim.errors import InputError
 from landsim.schema import CULTIVATED_CLASSES, Column, TableSchema, validate_table
 from landsim.topsoil.params import TopsoilParams
+from landsim.units import ha_to_m2
 
 __all__ = [
     "DESTINATIONS",
@@ -165,7 +166,7 @@ def prepare_sources(raw: pd.DataFrame, params: TopsoilParams | None = None,
         raise InputError(msg)
     frame["depth_m"] = depth
     frame["volume_m3"] = frame["volume_m3"].astype("float64").fillna(
-        frame["area_ha"] * 10_000.0 * depth)
+        ha_to_m2(frame["area_ha"]) * depth)
     return frame
 
 

@@ -1,5 +1,5 @@
 """Assumption parameters of topsoil stripping and reuse (耕作层剥离再利用), with units and
-sources. ``data/policy/topsoil.toml`` repeats every field with its unit and source;
+sources. The packaged ``topsoil.toml`` repeats every field with its unit and source;
 ``tests/test_topsoil_params.py`` fails when the two drift apart.
 
 No public figure was found for costs or for depth by land class
@@ -9,31 +9,27 @@ ASSUMED and meant to be overridden per project.
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-import numpy as np
-
+from landsim._params import Params, read_toml, section_values
+from landsim._params import param as _param
 from landsim.errors import InputError
+from landsim.resources import policy_file
 
-__all__ = ["TOPSOIL_TOML", "TopsoilParams", "load_topsoil_params", "topsoil_parameter_table"]
-
-TOPSOIL_TOML = Path(__file__).resolve().parents[3] / "data" / "policy" / "topsoil.toml"
-"""``data/policy/topsoil.toml`` of a source checkout."""
+__all__ = ["TopsoilParams", "load_topsoil_params", "topsoil_parameter_table"]
 
 _FACTS = "shared/domain/policy-facts.md s.7"
 
 
 def _p(default: float, unit: str, source: str, description: str, hi: float) -> Any:
-    return field(default=default, metadata={"unit": unit, "source": source,
-                                            "description": description, "hi": hi})
+    """A topsoil figure: a number from 0 to ``hi``."""
+    return _param(default, unit, source, description, lo=0.0, hi=hi)
 
 
 @dataclass(frozen=True)
-class TopsoilParams:
+class TopsoilParams(Params):
     """Defaults of the topsoil transport plan. Every field is >= 0.
 
     Parameters
@@ -61,6 +57,8 @@ class TopsoilParams:
         wasted plough layer). ASSUMED; set it above any haul so soil is reused. [yuan/m3]
     """
 
+    section: ClassVar[str] = "topsoil"
+
     depth_paddy_m: float = _p(0.30, "m", f"ASSUMED from {_FACTS} (about 30 cm CONFIRMED "
                               "secondary; by class NOT FOUND)", "stripping depth of 0101 水田",
                               2.0)
@@ -83,15 +81,7 @@ class TopsoilParams:
                                              "stripped soil, 2015 No. 1 Document)",
                                              "penalty per m3 of surplus soil disposed", 1e9)
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            hi = f.metadata["hi"]
-            if not (isinstance(value, int | float) and np.isfinite(value)
-                    and 0.0 <= value <= hi):
-                msg = (f"topsoil parameter {f.name} = {value!r} [{f.metadata['unit']}] is out "
-                       f"of range. Fix: give a number from 0 to {hi:g}.")
-                raise InputError(msg)
+    def _check(self) -> None:
         if self.detour_factor < 1.0:
             msg = (f"topsoil parameter detour_factor = {self.detour_factor!r} is below 1: road "
                    "distance cannot be shorter than the straight line. Fix: give a ratio >= 1.")
@@ -105,46 +95,29 @@ class TopsoilParams:
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
 
-    def with_overrides(self, **overrides: float) -> TopsoilParams:
-        """A copy with some fields replaced; unknown names raise listing the valid ones."""
-        names = [f.name for f in fields(self)]
-        unknown = sorted(set(overrides) - set(names))
-        if unknown:
-            msg = (f"unknown topsoil parameter(s) {', '.join(unknown)}. Fix: use one of "
-                   f"{', '.join(names)}.")
-            raise InputError(msg)
-        return replace(self, **overrides)
+    def with_overrides(self, origin: str = "override", **overrides: float) -> TopsoilParams:
+        """A copy with some fields replaced; unknown names raise naming the closest valid one."""
+        return self.replace(overrides, origin=origin)
 
 
 def topsoil_parameter_table() -> list[dict[str, Any]]:
-    """Every field with default, unit, source and description."""
-    return [{"name": f.name, "default": f.default, "unit": f.metadata["unit"],
-             "source": f.metadata["source"], "description": f.metadata["description"]}
-            for f in fields(TopsoilParams)]
+    """Every field with default, unit, source, description and range."""
+    return TopsoilParams.table()
 
 
 def load_topsoil_params(path: str | Path | None = None, **overrides: float) -> TopsoilParams:
-    """Read ``[topsoil]`` entries ``{value, unit, source}`` of a TOML file.
+    """Read ``[topsoil]`` entries ``{value, unit, source}`` of a TOML file, then ``overrides``.
 
-    Default: ``data/policy/topsoil.toml`` when the source tree is present, else the
-    dataclass defaults. ``overrides`` replace single fields.
+    Default: the packaged ``landsim/data/policy/topsoil.toml``. Every error names the file,
+    the key, the value and the allowed range.
     """
-    target = Path(path) if path is not None else TOPSOIL_TOML
-    values: dict[str, Any] = {}
-    if path is not None or target.exists():
-        if not target.is_file():
-            msg = f"{target}: topsoil parameter file not found. Fix: check the path."
-            raise InputError(msg)
-        try:
-            with target.open("rb") as fh:
-                raw = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            msg = f"{target}: not valid TOML ({exc}). Fix: correct the syntax."
-            raise InputError(msg) from None
-        section = raw.get("topsoil", {})
-        if not isinstance(section, Mapping):
-            msg = f"{target}: [topsoil] must be a table. Fix: write entries under [topsoil]."
-            raise InputError(msg)
-        for key, entry in section.items():
-            values[key] = entry["value"] if isinstance(entry, Mapping) else entry
-    return TopsoilParams().with_overrides(**{**values, **overrides})
+    target = policy_file("topsoil") if path is None else Path(path)
+    origin = "packaged topsoil.toml" if path is None else str(target)
+    values = section_values(read_toml(target, what="topsoil parameter file"), origin)
+    unknown = sorted(set(values) - {"topsoil"})
+    if unknown:
+        msg = (f"{origin}: unknown section [{unknown[0]}]. Fix: write the parameters under "
+               "[topsoil]")
+        raise InputError(msg)
+    params = TopsoilParams().replace(values.get("topsoil", {}), origin=origin)
+    return params.with_overrides(**overrides) if overrides else params

@@ -1,35 +1,12 @@
-"""``landsim topsoil`` command: ``plan`` (solve a plan from CSV tables) and ``example``.
-
-Wire it with :func:`register` on the subparsers of ``landsim.cli.build_parser``.
-"""
+"""``landsim topsoil`` command: ``plan`` (solve a plan from CSV tables) and ``example``."""
 
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
-from pathlib import Path
 
-from landsim.errors import InputError
-from landsim.outputs import write_atomically
+from landsim.cli._args import add_out, add_seed, parse_assignments
 
-__all__ = ["parse_assignments", "register"]
-
-
-def parse_assignments(text: str | None, what: str) -> dict[str, float]:
-    """``'a=1,b=2.5'`` -> ``{'a': 1.0, 'b': 2.5}``; bad items raise :class:`InputError`."""
-    out: dict[str, float] = {}
-    for item in filter(None, (s.strip() for s in (text or "").split(","))):
-        name, sep, value = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError(item)
-            out[name.strip()] = float(value)
-        except ValueError:
-            msg = (f"{what}: {item!r} is not NAME=NUMBER. Fix: write e.g. "
-                   "'pbf_ha=2,cultivated_ha=1'.")
-            raise InputError(msg) from None
-    return out
+__all__ = ["register"]
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -37,6 +14,7 @@ def _plan(args: argparse.Namespace) -> int:
     import pandas as pd
     import shapely
 
+    from landsim.outputs import csv_writer, json_writer, write_outputs
     from landsim.topsoil import TopsoilModel, load_topsoil_params, read_topsoil_inputs
 
     params = load_topsoil_params(args.params, **parse_assignments(args.set, "--set"))
@@ -52,11 +30,9 @@ def _plan(args: argparse.Namespace) -> int:
     tables = {"flows.csv": result.flows, "stockpile_levels.csv": result.stockpile_levels,
               "destinations.csv": result.destinations, "sources.csv": result.sources,
               "cost_split.csv": result.cost_split}
-    writers: dict[str, Callable[[Path], object]] = {
-        name: (lambda p, t=t: t.to_csv(p, index=False)) for name, t in tables.items()}
+    writers = {name: csv_writer(t, None) for name, t in tables.items()}
     summary = result.summary()
-    writers["summary.json"] = lambda p: p.write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    writers["summary.json"] = json_writer(summary)
     xy = {}
     for frame, key in ((inputs.sources, "source_id"), (inputs.stockpiles, "stockpile_id"),
                        (inputs.destinations, "destination_id")):
@@ -71,7 +47,8 @@ def _plan(args: argparse.Namespace) -> int:
         gdf = gpd.GeoDataFrame(pd.DataFrame(moved).reset_index(drop=True), geometry=lines,
                                crs=args.crs)
         writers["flows.gpkg"] = lambda p: gdf.to_file(p, layer="flows", engine="pyogrio")
-    write_atomically(args.out, writers)
+    write_outputs(args.out, writers, inputs=[args.sources, args.destinations, args.stockpiles,
+                                             args.distances, args.params, args.parcels])
     print(f"topsoil plan: {summary['stripped_m3']:,.0f} m3 stripped, "
           f"{summary['delivered_m3']:,.0f} m3 delivered, {summary['disposed_m3']:,.0f} m3 "
           f"disposed, cost {summary['total_wan_yuan']:,.1f} 万元; wrote {args.out}")
@@ -86,7 +63,8 @@ def _example(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction, verb: str = "topsoil"
+             ) -> argparse.ArgumentParser:
     """Add ``topsoil`` (verbs ``plan`` and ``example``) to a ``landsim`` subparsers object."""
     top = subparsers.add_parser(
         "topsoil", help="topsoil stripping and reuse plan (耕作层剥离再利用)",
@@ -99,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     plan.add_argument("--stockpiles", help="stockpiles CSV (存放区); default: none")
     plan.add_argument("--distances", help="distance table CSV (from_id,to_id,distance_km); "
                       "default: coordinates x detour factor")
-    plan.add_argument("--params", help="parameter TOML; default data/policy/topsoil.toml")
+    plan.add_argument("--params", help="parameter TOML; default: the packaged topsoil.toml")
     plan.add_argument("--set", help="override parameters, e.g. 'depth_dry_m=0.3,"
                       "haul_cost_yuan_per_m3_km=1.5'")
     plan.add_argument("--parcels", help="parcels file to check sources' parcel_id against")
@@ -108,10 +86,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     plan.add_argument("--no-disposal", action="store_true",
                       help="forbid surplus disposal (may be infeasible)")
     plan.add_argument("--crs", default="EPSG:4546", help="CRS of x_m/y_m for flows.gpkg")
-    plan.add_argument("--out", required=True, help="output folder")
+    add_out(plan)
     plan.set_defaults(func=_plan)
     ex = verbs.add_parser("example", help="write synthetic example tables (seeded)")
-    ex.add_argument("--seed", type=int, default=2023)
-    ex.add_argument("--out", required=True, help="output folder")
+    add_seed(ex)
+    add_out(ex)
     ex.set_defaults(func=_example)
     return top

@@ -1,13 +1,8 @@
 """``landsim stock assess``: the stock-land assessment from the command line.
 
-Wire it into the main parser with::
-
-    from landsim.stockland.cli import register
-    register(subparsers)        # subparsers = parser.add_subparsers(...)
-
     landsim stock assess [--as-of DATE] [--county DIR] [--policy TOML] --out DIR
 
-Errors are :class:`~landsim.errors.InputError` (a ``ValueError``), which ``landsim.cli.main``
+Errors are :class:`~landsim.errors.InputError` (a ``ValueError``), which :func:`landsim.cli.main`
 prints as one line with exit status 2.
 """
 
@@ -16,25 +11,28 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["register", "run_assess"]
+from landsim.cli._args import add_county, add_out
+
+__all__ = ["register"]
 
 
-def run_assess(args: argparse.Namespace) -> int:
+def _assess(args: argparse.Namespace) -> int:
     """Handler of ``landsim stock assess``."""
-    from landsim.datasets import read_county, sample_dir
+    from landsim.datasets import read_county
+    from landsim.resources import sample_county_dir
     from landsim.schema import SCHEMAS
     from landsim.stockland.assess import assess_stock, write_assessment
     from landsim.stockland.params import load_stock_policy
     from landsim.synthetic import AS_OF
     from landsim.units import MU_PER_HA
 
-    folder = Path(args.county) if args.county else sample_dir()
+    folder = Path(args.county) if args.county else sample_county_dir()
     county = read_county(folder)
     sources = {name: str(folder / SCHEMAS[name].filename)
                for name in ("supply_batches", "stock_plots", "industrial_contracts")}
     policy = load_stock_policy(args.policy)
     result = assess_stock(county, args.as_of or AS_OF, policy, sources=sources)
-    write_assessment(result, args.out)
+    write_assessment(result, args.out, inputs=[*sources.values(), args.policy])
     s = result.summary()
     print(f"Stock land 存量土地 as of {s['as_of']} -> {args.out}")
     print(f"  idle 闲置: {s['idle_contracts']} contracts, {s['idle_ha']:,.2f} ha "
@@ -49,7 +47,8 @@ def run_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction, verb: str = "stock"
+             ) -> argparse.ArgumentParser:
     """Add the ``stock`` command (with ``assess``) to a subparsers object; return it."""
     stock = subparsers.add_parser(
         "stock", help="stock land: idle, unsupplied, inefficient land and contracts")
@@ -59,10 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "and industrial contracts (双合同)")
     assess.add_argument("--as-of", default=None, metavar="DATE",
                         help="assessment date YYYY-MM-DD (default: the sample's 2022-12-31)")
-    assess.add_argument("--county", default=None, metavar="DIR",
-                        help="county folder (default: the bundled sample county)")
+    add_county(assess)
     assess.add_argument("--policy", default=None, metavar="TOML",
-                        help="stock-land policy file (default data/policy/stockland.toml)")
-    assess.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    assess.set_defaults(func=run_assess)
+                        help="stock-land policy file (default: the packaged stockland.toml)")
+    add_out(assess)
+    assess.set_defaults(func=_assess)
     return stock

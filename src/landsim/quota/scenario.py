@@ -1,10 +1,10 @@
 """Scenarios of the two-links quota simulation as data, and the scenario runner.
 
 A :class:`Scenario` is a frozen dataclass: policy overrides (onto
-``data/policy/default.toml``), population and stock assumptions, key projects, economic
+the packaged ``default.toml``), population and stock assumptions, key projects, economic
 assumptions for the GDP-land indicator, a seed, and an optional ``uncertain`` mapping of
 distributions for the Monte Carlo layer. Scenarios are stored as TOML in
-``data/scenarios/`` with a ``schema_version``; :meth:`Scenario.from_toml` reads them and
+``landsim/data/scenarios/`` with a ``schema_version``; :meth:`Scenario.from_toml` reads them and
 :meth:`Scenario.to_toml` writes them back.
 
 >>> s = Scenario(name="demo", population=PopulationAssumptions(settlement_share=0.4))
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landsim._params import closest_key, read_toml
 from landsim.errors import InputError
-from landsim.params import QuotaPolicy, closest_key, load_policy
 from landsim.quota.engine import (
     QuotaResult,
     annual_table,
@@ -37,6 +36,7 @@ from landsim.quota.engine import (
     simulate_quota,
 )
 from landsim.quota.indicators import indicator_table
+from landsim.quota.params import QuotaPolicy, load_policy
 from landsim.quota.population import (
     base_population,
     project_population,
@@ -44,11 +44,12 @@ from landsim.quota.population import (
     settled_migrants_from_table,
 )
 from landsim.quota.stock import CATEGORIES, project_stock, stock_inventory
+from landsim.resources import scenario_file, scenario_names
+from landsim.units import ha_to_mu
 
 __all__ = [
     "DISTRIBUTIONS",
     "SCHEMA_VERSION",
-    "SCENARIO_DIR",
     "EconomyAssumptions",
     "KeyProject",
     "PopulationAssumptions",
@@ -65,9 +66,6 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 """Version of the scenario file format written by :meth:`Scenario.to_toml`."""
-
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "data" / "scenarios"
-"""``data/scenarios`` of a source checkout."""
 
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "uniform": ("low", "high"),
@@ -356,7 +354,7 @@ class Scenario:
         Last simulated year (the plan horizon is 2035). [year]
     policy : mapping
         Overrides ``{section: {key: value}}`` of the policy (see
-        :func:`landsim.params.load_policy`).
+        :func:`landsim.quota.params.load_policy`).
     population : PopulationAssumptions
     stock : StockAssumptions
     key_projects : tuple of KeyProject
@@ -427,7 +425,7 @@ class Scenario:
     # -- conversions -------------------------------------------------------------------
 
     def quota_policy(self, path: str | Path | None = None) -> QuotaPolicy:
-        """Default policy (``path`` or ``data/policy/default.toml``) with the overrides."""
+        """Default policy (``path`` or the packaged ``default.toml``) with the overrides."""
         return load_policy(path, **self.policy)
 
     def to_dict(self) -> dict[str, Any]:
@@ -505,16 +503,13 @@ class Scenario:
     def from_toml(cls, path: str | Path) -> Scenario:
         """Read a scenario TOML file (see ``data/scenarios/baseline.toml``)."""
         path = Path(path)
-        try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError as exc:
-            msg = f"scenario file {path} does not exist"
-            raise InputError(msg) from exc
-        except tomllib.TOMLDecodeError as exc:
-            msg = f"{path}: not valid TOML ({exc})"
-            raise InputError(msg) from exc
+        data = read_toml(path, what="scenario file", keep_schema_version=True)
         return cls.from_dict(data, origin=str(path))
+
+    @classmethod
+    def packaged(cls, name: str) -> Scenario:
+        """A scenario shipped with landsim, by name (``baseline``, ...)."""
+        return cls.from_toml(scenario_file(name))
 
     def to_toml(self, path: str | Path) -> None:
         """Write the scenario as TOML (readable by :meth:`from_toml`)."""
@@ -567,8 +562,9 @@ def _dump_toml(data: Mapping[str, Any], prefix: str = "") -> str:
 
 
 def load_scenarios(paths: Iterable[str | Path] | None = None) -> list[Scenario]:
-    """Read scenario files (default every ``*.toml`` in ``data/scenarios``, sorted)."""
-    files = sorted(SCENARIO_DIR.glob("*.toml")) if paths is None else [Path(p) for p in paths]
+    """Read scenario files (default every packaged scenario, sorted by name)."""
+    files = ([scenario_file(n) for n in scenario_names()] if paths is None
+             else [Path(p) for p in paths])
     return [Scenario.from_toml(p) for p in files]
 
 
@@ -650,7 +646,7 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
     scenario : Scenario
     inputs : ScenarioInputs
     policy_path : str or Path, optional
-        Policy TOML the overrides apply to (default ``data/policy/default.toml``).
+        Policy TOML the overrides apply to (default the packaged ``default.toml``).
     by : {'county', 'township'}
         Level of the annual table.
     draws : mapping, optional
@@ -852,7 +848,7 @@ def scenario_summary(results: pd.DataFrame) -> pd.DataFrame:
             "scenario": name,
             "years": f"{int(t['year'].min())}-{int(t['year'].max())}",
             "new_construction_land_ha": total,
-            "new_construction_land_mu": total * 15,
+            "new_construction_land_mu": ha_to_mu(total),
             "pop_link_quota_ha": float(t["pop_link_quota_ha"].sum()),
             "stock_link_quota_ha": float(t["stock_link_quota_ha"].sum()),
             "key_project_quota_ha": float(t["key_project_quota_ha"].sum()),

@@ -28,18 +28,26 @@ by mutation:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from landsim._params import (
+    Params,
+    build_sections,
+    param,
+    read_toml,
+    section_values,
+    shared,
+    split_overrides,
+)
 from landsim.errors import InputError
+from landsim.policy import CommonFigures
+from landsim.resources import policy_file
 
 __all__ = [
-    "DEFAULT_POLICY_PATH",
     "Caps",
     "IndicatorParams",
     "PopulationLink",
@@ -47,87 +55,21 @@ __all__ = [
     "RewardPenalty",
     "StockLink",
     "SupplyRateRule",
-    "closest_key",
-    "split_overrides",
+    "default_policy_path",
     "load_policy",
     "parameter_table",
 ]
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "data" / "policy" / "default.toml"
-"""``data/policy/default.toml`` of a source checkout (used when it exists)."""
-
 _SRC_FACTS = "shared/domain/policy-facts.md"
 
 
-def _p(
-    default: Any,
-    unit: str,
-    source: str,
-    description: str,
-    *,
-    lo: float | None = None,
-    hi: float | None = None,
-) -> Any:
-    """Declare a parameter field with its unit, source, description and bounds."""
-    meta = {"unit": unit, "source": source, "description": description, "lo": lo, "hi": hi}
-    return field(default=default, metadata=meta)
-
-
-def closest_key(key: str, valid: list[str] | tuple[str, ...]) -> str:
-    """Sentence naming the valid key closest to ``key`` (or listing the valid keys).
-
-    >>> closest_key("ration", ["ratio", "enabled"])
-    "did you mean 'ratio'?"
-    """
-    match = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
-    if match:
-        return f"did you mean {match[0]!r}?"
-    return "valid keys: " + ", ".join(sorted(valid))
-
-
-class _Params:
-    """Mix-in: generic type and range checks driven by the field metadata."""
-
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
-            where = f"{type(self).__name__}.{f.name}"
-            default = f.default
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    msg = f"{where} must be true or false, got {value!r}"
-                    raise InputError(msg)
-                continue
-            if isinstance(default, str):
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                msg = f"{where} must be a number [{f.metadata['unit']}], got {value!r}"
-                raise InputError(msg)
-            if isinstance(default, int) and not isinstance(default, bool):
-                if not float(value).is_integer():
-                    msg = f"{where} must be a whole number [{f.metadata['unit']}], got {value!r}"
-                    raise InputError(msg)
-                object.__setattr__(self, f.name, int(value))
-            else:
-                object.__setattr__(self, f.name, float(value))
-            value = getattr(self, f.name)
-            if math.isnan(value):
-                msg = f"{where} is NaN; give a number [{f.metadata['unit']}]"
-                raise InputError(msg)
-            lo, hi = f.metadata["lo"], f.metadata["hi"]
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                rng = f"{-math.inf if lo is None else lo:g} to {math.inf if hi is None else hi:g}"
-                msg = (f"{where} = {value:g} [{f.metadata['unit']}] is out of range; "
-                       f"allowed {rng}")
-                raise InputError(msg)
-        self._check()
-
-    def _check(self) -> None:
-        """Cross-field rules of one parameter group (overridden by subclasses)."""
+def default_policy_path() -> Path:
+    """The packaged quota policy file (``landsim/data/policy/default.toml``)."""
+    return policy_file("quota")
 
 
 @dataclass(frozen=True)
-class PopulationLink(_Params):
+class PopulationLink(Params):
     """人地挂钩: new urban construction land per settled migrant.
 
     The standard s(e) depends on the current per-capita urban construction land e:
@@ -150,28 +92,30 @@ class PopulationLink(_Params):
         Range the provincial factor may take (national ±10 %). [factor]
     """
 
-    enabled: bool = _p(True, "", "design 5.3", "apply the population-linked quota rule")
-    tier1_max_m2: float = _p(
+    section: ClassVar[str] = "population_link"
+
+    enabled: bool = param(True, "", "design 5.3", "apply the population-linked quota rule")
+    tier1_max_m2: float = param(
         100.0, "m2/person", f"{_SRC_FACTS} s.1 (national text CONFIRMED; Zhengzhou 2018)",
         "upper bound (inclusive) of tier 1 current per-capita urban construction land", lo=0)
-    tier2_max_m2: float = _p(
+    tier2_max_m2: float = param(
         150.0, "m2/person", f"{_SRC_FACTS} s.1 (RECALLED nationally; CONFIRMED Zhengzhou 2018, "
         "Anhui 2017)", "upper bound (inclusive) of tier 2", lo=0)
-    standard_tier1_m2: float = _p(
+    standard_tier1_m2: float = param(
         100.0, "m2/person", f"{_SRC_FACTS} s.1 (CONFIRMED, 2016 five-ministry opinion)",
         "standard per settled migrant when e <= tier1_max_m2", lo=0)
-    standard_tier2_m2: float = _p(
+    standard_tier2_m2: float = param(
         80.0, "m2/person", f"{_SRC_FACTS} s.1 (CONFIRMED Zhengzhou 2018, Anhui 2017)",
         "standard per settled migrant when tier1_max_m2 < e <= tier2_max_m2", lo=0)
-    standard_tier3_m2: float = _p(
+    standard_tier3_m2: float = param(
         50.0, "m2/person", f"{_SRC_FACTS} s.1 (CONFIRMED Zhengzhou 2018, Anhui 2017)",
         "standard per settled migrant when e > tier2_max_m2", lo=0)
-    provincial_factor: float = _p(
+    provincial_factor: float = param(
         1.0, "factor", f"{_SRC_FACTS} s.1 (provinces may adjust ±10 %, CONFIRMED)",
         "provincial adjustment multiplying the standard", lo=0)
-    provincial_factor_min: float = _p(
+    provincial_factor_min: float = param(
         0.9, "factor", f"{_SRC_FACTS} s.1 (CONFIRMED)", "lowest allowed provincial factor", lo=0)
-    provincial_factor_max: float = _p(
+    provincial_factor_max: float = param(
         1.1, "factor", f"{_SRC_FACTS} s.1 (CONFIRMED)", "highest allowed provincial factor",
         lo=0)
 
@@ -195,7 +139,7 @@ class PopulationLink(_Params):
 
 
 @dataclass(frozen=True)
-class StockLink(_Params):
+class StockLink(Params):
     """增存挂钩: ordinary quota set by the year's stock disposal (2020 rule).
 
     Parameters
@@ -209,20 +153,22 @@ class StockLink(_Params):
         Which disposed stock counts: 批而未供, 闲置 and 低效 land.
     """
 
-    enabled: bool = _p(True, "", "design 5.3", "apply the stock-linked quota rule")
-    ratio: float = _p(
+    section: ClassVar[str] = "stock_link"
+
+    enabled: bool = param(True, "", "design 5.3", "apply the stock-linked quota rule")
+    ratio: float = param(
         1.0, "ha/ha", f"ASSUMED (one-for-one): ratio NOT FOUND nationally, {_SRC_FACTS} s.2",
         "new quota per hectare of stock land disposed in the year", lo=0)
-    count_unsupplied: bool = _p(True, "", f"{_SRC_FACTS} s.2 (2018 notice)",
+    count_unsupplied: bool = param(True, "", f"{_SRC_FACTS} s.2 (2018 notice)",
                                 "approved-but-unsupplied (批而未供) disposal counts")
-    count_idle: bool = _p(True, "", f"{_SRC_FACTS} s.2 (2018 notice)",
+    count_idle: bool = param(True, "", f"{_SRC_FACTS} s.2 (2018 notice)",
                           "idle land (闲置) disposal counts")
-    count_inefficient: bool = _p(True, "", f"{_SRC_FACTS} s.2 (2020 notice, stock land)",
+    count_inefficient: bool = param(True, "", f"{_SRC_FACTS} s.2 (2020 notice, stock land)",
                                  "inefficient land (低效) redevelopment counts")
 
 
 @dataclass(frozen=True)
-class RewardPenalty(_Params):
+class RewardPenalty(Params):
     """Reward (+10 %) when both disposal tasks are met, penalty (-20 %) when either is missed.
 
     The multiplier applies to the stock-linked quota. A task is met when the area disposed
@@ -247,23 +193,25 @@ class RewardPenalty(_Params):
         Years between the assessment and the adjusted quota (0 or 1). [year]
     """
 
-    enabled: bool = _p(True, "", f"{_SRC_FACTS} s.2", "apply the reward/penalty rule")
-    reward_rate: float = _p(0.10, "fraction", f"{_SRC_FACTS} s.2 (CONFIRMED secondary)",
+    section: ClassVar[str] = "reward_penalty"
+
+    enabled: bool = param(True, "", f"{_SRC_FACTS} s.2", "apply the reward/penalty rule")
+    reward_rate: float = param(0.10, "fraction", f"{_SRC_FACTS} s.2 (CONFIRMED secondary)",
                             "reward when both disposal tasks are met", lo=0, hi=1)
-    penalty_rate: float = _p(0.20, "fraction", f"{_SRC_FACTS} s.2 (CONFIRMED secondary)",
+    penalty_rate: float = param(0.20, "fraction", f"{_SRC_FACTS} s.2 (CONFIRMED secondary)",
                              "deduction when either disposal task is missed", lo=0, hi=1)
-    unsupplied_task_rate: float = _p(
+    unsupplied_task_rate: float = param(
         0.15, "fraction/year", f"ASSUMED: '15 % disposal task' NOT FOUND, {_SRC_FACTS} s.2",
         "annual 批而未供 disposal task, share of the opening stock", lo=0, hi=1)
-    idle_task_rate: float = _p(
+    idle_task_rate: float = param(
         0.15, "fraction/year", f"ASSUMED (same as 批而未供 task), {_SRC_FACTS} s.2",
         "annual idle-land disposal task, share of the opening stock", lo=0, hi=1)
-    lag_years: int = _p(0, "year", "design 5.3 (same year); 2018 notice: next year",
+    lag_years: int = param(0, "year", "design 5.3 (same year); 2018 notice: next year",
                         "years between the task assessment and the adjusted quota", lo=0, hi=1)
 
 
 @dataclass(frozen=True)
-class SupplyRateRule(_Params):
+class SupplyRateRule(Params):
     """No ordinary quota where the five-year average supply rate is below the floor.
 
     The rate is supplied / approved over the batches approved in the ``window_years``
@@ -279,15 +227,15 @@ class SupplyRateRule(_Params):
         Number of approval years in the window. [year]
     """
 
-    enabled: bool = _p(True, "", f"{_SRC_FACTS} s.2", "apply the supply-rate floor")
-    floor: float = _p(0.60, "fraction", f"{_SRC_FACTS} s.2 (CONFIRMED, 南方日报 2019-01-15)",
-                      "minimum 5-year average land-supply rate", lo=0, hi=1)
-    window_years: int = _p(5, "year", f"{_SRC_FACTS} s.2 (CONFIRMED)",
-                           "approval years averaged", lo=1, hi=50)
+    section: ClassVar[str] = "supply_rate"
+
+    enabled: bool = param(True, "", f"{_SRC_FACTS} s.2", "apply the supply-rate floor")
+    floor: float = shared(CommonFigures, "supply_rate_floor")
+    window_years: int = shared(CommonFigures, "supply_rate_window_years")
 
 
 @dataclass(frozen=True)
-class Caps(_Params):
+class Caps(Params):
     """Caps on the annual new construction land.
 
     Parameters
@@ -313,21 +261,20 @@ class Caps(_Params):
         Key-project quota counts against (and is limited by) the upper-level plan cap.
     """
 
-    upper_plan_enabled: bool = _p(True, "", "design 5.3", "apply the upper-level plan cap")
-    upper_plan_new_construction_ha: float = _p(
+    section: ClassVar[str] = "caps"
+
+    upper_plan_enabled: bool = param(True, "", "design 5.3", "apply the upper-level plan cap")
+    upper_plan_new_construction_ha: float = param(
         math.inf, "ha", f"NOT FOUND for Pianguan ({_SRC_FACTS} s.11): set per county",
         "new construction land allowed by the upper-level plan over its period", lo=0)
-    upper_plan_used_ha: float = _p(0.0, "ha", "county data",
+    upper_plan_used_ha: float = param(0.0, "ha", "county data",
                                    "allocation already used before the simulation", lo=0)
-    udb_enabled: bool = _p(True, "", f"{_SRC_FACTS} s.5", "apply the UDB expansion cap")
-    udb_expansion_multiple: float = _p(
-        1.3, "factor", f"{_SRC_FACTS} s.5 (CONFIRMED, State Council approvals)",
-        "urban construction land <= multiple x base-year level", lo=1)
-    udb_base_year: int = _p(2020, "year", f"{_SRC_FACTS} s.5 (CONFIRMED)",
-                            "reference year of the expansion multiple", lo=1949, hi=2100)
-    level: str = _p("county", "", "modelling choice: quotas and caps are set per county",
+    udb_enabled: bool = param(True, "", f"{_SRC_FACTS} s.5", "apply the UDB expansion cap")
+    udb_expansion_multiple: float = shared(CommonFigures, "udb_expansion_multiple")
+    udb_base_year: int = shared(CommonFigures, "udb_base_year")
+    level: str = param("county", "", "modelling choice: quotas and caps are set per county",
                     "'county' or 'township' level of caps and assessments")
-    key_projects_within_caps: bool = _p(
+    key_projects_within_caps: bool = param(
         True, "", "modelling choice", "key-project quota counts against the upper-level cap")
 
     def _check(self) -> None:
@@ -342,7 +289,7 @@ class Caps(_Params):
 
 
 @dataclass(frozen=True)
-class IndicatorParams(_Params):
+class IndicatorParams(Params):
     """Benchmarks of the annual indicators (GB 50137-2011, elasticity, GDP-land).
 
     Parameters
@@ -362,25 +309,21 @@ class IndicatorParams(_Params):
         Pianguan, 0.5 assumed. [fraction]
     """
 
-    band_min_m2: float = _p(65.0, "m2/person", f"GB 50137-2011, {_SRC_FACTS} s.10 (CONFIRMED)",
-                            "lower bound of planned per-capita urban construction land", lo=0)
-    band_max_m2: float = _p(115.0, "m2/person", f"GB 50137-2011, {_SRC_FACTS} s.10 (CONFIRMED)",
-                            "upper bound of planned per-capita urban construction land", lo=0)
-    change_min_m2: float = _p(-25.0, "m2/person", f"GB 50137-2011, {_SRC_FACTS} s.10",
+    section: ClassVar[str] = "indicators"
+
+    band_min_m2: float = shared(CommonFigures, "per_capita_band_min_m2")
+    band_max_m2: float = shared(CommonFigures, "per_capita_band_max_m2")
+    change_min_m2: float = param(-25.0, "m2/person", f"GB 50137-2011, {_SRC_FACTS} s.10",
                               "largest allowed decrease versus the current level", hi=0)
-    change_max_m2: float = _p(20.0, "m2/person", f"GB 50137-2011, {_SRC_FACTS} s.10",
+    change_max_m2: float = param(20.0, "m2/person", f"GB 50137-2011, {_SRC_FACTS} s.10",
                               "largest allowed increase versus the current level", lo=0)
-    elasticity_benchmark: float = _p(
-        1.12, "ratio", f"熊柴、蔡继明 2014, {_SRC_FACTS} s.10 (CONFIRMED)",
-        "reasonable urban-land / urban-population growth elasticity", lo=0)
-    gdp_land_decline_target: float = _p(
-        0.40, "fraction", f"State Council approvals, {_SRC_FACTS} s.5 (CONFIRMED)",
-        "decline of construction land per unit GDP by the target year", lo=0, hi=1)
-    gdp_land_base_year: int = _p(2020, "year", f"{_SRC_FACTS} s.5",
+    elasticity_benchmark: float = shared(CommonFigures, "elasticity_benchmark")
+    gdp_land_decline_target: float = shared(CommonFigures, "gdp_land_decline_target")
+    gdp_land_base_year: int = param(2020, "year", f"{_SRC_FACTS} s.5",
                                  "base year of the GDP-land decline", lo=1949, hi=2100)
-    gdp_land_target_year: int = _p(2035, "year", f"{_SRC_FACTS} s.5",
+    gdp_land_target_year: int = param(2035, "year", f"{_SRC_FACTS} s.5",
                                    "target year of the GDP-land decline", lo=1949, hi=2100)
-    cultivated_share: float = _p(
+    cultivated_share: float = param(
         0.5, "fraction", "ASSUMED: Pianguan figure NOT FOUND",
         "share of new construction land occupying cultivated land", lo=0, hi=1)
 
@@ -396,7 +339,7 @@ class IndicatorParams(_Params):
             raise InputError(msg)
 
 
-_SECTIONS: dict[str, type[_Params]] = {
+_SECTIONS: dict[str, type[Params]] = {
     "population_link": PopulationLink,
     "stock_link": StockLink,
     "reward_penalty": RewardPenalty,
@@ -433,90 +376,21 @@ class QuotaPolicy:
         """Build a policy from ``{section: {field: value}}``, starting from ``base``.
 
         Unknown sections or fields raise :class:`~landsim.errors.InputError` naming the
-        closest valid key.
+        file (``origin``), the key, the value, the allowed range or the closest valid key.
         """
         base = cls() if base is None else base
-        changes: dict[str, Any] = {}
-        for section, values in data.items():
-            if section not in _SECTIONS:
-                msg = (f"{origin}: unknown policy section {section!r}; "
-                       f"{closest_key(section, list(_SECTIONS))}")
-                raise InputError(msg)
-            if not isinstance(values, Mapping):
-                msg = f"{origin}: policy section {section!r} must be a table of key = value"
-                raise InputError(msg)
-            group = getattr(base, section)
-            valid = [f.name for f in dataclasses.fields(group)]
-            for key in values:
-                if key not in valid:
-                    msg = (f"{origin}: unknown key {section}.{key}; "
-                           f"{closest_key(key, valid)}")
-                    raise InputError(msg)
-            changes[section] = dataclasses.replace(group, **dict(values))
-        return dataclasses.replace(base, **changes)
+        groups = {name: getattr(base, name) for name in _SECTIONS}
+        return cls(**build_sections(_SECTIONS, data, groups, origin))
 
 
 def parameter_table() -> list[dict[str, Any]]:
-    """One row per parameter: section, name, default, unit, source, description.
+    """One row per parameter: section, name, default, unit, source, description, range.
 
     >>> rows = parameter_table()
     >>> [r["default"] for r in rows if r["name"] == "udb_expansion_multiple"]
     [1.3]
     """
-    rows = []
-    for section, cls in _SECTIONS.items():
-        for f in dataclasses.fields(cls):
-            rows.append({"section": section, "name": f.name, "default": f.default,
-                         "unit": f.metadata["unit"], "source": f.metadata["source"],
-                         "description": f.metadata["description"]})
-    return rows
-
-
-def _read_toml_values(path: Path) -> dict[str, dict[str, Any]]:
-    """Read a policy TOML file and keep only the ``value`` of each entry."""
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{path}: not valid TOML ({exc}); fix the syntax"
-        raise InputError(msg) from exc
-    raw.pop("schema_version", None)
-    values: dict[str, dict[str, Any]] = {}
-    for section, entries in raw.items():
-        if not isinstance(entries, Mapping):
-            msg = f"{path}: {section!r} must be a table"
-            raise InputError(msg)
-        values[section] = {}
-        for key, entry in entries.items():
-            if isinstance(entry, Mapping):
-                if "value" not in entry:
-                    msg = f"{path}: {section}.{key} needs a 'value' (with 'unit' and 'source')"
-                    raise InputError(msg)
-                values[section][key] = entry["value"]
-            else:
-                values[section][key] = entry
-    return values
-
-
-def split_overrides(overrides: Mapping[str, Any], sections: Sequence[str],
-                    example: str = "stock_link={'ratio': 0.8}") -> dict[str, dict[str, Any]]:
-    """Accept ``section={...}`` and ``section__field=value`` keyword overrides.
-
-    Shared by every ``load_*`` function of a policy file; ``sections`` are the valid
-    section names (for the closest-key hint) and ``example`` shows the syntax.
-    """
-    out: dict[str, dict[str, Any]] = {}
-    for key, value in overrides.items():
-        if "__" in key:
-            section, name = key.split("__", 1)
-            out.setdefault(section, {})[name] = value
-        elif isinstance(value, Mapping):
-            out.setdefault(key, {}).update(value)
-        else:
-            msg = (f"override {key!r} must be a section table (e.g. {example}) or "
-                   f"section__field=value; {closest_key(key, list(sections))}")
-            raise InputError(msg)
-    return out
+    return [row for cls in _SECTIONS.values() for row in cls.table()]
 
 
 def load_policy(path: str | Path | None = None, **overrides: Any) -> QuotaPolicy:
@@ -526,8 +400,8 @@ def load_policy(path: str | Path | None = None, **overrides: Any) -> QuotaPolicy
     ----------
     path : str or Path, optional
         Policy TOML file (entries ``key = { value = ..., unit = ..., source = ... }`` or
-        plain ``key = value``). Default: ``data/policy/default.toml`` when the source tree
-        is present, else the dataclass defaults (which a test keeps identical).
+        plain ``key = value``); sections it leaves out keep their defaults. Default: the
+        packaged ``landsim/data/policy/default.toml``.
     **overrides
         ``section={"field": value}`` or ``section__field=value``.
 
@@ -539,23 +413,17 @@ def load_policy(path: str | Path | None = None, **overrides: Any) -> QuotaPolicy
     ------
     InputError
         Unknown section or key (the message names the closest valid key), a value of
-        the wrong type or out of range.
+        the wrong type or out of range; the message names the file.
 
     Examples
     --------
     >>> load_policy(stock_link__ratio=0.5).stock_link.ratio
     0.5
     """
-    if path is None:
-        policy = (QuotaPolicy.from_dict(_read_toml_values(DEFAULT_POLICY_PATH),
-                                        origin=str(DEFAULT_POLICY_PATH))
-                  if DEFAULT_POLICY_PATH.exists() else QuotaPolicy())
-    else:
-        path = Path(path)
-        if not path.exists():
-            msg = f"policy file {path} does not exist; pass an existing TOML file or None"
-            raise InputError(msg)
-        policy = QuotaPolicy.from_dict(_read_toml_values(path), origin=str(path))
+    target = default_policy_path() if path is None else Path(path)
+    origin = str(target) if path is not None else "packaged policy default.toml"
+    values = section_values(read_toml(target, what="policy file"), origin)
+    policy = QuotaPolicy.from_dict(values, origin=origin)
     if overrides:
         policy = QuotaPolicy.from_dict(split_overrides(overrides, list(_SECTIONS)), base=policy,
                                        origin="override")

@@ -1,17 +1,16 @@
 """``landsim siting`` command: ``compare`` (多方案比选), ``conform`` (special-plan
-conformance) and ``example``. Wire it with :func:`register`."""
+conformance) and ``example``."""
 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from landsim.outputs import write_atomically
-from landsim.topsoil.cli import parse_assignments
+from landsim.cli._args import add_out, add_seed, parse_assignments
+from landsim.outputs import csv_writer, json_writer, write_outputs
 
 __all__ = ["register"]
 
@@ -27,7 +26,7 @@ def _parcels(path: str | None) -> pd.DataFrame:
 
 def _csv(table: pd.DataFrame, index: bool = False) -> Callable[[Path], object]:
     frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
-    return lambda p: frame.to_csv(p, index=index)
+    return csv_writer(frame, None, index=index)
 
 
 def _gpkg(table: pd.DataFrame, layer: str) -> Callable[[Path], object]:
@@ -49,11 +48,10 @@ def _compare(args: argparse.Namespace) -> int:
                "pre_exam.csv": _csv(pre_exam_table(comp))}
     summary = {"recommended": comp.recommended, "method": comp.method,
                "weights": comp.weights}
-    writers["summary.json"] = lambda p: p.write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    writers["summary.json"] = json_writer(summary)
     if "geometry" in comp.pieces:
         writers["pieces.gpkg"] = _gpkg(comp.pieces, "pieces")
-    write_atomically(args.out, writers)
+    write_outputs(args.out, writers, inputs=[args.footprints, args.schemes, args.parcels])
     print(f"siting: {len(comp.measures)} schemes compared ({comp.method}); recommended "
           f"{comp.recommended}; wrote {args.out}")
     return 0
@@ -68,7 +66,7 @@ def _conform(args: argparse.Namespace) -> int:
     writers = {"conflicts.csv": _csv(conflicts)}
     if "geometry" in projects:
         writers["conflicts.gpkg"] = _gpkg(conflict_pieces(projects, parcels), "conflicts")
-    write_atomically(args.out, writers)
+    write_outputs(args.out, writers, inputs=[args.projects, args.parcels])
     n = int((conflicts["severity"] == "conflict").sum())
     print(f"conformance: {n} conflict(s), {len(conflicts) - n} check(s); wrote {args.out}")
     return 0
@@ -82,7 +80,8 @@ def _example(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
+             ) -> argparse.ArgumentParser:
     """Add ``siting`` (verbs ``compare``, ``conform``, ``example``) to ``landsim``."""
     top = subparsers.add_parser(
         "siting", help="site/route scheme comparison and three-lines checks (多方案比选)",
@@ -99,16 +98,16 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     cmp_.add_argument("--method", default="topsis", choices=["topsis", "weighted_sum"])
     cmp_.add_argument("--tie-tolerance", type=float, default=1e-9,
                       help="scores this close are 'equal conditions' [0-1]")
-    cmp_.add_argument("--out", required=True, help="output folder")
+    add_out(cmp_)
     cmp_.set_defaults(func=_compare)
     con = verbs.add_parser("conform", help="overlay special-plan projects with PBF, red line, UDB")
     con.add_argument("--projects", required=True,
                      help="polygons (.gpkg, with project_id[, plan]) or CSV project_id,parcel_id")
     con.add_argument("--parcels", help="parcels file or county folder; default: sample county")
-    con.add_argument("--out", required=True, help="output folder")
+    add_out(con)
     con.set_defaults(func=_conform)
     ex = verbs.add_parser("example", help="write synthetic example schemes and projects")
-    ex.add_argument("--seed", type=int, default=2023)
-    ex.add_argument("--out", required=True, help="output folder")
+    add_seed(ex)
+    add_out(ex)
     ex.set_defaults(func=_example)
     return top

@@ -1,10 +1,5 @@
 """``landsim report``: the annual plan health-check report from the command line.
 
-Wire it into the main parser with::
-
-    from landsim.monitor.cli import register
-    register(subparsers)        # subparsers = parser.add_subparsers(...)
-
     landsim report --year Y --out report.html [--county DIR] [--scenario FILE]
                    [--layout DIR] [--thresholds TOML] [--review]
 
@@ -16,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["register", "run_report"]
+from landsim.cli._args import add_county, add_out
+
+__all__ = ["register"]
 
 
-def run_report(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace) -> int:
     """Handler of ``landsim report``."""
     from landsim.monitor.report import render_report
 
@@ -31,25 +28,25 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction, verb: str = "report"
+             ) -> argparse.ArgumentParser:
     """Add the ``report`` command to a subparsers object; return its parser."""
     report = subparsers.add_parser(
         "report", help="annual plan health-check report (年度体检评估) as one HTML file")
     report.add_argument("--year", type=int, required=True, metavar="Y",
                         help="year assessed (history years, or later simulated years)")
-    report.add_argument("--out", required=True, metavar="FILE", help="output HTML file")
-    report.add_argument("--county", default=None, metavar="DIR",
-                        help="county folder (default: the bundled sample county)")
-    report.add_argument("--scenario", default=None, metavar="FILE",
-                        help="quota scenario TOML (default data/scenarios/baseline.toml)")
+    add_out(report, kind="file")
+    add_county(report)
+    report.add_argument("--scenario", default=None, metavar="NAME|FILE",
+                        help="quota scenario TOML or packaged name (default: baseline)")
     report.add_argument("--layout", default=None, metavar="DIR",
                         help="farmland layout result folder holding summary.json")
     report.add_argument("--thresholds", default=None, metavar="TOML",
-                        help="traffic-light thresholds (default data/policy/monitor.toml)")
+                        help="traffic-light thresholds (default: the packaged monitor.toml)")
     report.add_argument("--review", action="store_true",
                         help="five-year review: compare the plan's targets with the trajectory")
     report.add_argument("--no-execute", action="store_true",
                         help="build the report in-process instead of executing the notebook "
                              "template headless (same content, no Jupyter kernel)")
-    report.set_defaults(func=run_report)
+    report.set_defaults(func=_report)
     return report

@@ -1,6 +1,6 @@
 """``landsim quota simulate``: run a scenario file on a county, once or as an ensemble.
 
-    landsim quota simulate --scenario data/scenarios/baseline.toml --out build/quota
+    landsim quota simulate --scenario baseline --out build/quota
     landsim quota simulate --scenario FILE --draws 10000 --seed 1 [--scheduler ADDRESS] --out DIR
 
 Writes ``annual.csv`` (design 5.3 columns; with ``--draws`` > 1 one row per draw and
@@ -11,26 +11,29 @@ year), and for one run ``ledger.csv`` and ``indicators.csv``; for an ensemble
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from landsim.cli._args import add_county, add_out, add_seed
 from landsim.errors import InputError
+from landsim.resources import scenario_file, scenario_names
+from landsim.units import ha_to_mu
 
 __all__ = ["register"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, verb: str = "quota") -> None:
     """Add the ``quota`` command and its ``simulate`` subcommand."""
     quota = subparsers.add_parser("quota", help="two-links quota simulation (两挂钩)")
     sub = quota.add_subparsers(dest="quota_command", required=True, metavar="SUBCOMMAND")
     sim = sub.add_parser("simulate", help="run a scenario file (design 5.3)")
-    sim.add_argument("--scenario", required=True, help="scenario TOML (see data/scenarios/)")
-    sim.add_argument("--county", default=None,
-                     help="county folder (default: the bundled sample county)")
+    sim.add_argument("--scenario", required=True, metavar="NAME|FILE",
+                     help="scenario TOML file, or the name of a packaged scenario "
+                          f"({', '.join(scenario_names())})")
+    add_county(sim)
     sim.add_argument("--draws", type=int, default=1, help="Monte Carlo draws (default 1)")
-    sim.add_argument("--seed", type=int, default=None, help="seed (default: the scenario's)")
+    add_seed(sim, default=None, help_text="seed (None: the scenario's)")
     sim.add_argument("--scheduler", default="local",
                      help="'local' (a local Dask cluster, the default), 'none' (this "
                           "process) or the address of a Dask scheduler")
@@ -40,30 +43,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "probability (default: the scenario's demand_ha_per_year)")
     sim.add_argument("--by", choices=("county", "township"), default="county",
                      help="rows of annual.csv for a single run")
-    sim.add_argument("--out", required=True, help="output folder")
+    add_out(sim)
     sim.set_defaults(func=simulate)
 
 
 def simulate(args: argparse.Namespace) -> int:
     """Run the ``quota simulate`` command; return the exit status."""
     from landsim.datasets import load_sample, read_county
-    from landsim.outputs import prepare_out_dir, write_csv
+    from landsim.outputs import csv_writer, write_outputs
     from landsim.quota.engine import ledger
     from landsim.quota.ensemble import run_ensemble
-    from landsim.scenarios import Scenario, ScenarioInputs, run_scenario
+    from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
     if args.draws < 1:
         msg = f"--draws must be >= 1, got {args.draws}"
         raise InputError(msg)
-    scenario = Scenario.from_toml(args.scenario)
+    scenario_path = scenario_file(args.scenario)
+    scenario = Scenario.from_toml(scenario_path)
     county = load_sample() if args.county is None else read_county(args.county)
     inputs = ScenarioInputs.from_county(county)
-    out = prepare_out_dir(args.out)
+    inputs_used = [scenario_path, *([] if args.county is None else [args.county])]
     if args.draws == 1:
         run = run_scenario(scenario, inputs, by=args.by)
-        write_csv(run.annual, out / "annual.csv")
-        write_csv(ledger(run.result), out / "ledger.csv", float_format=None)
-        write_csv(run.indicators, out / "indicators.csv")
+        write_outputs(args.out, {"annual.csv": csv_writer(run.annual),
+                                 "ledger.csv": csv_writer(ledger(run.result), None),
+                                 "indicators.csv": csv_writer(run.indicators)},
+                      inputs=inputs_used)
         county_annual = run.annual if args.by == "county" else run_scenario(
             scenario, inputs).annual
         _print_single(scenario.name, county_annual)
@@ -72,9 +77,9 @@ def simulate(args: argparse.Namespace) -> int:
     ensemble = run_ensemble(scenario, inputs, args.draws, seed=args.seed,
                             batch_size=args.batch_size, scheduler=scheduler, progress=True,
                             demand_ha=args.demand_ha)
-    write_csv(ensemble.annual, out / "annual.csv")
-    write_csv(ensemble.summary, out / "summary.csv")
-    write_csv(ensemble.draws, out / "draws.csv")
+    write_outputs(args.out, {"annual.csv": csv_writer(ensemble.annual),
+                             "summary.csv": csv_writer(ensemble.summary),
+                             "draws.csv": csv_writer(ensemble.draws)}, inputs=inputs_used)
     _print_ensemble(scenario.name, args.draws, ensemble.summary)
     return 0
 
@@ -84,7 +89,7 @@ def _print_single(name: str, annual: pd.DataFrame) -> None:
     binding = annual.loc[annual["binding_cap"] != "none", ["year", "binding_cap"]]
     limits = ", ".join(f"{y} {c}" for y, c in binding.itertuples(index=False)) or "none"
     print(f"scenario {name}: {int(annual['year'].min())}-{int(annual['year'].max())}, "
-          f"new construction land 新增建设用地 {total:,.1f} ha ({total * 15:,.0f} mu); "
+          f"new construction land 新增建设用地 {total:,.1f} ha ({ha_to_mu(total):,.0f} mu); "
           f"population link {annual['pop_link_quota_ha'].sum():,.1f} ha, stock link "
           f"{annual['stock_link_quota_ha'].sum():,.1f} ha, key projects "
           f"{annual['key_project_quota_ha'].sum():,.1f} ha")
@@ -103,8 +108,3 @@ def _print_ensemble(name: str, draws: int, summary: pd.DataFrame) -> None:
               f"{np.mean(summary['p_shortfall']):.0%}")
     else:
         print("no demand given (--demand-ha or demand_ha_per_year): no shortfall probability")
-
-
-def default_scenario_dir() -> Path:
-    """``data/scenarios`` of the source checkout."""
-    return Path(__file__).resolve().parents[3] / "data" / "scenarios"

@@ -1,0 +1,146 @@
+"""Arguments shared by several verbs, defined once with one default and one validation.
+
+``--out``, ``--county``, ``--parcels``, ``--solver``, ``--time-limit``, ``--gap`` and
+``--seed`` are added by the functions below so that every verb spells, defaults and checks
+them the same way. Validation happens in :mod:`argparse` types, so a bad value is a one-line
+usage error (exit 2) before anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from landsim.errors import InputError
+
+__all__ = [
+    "add_county",
+    "add_out",
+    "add_parcels",
+    "add_seed",
+    "add_solver_options",
+    "parse_assignments",
+]
+
+
+def _finite(text: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        msg = f"{option} {text!r}: not a number. Fix: give a number"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not math.isfinite(value):
+        msg = f"{option} {text}: not a finite number. Fix: give a finite number"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def time_limit(text: str) -> float:
+    """``--time-limit``: seconds, finite and > 0."""
+    value = _finite(text, "--time-limit")
+    if value <= 0:
+        msg = f"--time-limit {text}: must be > 0 seconds. Fix: give e.g. 60"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def gap(text: str) -> float:
+    """``--gap``: relative MIP gap, 0 <= gap < 1."""
+    value = _finite(text, "--gap")
+    if not 0.0 <= value < 1.0:
+        msg = f"--gap {text}: must be from 0 to below 1 (a fraction). Fix: give e.g. 0.01"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def nonnegative(option: str):
+    """An argparse type: a finite number >= 0 for ``option``."""
+
+    def parse(text: str) -> float:
+        value = _finite(text, option)
+        if value < 0:
+            msg = f"{option} {text}: must be >= 0. Fix: give a non-negative number"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
+def seed(text: str) -> int:
+    """``--seed``: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"--seed {text!r}: not a whole number. Fix: give e.g. 2023"
+        raise argparse.ArgumentTypeError(msg) from None
+    if value < 0:
+        msg = f"--seed {text}: must be >= 0"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def add_out(parser: argparse.ArgumentParser, *, kind: str = "folder") -> None:
+    """``--out`` (required): the output folder (or file, for ``kind='file'``)."""
+    metavar = "DIR" if kind == "folder" else "FILE"
+    parser.add_argument("--out", required=True, metavar=metavar, help=f"output {kind}")
+
+
+def add_county(parser: argparse.ArgumentParser) -> None:
+    """``--county DIR``: a county folder; default the bundled sample county."""
+    parser.add_argument("--county", default=None, metavar="DIR",
+                        help="county folder (default: the bundled sample county)")
+
+
+def add_parcels(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--parcels FILE``: a parcels file (.gpkg/.csv) or county folder."""
+    parser.add_argument("--parcels", required=required, default=None, metavar="FILE",
+                        help="parcels (.gpkg or .csv, design 5.1)"
+                        + ("" if required else "; default: the bundled sample county"))
+
+
+def add_seed(parser: argparse.ArgumentParser, default: int | None = 2023,
+             help_text: str = "random seed") -> None:
+    """``--seed S``."""
+    parser.add_argument("--seed", type=seed, default=default, metavar="S",
+                        help=f"{help_text} (default {default})")
+
+
+def add_solver_options(parser: argparse.ArgumentParser) -> None:
+    """``--solver``, ``--time-limit`` and ``--gap`` with the shared defaults."""
+    from landsim.optimize.defaults import (
+        DEFAULT_GAP,
+        DEFAULT_SOLVER,
+        DEFAULT_TIME_LIMIT_S,
+        SOLVERS,
+    )
+
+    parser.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER,
+                        help=f"MILP solver (default {DEFAULT_SOLVER})")
+    parser.add_argument("--time-limit", type=time_limit, default=DEFAULT_TIME_LIMIT_S,
+                        metavar="S", help=f"solver time limit [s] (default {DEFAULT_TIME_LIMIT_S:g})")
+    parser.add_argument("--gap", type=gap, default=DEFAULT_GAP, metavar="G",
+                        help=f"relative MIP gap at which to stop (default {DEFAULT_GAP:g})")
+
+
+def parse_assignments(text: str | None, what: str) -> dict[str, float]:
+    """``'a=1,b=2.5'`` -> ``{'a': 1.0, 'b': 2.5}``; bad items raise :class:`InputError`.
+
+    >>> parse_assignments("a=1, b=2.5", "--set")
+    {'a': 1.0, 'b': 2.5}
+    """
+    out: dict[str, float] = {}
+    for item in filter(None, (s.strip() for s in (text or "").split(","))):
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError(item)
+            number = float(value)
+        except ValueError:
+            msg = (f"{what}: {item!r} is not NAME=NUMBER. Fix: write e.g. "
+                   "'pbf_ha=2,cultivated_ha=1'.")
+            raise InputError(msg) from None
+        if not math.isfinite(number):
+            msg = f"{what}: {item!r} is not a finite number. Fix: give a finite value"
+            raise InputError(msg)
+        out[name.strip()] = number
+    return out

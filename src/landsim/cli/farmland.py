@@ -1,0 +1,178 @@
+"""``landsim farmland optimize`` (design 5.2) and ``landsim farmland marxan``.
+
+    landsim farmland marxan INPUT_DIR --out DIR [--blm X] [--time-limit S] [--gap G]
+        [--solver cbc|highs]
+
+Marxan: ``INPUT_DIR`` holds ``input.dat`` (or is the ``input.dat`` file). Writes
+``output_best.csv``, ``output_mvbest.csv`` and ``summary.json``; status 1 units (Marxan's
+initial reserve) seed the start solution, status 2/3 are locked in/out.
+
+    landsim farmland optimize --parcels FILE [--edges FILE] [--target-ha T]
+        [--boundary-weight W] [--time-limit S] [--gap G] [--solver cbc|highs] --out DIR
+
+Writes ``layout.csv`` (parcel_id, is_pbf_before, is_pbf_after, change), ``summary.json``
+(the keys of design 5.2 plus the best bound and the checks) and, when the parcels came
+with geometry, ``layout.gpkg`` in the parcels' CRS. Also ``checks.csv`` (数量/质量/生态)
+and ``by_township.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pandas as pd
+
+from landsim.cli._args import add_out, add_parcels, add_solver_options, nonnegative
+from landsim.errors import InputError
+from landsim.policy import COMMON
+from landsim.units import ha_to_mu
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction, verb: str = "farmland") -> None:
+    """Add the ``farmland`` command with ``optimize`` and ``marxan``."""
+    farmland = subparsers.add_parser(
+        "farmland", help="permanent basic farmland layout (永久基本农田布局优化)")
+    sub = farmland.add_subparsers(dest="farmland_command", required=True, metavar="SUBCOMMAND")
+    opt = sub.add_parser("optimize", help="optimise the PBF layout (design 5.2)")
+    add_parcels(opt, required=True)
+    opt.add_argument("--edges", default=None,
+                     help="adjacency CSV (parcel_a, parcel_b, shared_length_m); default: "
+                          "derived from the parcels' geometry")
+    opt.add_argument("--target-ha", type=nonnegative("--target-ha"), default=None,
+                     help="PBF area to keep [ha] (default: the current PBF area)")
+    opt.add_argument("--boundary-weight", type=nonnegative("--boundary-weight"), default=0.0,
+                     help="weight of the shared-boundary fragmentation term [per m]")
+    opt.add_argument("--stability-weight", type=nonnegative("--stability-weight"), default=0.0,
+                     help="cost per hectare changed (added or removed) [per ha]")
+    opt.add_argument("--no-105-rule", action="store_true",
+                     help=f"switch off added >= {COMMON.pbf_compensation_ratio:g} x removed "
+                          "(what-if)")
+    opt.add_argument("--no-quality-rule", action="store_true",
+                     help="switch off 'mean grade not worse' (what-if)")
+    opt.add_argument("--township-share-rule", action="store_true",
+                     help="limit the area adjusted per township to "
+                          f"{COMMON.pbf_township_adjust_share * 100:g} %% of its PBF")
+    add_solver_options(opt)
+    add_out(opt)
+    opt.set_defaults(func=_optimize_command)
+    _add_marxan_parser(sub)
+
+
+def _edges_for(parcels: pd.DataFrame, edges_path: str | None) -> pd.DataFrame | None:
+    import geopandas as gpd
+
+    from landsim.datasets import read_edges
+    from landsim.farmland.adjacency import edges_from_geometry
+
+    if edges_path is not None:
+        return read_edges(edges_path, parcels["parcel_id"])
+    if isinstance(parcels, gpd.GeoDataFrame):
+        return edges_from_geometry(parcels)
+    return None
+
+
+def _optimize_command(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+
+    from landsim.datasets import read_parcels
+    from landsim.farmland.layout import optimize_layout
+    from landsim.outputs import csv_writer, json_writer, write_outputs
+
+    parcels = read_parcels(args.parcels)
+    edges = _edges_for(parcels, args.edges)
+    if edges is None and args.boundary_weight > 0:
+        msg = (f"{args.parcels}: a boundary weight needs adjacency, but the parcels have no "
+               "geometry. Fix: give --edges FILE (parcel_a, parcel_b, shared_length_m) or "
+               "a GeoPackage of the parcels")
+        raise InputError(msg)
+    result, metrics = optimize_layout(
+        parcels, edges, solver=args.solver, time_limit=args.time_limit, gap=args.gap,
+        target_ha=args.target_ha, boundary_weight=args.boundary_weight,
+        stability_weight=args.stability_weight, compensation_rule=not args.no_105_rule,
+        quality_rule=not args.no_quality_rule, township_share_rule=args.township_share_rule)
+    layout = result.layout[["parcel_id", "is_pbf_before", "is_pbf_after", "change"]]
+    summary = {**result.summary(), "patches_before": metrics.patches_before,
+               "patches_after": metrics.patches_after,
+               "checks": {k: bool(v) for k, v in metrics.checks["passed"].items()},
+               "active_rules": list(result.active_rules)}
+    files = {"layout.csv": csv_writer(layout, None), "summary.json": json_writer(summary),
+             "checks.csv": csv_writer(metrics.checks.reset_index()),
+             "by_township.csv": csv_writer(metrics.by_township.reset_index())}
+    if isinstance(parcels, gpd.GeoDataFrame):
+        files["layout.gpkg"] = _layout_gpkg_writer(parcels, layout)
+    write_outputs(args.out, files, inputs=[args.parcels, args.edges])
+    print(f"status {result.status}; PBF 永久基本农田 {result.area_before_ha:,.1f} -> "
+          f"{result.area_after_ha:,.1f} ha ({ha_to_mu(result.area_after_ha):,.0f} mu); added "
+          f"{result.added_ha:,.1f} ha, removed {result.removed_ha:,.1f} ha; mean grade "
+          f"{result.mean_grade_before:.2f} -> {result.mean_grade_after:.2f}; patches "
+          f"{metrics.patches_before} -> {metrics.patches_after}")
+    failed = [str(k) for k, v in metrics.checks["passed"].items() if not v]
+    print("checks 数量/质量/生态: " + ("all passed" if not failed else
+                                     "failed: " + ", ".join(failed)))
+    return 0
+
+
+def _layout_gpkg_writer(parcels: Any, layout: pd.DataFrame) -> Any:
+    """Writer of the parcels with the layout columns, in the parcels' CRS."""
+    import geopandas as gpd
+
+    frame = parcels[["parcel_id", "township", "land_class", "area_ha", "quality_grade",
+                     "geometry"]].merge(layout, on="parcel_id", how="left")
+    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=parcels.crs)
+    return lambda p: gdf.to_file(p, layer="layout", driver="GPKG", engine="pyogrio")
+
+
+
+
+def _add_marxan_parser(farmland_subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``marxan`` subcommand to the ``farmland`` command's subparsers.
+
+    Parameters
+    ----------
+    farmland_subparsers : argparse._SubParsersAction
+        What ``farmland_parser.add_subparsers(...)`` returned.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``marxan`` parser .
+    """
+    marxan = farmland_subparsers.add_parser(
+        "marxan", help="solve a Marxan problem exactly (minimum set + boundary)",
+        description="Read a Marxan problem (input.dat, pu.dat, spec.dat, puvspr.dat, "
+                    "bound.dat) and solve the minimum-set problem exactly with PuLP. "
+                    "Status 2 is locked in, 3 locked out; status 1 (initial reserve) only "
+                    "seeds the solver's start.")
+    marxan.add_argument("input_dir", metavar="INPUT_DIR",
+                        help="folder holding input.dat (or the input.dat file)")
+    add_out(marxan)
+    marxan.add_argument("--blm", type=nonnegative("--blm"), default=None,
+                        help="boundary length modifier [cost per boundary unit] "
+                             "(default: BLM in input.dat, else 0)")
+    add_solver_options(marxan)
+    marxan.set_defaults(func=_run_marxan)
+    return marxan
+
+
+def _run_marxan(args: argparse.Namespace) -> int:
+    """Run the ``farmland marxan`` command; return the exit status."""
+    from landsim.farmland.marxan import MarxanMinSetModel, read_marxan, write_marxan_outputs
+
+    problem = read_marxan(args.input_dir)
+    if args.blm is not None:
+        problem = problem.with_blm(args.blm)
+    result = MarxanMinSetModel.from_problem(problem).solve(
+        args.solver, time_limit=args.time_limit, gap=args.gap)
+    write_marxan_outputs(result, args.out, problem=problem)
+    met = int((result.features["met"] & result.features["occurrence_met"]).sum())
+    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
+    print(f"Marxan problem {problem.source}: {problem.n_units:,} planning units, "
+          f"{problem.n_features} features, BLM {problem.blm:g}")
+    print(f"{result.solver} {result.status}: score {result.score:,.6g} = cost "
+          f"{result.cost:,.6g} + BLM x boundary {result.boundary:,.6g}; gap {gap}; "
+          f"{result.n_selected:,} units selected; {met}/{problem.n_features} targets met")
+    print(f"wrote output_best.csv, output_mvbest.csv, summary.json to {args.out}")
+    return 0
