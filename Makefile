@@ -8,15 +8,16 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # JupyterLab refuses to start as root without this flag (containers, CI machines)
 LAB_FLAGS := --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab app demo test lint unit nbval e2e notebooks bench sample clean
+.PHONY: help setup lab app demo test lint unit check nbval e2e notebooks bench sample clean
 
 help:
 	@echo "make lab    - set up .venv and open JupyterLab on notebooks/ (sample county)"
 	@echo "make app    - set up .venv, serve the notebooks as a Voila web app (no code shown)"
 	@echo "make demo   - set up .venv, execute every notebook headless, write HTML to build/"
-	@echo "make test   - set up .venv, run ruff, pytest, nbval over notebooks/ and browser tests"
+	@echo "make test   - set up .venv, run ruff, pytest, landsim check, nbval and browser tests"
+	@echo "make check  - landsim check on the sample county and on generated counties (seeds 20-39)"
 	@echo "make bench  - run the benchmark scripts in benchmarks/"
-	@echo "make sample - regenerate data/sample_county/ from the seeded generator"
+	@echo "make sample - regenerate src/landsim/data/sample_county/ from the seeded generator"
 	@echo "make notebooks - re-execute notebooks in place (stored outputs for nbval)"
 
 setup: $(STAMP)
@@ -45,6 +46,11 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest --doctest-modules -m "not e2e" src/landsim tests
 
+# The same quantity through every module's path, on the sample and on generated counties.
+check: $(STAMP)
+	$(BIN)/landsim check
+	$(BIN)/landsim check --seeds 20-39 --parcels 600
+
 # Real-browser tests: Voila on a free local port driven by Debian's chromium via Playwright
 # (skipped when chromium is missing, except under CI=true; .ci/run installs it).
 e2e: $(STAMP)
@@ -53,7 +59,7 @@ e2e: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/pytest $(NBVAL) notebooks
 
-test: lint unit nbval e2e
+test: lint unit check nbval e2e
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
@@ -62,7 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_synthesize.py
 
 sample: $(STAMP)
-	$(BIN)/landsim sample --out data/sample_county
+	$(BIN)/landsim sample --out src/landsim/data/sample_county
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
 
     inputs = ScenarioInputs.from_county(landsim.load_sample())
-    base = Scenario.from_toml("data/scenarios/baseline.toml")
+    base = Scenario.packaged("baseline")
     scenario = dataclasses.replace(base, end_year=2037,
                                    uncertain={**base.uncertain, **EXTRA})
     draws = sample_draws(scenario.uncertain, args.draws, seed=1)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from landsim.cli.farmland import register as register_farmland
 from landsim.errors import InfeasibleError, InputError, NoSolutionError
 from landsim.farmland.marxan import (
     OUTPUT_FILES,
@@ -24,7 +25,6 @@ from landsim.farmland.marxan import (
     read_marxan,
     write_marxan_outputs,
 )
-from landsim.farmland.marxan_cli import add_marxan_parser
 
 DATA = Path(__file__).parent / "data" / "marxan"
 DATASETS = ("comma_prop", "tab_locked", "space_nobound")
@@ -375,9 +375,7 @@ def test_write_outputs(tmp_path):
 
 def _cli_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landsim")
-    sub = parser.add_subparsers(dest="command", required=True)
-    farmland = sub.add_parser("farmland")
-    add_marxan_parser(farmland.add_subparsers(dest="farmland_command", required=True))
+    register_farmland(parser.add_subparsers(dest="command", required=True))
     return parser
 
 
@@ -395,12 +393,18 @@ def test_cli_marxan(tmp_path, capsys):
     assert "optimal" in printed and "3/3 targets met" in printed
 
 
-def test_cli_rejects_negative_blm(tmp_path):
-    args = _cli_parser().parse_args(
-        ["farmland", "marxan", str(DATA / "comma_prop"), "--out", str(tmp_path), "--blm",
-         "-1"])
+def test_cli_rejects_negative_blm(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:  # argparse usage error, before any work
+        _cli_parser().parse_args(
+            ["farmland", "marxan", str(DATA / "comma_prop"), "--out", str(tmp_path),
+             "--blm", "-1"])
+    assert exit_info.value.code == 2
+    assert "--blm" in capsys.readouterr().err
+
+
+def test_negative_blm_is_an_input_error():
     with raises_input("BLM must be a finite number >= 0"):
-        args.func(args)
+        read_marxan(DATA / "comma_prop").with_blm(-1.0)
 
 
 # --------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from landsim.farmland import (
     NoSolutionError,
     eligibility,
 )
-from landsim.farmland import model as model_module
+from landsim.optimize import cbc_path, status_label
 
 HAS_HIGHS = pulp.HiGHS(msg=False).available()
 requires_highs = pytest.mark.skipif(not HAS_HIGHS, reason="highspy not installed")
@@ -379,7 +379,7 @@ def test_node_limited_cbc_is_not_called_optimal(tiny_parcels):
 ])
 def test_status_label(status, sol_status, time_limit, gap, expected):
     problem = SimpleNamespace(status=status, sol_status=sol_status)
-    assert model_module._status_label(problem, time_limit, gap) == expected
+    assert status_label(problem, time_limit, gap) == expected
 
 
 def test_time_limit_without_solution_raises(tiny_parcels, monkeypatch):
@@ -519,9 +519,10 @@ def test_bad_options(kwargs, match):
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"max_slope_deg": 95}, r"max_slope_deg must be between 0 and 90"),
-    ({"compensation_ratio": -1}, r"compensation_ratio must be a finite number >= 0"),
-    ({"township_adjust_share": 1.5}, r"township_adjust_share must be a fraction"),
+    ({"max_slope_deg": 95}, r"max_slope_deg = 95 \[degree\] is out of range; allowed 0 to 90"),
+    ({"compensation_ratio": -1}, r"compensation_ratio = -1 \[ratio\] is out of range"),
+    ({"compensation_ratio": float("inf")}, r"compensation_ratio = inf \[ratio\] is not a finite"),
+    ({"township_adjust_share": 1.5}, r"township_adjust_share = 1.5 \[fraction\] is out of range"),
 ])
 def test_bad_rules(kwargs, match):
     with pytest.raises(InputError, match=match):
@@ -539,7 +540,7 @@ def test_unknown_solver_and_missing_highs(monkeypatch):
 
 def test_solver_object_and_options_conflict():
     model = FarmlandLayoutModel.from_parcels(line_parcels())
-    solver = pulp.COIN_CMD(path=model_module._cbc_path(), msg=False)
+    solver = pulp.COIN_CMD(path=cbc_path(), msg=False)
     assert model.solve(solver).status == "optimal"
     with pytest.raises(InputError, match=r"set them on the PuLP solver object"):
         model.solve(solver, time_limit=5)

@@ -154,7 +154,6 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("landsim.quota.ensemble", 10_000): "default batch size (draws), not an area",
     ("landsim.cli.quota", 10_000): "default --batch-size (draws), not an area",
     ("landsim.topsoil.model", 10_000): "yuan per 万元 (YUAN_PER_WAN), not an area",
-    ("landsim.topsoil.model", 10_000.0): "yuan per 万元 (YUAN_PER_WAN), not an area",
     ("landsim.quota.population", 10_000): "sentinel year bound, not an area",
     ("landsim.synthetic", 0.6): "shares of random draws in the synthetic generator",
     ("landsim.synthetic", 15): "industry code 15 and a slope draw in the generator",

@@ -46,6 +46,7 @@ __all__ = [
     "build_sections",
     "check_value",
     "closest_key",
+    "load_policy_file",
     "param",
     "read_toml",
     "section_values",
@@ -305,3 +306,24 @@ def build_sections(groups: Mapping[str, type[Params]], values: Mapping[str, Any]
             raise InputError(msg)
         out[section] = out[section].replace(entries, origin=origin, section=section)
     return out
+
+
+def load_policy_file(policy_cls: Any, family: str, path: str | Path | None,
+                     overrides: Mapping[str, Any], *, what: str, sections: Sequence[str],
+                     example: str) -> Any:
+    """Read a policy family's TOML (the packaged one when ``path`` is None), then overrides.
+
+    ``policy_cls`` has ``from_dict(values, base=..., origin=...)``; ``family`` names the
+    packaged file (:data:`landsim.resources.POLICY_FILES`); ``what`` names the kind of file
+    in messages; ``sections`` and ``example`` serve the override hints.
+    """
+    from landsim.resources import policy_file
+
+    target = policy_file(family) if path is None else Path(path)
+    origin = f"packaged {target.name}" if path is None else str(target)
+    policy = policy_cls.from_dict(section_values(read_toml(target, what=what), origin),
+                                  origin=origin)
+    if overrides:
+        policy = policy_cls.from_dict(split_overrides(overrides, sections, example),
+                                      base=policy, origin="override")
+    return policy

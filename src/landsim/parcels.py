@@ -78,10 +78,10 @@ def is_cultivated(parcels: pd.DataFrame) -> pd.Series:
 def pbf_eligible(parcels: pd.DataFrame, rules: EligibilityRules | None = None) -> pd.Series:
     """True where a parcel may be permanent basic farmland under ``rules``.
 
-    The criteria are those of :func:`landsim.farmland.model.eligibility`; ``rules`` can
+    The criteria are those of :func:`landsim.farmland.rules.eligibility` (the one rule); ``rules`` can
     switch the red-line, UDB and stability criteria off for what-if summaries.
     """
-    from landsim.farmland.model import FarmlandRules, eligibility
+    from landsim.farmland.rules import FarmlandRules, eligibility
 
     rules = rules or EligibilityRules()
     table = eligibility(parcels, FarmlandRules(max_slope_deg=rules.max_slope_deg))

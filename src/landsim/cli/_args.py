@@ -35,22 +35,29 @@ def _finite(text: str, option: str) -> float:
     return value
 
 
+def _checked(check, text: str, option: str) -> float:
+    """Run a shared validator of :mod:`landsim.optimize` on an option's text."""
+    from landsim.errors import InputError as _InputError
+
+    value = _finite(text, option)
+    try:
+        return float(check(value, option))
+    except _InputError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def time_limit(text: str) -> float:
-    """``--time-limit``: seconds, finite and > 0."""
-    value = _finite(text, "--time-limit")
-    if value <= 0:
-        msg = f"--time-limit {text}: must be > 0 seconds. Fix: give e.g. 60"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+    """``--time-limit``: seconds, finite and > 0 (the check of every solve path)."""
+    from landsim.optimize.solvers import check_time_limit
+
+    return _checked(check_time_limit, text, "--time-limit")
 
 
 def gap(text: str) -> float:
-    """``--gap``: relative MIP gap, 0 <= gap < 1."""
-    value = _finite(text, "--gap")
-    if not 0.0 <= value < 1.0:
-        msg = f"--gap {text}: must be from 0 to below 1 (a fraction). Fix: give e.g. 0.01"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+    """``--gap``: relative MIP gap, 0 <= gap < 1 (the check of every solve path)."""
+    from landsim.optimize.solvers import check_gap
+
+    return _checked(check_gap, text, "--gap")
 
 
 def nonnegative(option: str):

@@ -55,7 +55,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 import time
 import warnings
 from collections.abc import Sequence
@@ -68,17 +67,12 @@ import pandas as pd
 import pulp
 from scipy import sparse
 
-from landsim.errors import InfeasibleError, InputError, NoSolutionError
-
-# The solver plumbing is shared with the PBF layout model on purpose (one place decides
-# how CBC is found, how a time-limited incumbent is labelled and how the bound is read).
-from landsim.farmland.model import (
-    _best_bound,
-    _first,
-    _make_solver,
-    _relative_gap,
-    _status_label,
-)
+from landsim.errors import InfeasibleError, InputError
+from landsim.farmland.model import _first
+from landsim.optimize.base import PulpModel
+from landsim.optimize.defaults import DEFAULT_SOLVER
+from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
+from landsim.optimize.solvers import SolverOptions, solve_problem
 from landsim.outputs import prepare_out_dir, write_csv, write_json
 
 __all__ = [
@@ -572,9 +566,11 @@ class MarxanResult:
     blm : float
         Boundary length modifier used. [cost per boundary unit]
     best_bound : float or None
-        Lower bound on the score proved by the solver. [cost units]
+        Lower bound on the score proved by the solver (the score itself for a proven
+        optimum without a requested gap); ``None`` when unknown. [cost units]
     gap : float or None
-        ``(score - best_bound) / |score|``. [fraction]
+        ``(score - best_bound) / |score|``; ``None`` when the bound is unknown.
+        [fraction]
     solver : str
         Name of the solver that ran.
     build_seconds, solve_seconds : float
@@ -587,7 +583,8 @@ class MarxanResult:
     solver_objective : float or None
         Objective as reported through PuLP, for cross-checking. [cost units]
     warm_start : bool
-        Whether a start solution was handed to the solver.
+        Whether the solution came from a run that was handed a start solution (False
+        when CBC failed on the start and the solve was retried without it).
     """
 
     status: str
@@ -644,7 +641,7 @@ class MarxanResult:
 # --------------------------------------------------------------------------------------
 # Model
 # --------------------------------------------------------------------------------------
-class MarxanMinSetModel:
+class MarxanMinSetModel(PulpModel):
     r"""Exact minimum-set reserve selection with a boundary penalty (Marxan's problem).
 
     Formulation
@@ -691,11 +688,10 @@ class MarxanMinSetModel:
     def __init__(self, problem: MarxanProblem) -> None:
         self.data = problem
         self._problem: pulp.LpProblem | None = None
-        self._xvars: list[pulp.LpVariable] = []
-        self._free = np.flatnonzero(~np.isin(problem.status, [STATUS_LOCKED_IN,
-                                                              STATUS_LOCKED_OUT]))
-        self._pair_edges = np.zeros(0, dtype=np.int64)
-        self._yvars: list[pulp.LpVariable] = []
+        self._fixed = fixed_values(problem.n_units,
+                                   locked_in=problem.status == STATUS_LOCKED_IN,
+                                   locked_out=problem.status == STATUS_LOCKED_OUT)
+        self._selection = BinarySelection(self._fixed)
         self.build_seconds = 0.0
 
     # ---- constructors ---------------------------------------------------------------
@@ -878,14 +874,6 @@ class MarxanMinSetModel:
         raise InfeasibleError(msg)
 
     # ---- building -------------------------------------------------------------------
-    @property
-    def problem(self) -> pulp.LpProblem:
-        """The PuLP problem (built on first access)."""
-        if self._problem is None:
-            self.build()
-        assert self._problem is not None
-        return self._problem
-
     def build(self) -> pulp.LpProblem:
         """Create the PuLP problem from the arrays (replaces any earlier build).
 
@@ -895,86 +883,36 @@ class MarxanMinSetModel:
         """
         start = time.perf_counter()
         d = self.data
-        n = d.n_units
         problem = pulp.LpProblem("marxan_min_set", pulp.LpMinimize)
-        free = self._free
-        slot = np.full(n, -1, dtype=np.int64)
-        slot[free] = np.arange(len(free))
-        locked_in = d.status == STATUS_LOCKED_IN
-        self._xvars = [problem.add_variable(f"x_{int(p)}", cat=pulp.LpBinary)
-                       for p in d.pu_id[free].tolist()]
-        coef, constant = self._objective_coefficients(locked_in)
-        objective = self._linear(coef[free], constant)
-        for y, c in self._add_pair_variables(problem, slot):
-            objective[y] = c
-        problem.setObjective(objective)
+        selection = self._selection = BinarySelection(self._fixed)
+        selection.add_variables(problem, [f"x_{int(p)}" for p in d.pu_id.tolist()])
+        # cost + BLM x (fixed boundary + sum len (x_i + x_j - 2 y_ij)), y_ij <= x_i, x_j
+        terms = boundary_terms(d.n_units, d.edge_i, d.edge_j, d.edge_length, d.blm,
+                               self._fixed)
+        coef = d.cost.astype(float) + d.blm * d.fixed_boundary + terms.coef
+        pair = terms.pair_edges
+        labels = [f"{int(d.pu_id[i])}_{int(d.pu_id[j])}"
+                  for i, j in zip(d.edge_i[pair].tolist(), d.edge_j[pair].tolist(),
+                                  strict=True)]
+        products = selection.add_products(problem, terms, d.edge_i, d.edge_j,
+                                          names=[f"y_{k}" for k in labels], keys=labels)
+        problem.setObjective(selection.expression(coef, terms.constant, products))
         self._problem = problem
-        self._add_target_constraints(problem, locked_in)
+        self._add_target_constraints(problem, self._fixed == 1)
         self.build_seconds = time.perf_counter() - start
         return problem
-
-    def _linear(self, free_coef: np.ndarray, constant: float = 0.0) -> pulp.LpAffineExpression:
-        """``sum coef x + constant`` over the free units, zero coefficients dropped."""
-        nz = np.flatnonzero(free_coef)
-        xv = self._xvars
-        return pulp.LpAffineExpression(
-            [(xv[k], c) for k, c in zip(nz.tolist(), free_coef[nz].tolist(), strict=True)],
-            constant=constant)
-
-    def _objective_coefficients(self, locked_in: np.ndarray) -> tuple[np.ndarray, float]:
-        """Linear objective coefficient per unit and the constant of the locked-in units."""
-        d = self.data
-        n, i, j, w = d.n_units, d.edge_i, d.edge_j, d.edge_length
-        coef = d.cost.astype(float).copy()
-        if d.blm > 0:
-            coef += d.blm * (d.fixed_boundary + np.bincount(i, w, n) + np.bincount(j, w, n))
-            # x_i x_j with one unit locked in is linear in the other
-            one_i, one_j = locked_in[j] & ~locked_in[i], locked_in[i] & ~locked_in[j]
-            coef -= 2 * d.blm * (np.bincount(i[one_i], w[one_i], n)
-                                 + np.bincount(j[one_j], w[one_j], n))
-        constant = float(coef[locked_in].sum())
-        if d.blm > 0:
-            both = locked_in[i] & locked_in[j]
-            constant -= 2 * d.blm * float(w[both].sum())
-        return coef, constant
-
-    def _add_pair_variables(self, problem: pulp.LpProblem,
-                            slot: np.ndarray) -> list[tuple[pulp.LpVariable, float]]:
-        """``y_ij <= x_i``, ``y_ij <= x_j`` for boundaries between two free units."""
-        d = self.data
-        self._yvars = []
-        self._pair_edges = np.zeros(0, dtype=np.int64)
-        if d.blm <= 0 or not len(d.edge_i):
-            return []
-        si, sj = slot[d.edge_i], slot[d.edge_j]
-        pair = np.flatnonzero((si >= 0) & (sj >= 0) & (d.edge_length > 0))
-        self._pair_edges = pair
-        xv = self._xvars
-        terms = []
-        le = pulp.LpConstraintLE
-        ids = d.pu_id
-        for e, a, b in zip(pair.tolist(), si[pair].tolist(), sj[pair].tolist(), strict=True):
-            ia, ib = int(ids[d.edge_i[e]]), int(ids[d.edge_j[e]])
-            y = problem.add_variable(f"y_{ia}_{ib}", 0, 1)
-            problem.addConstraint(pulp.LpConstraint(
-                pulp.LpAffineExpression(((y, 1), (xv[a], -1))), le, f"yi_{ia}_{ib}", 0))
-            problem.addConstraint(pulp.LpConstraint(
-                pulp.LpAffineExpression(((y, 1), (xv[b], -1))), le, f"yj_{ia}_{ib}", 0))
-            self._yvars.append(y)
-            terms.append((y, -2 * d.blm * float(d.edge_length[e])))
-        return terms
 
     def _add_target_constraints(self, problem: pulp.LpProblem, locked_in: np.ndarray) -> None:
         """One amount (and occurrence) constraint per feature, locked units substituted."""
         d = self.data
-        free = self._free
+        free = self._selection.free
         amount_free = d.amount[:, free].tocsr()
         fixed_held = d.held(locked_in)
         present = d.amount.copy()
         present.data = (present.data > 0).astype(float)
         fixed_occ = np.asarray(present @ locked_in.astype(float)).ravel()
         present_free = present[:, free].tocsr()
-        xv = self._xvars
+        xv = self._selection.xvars
         for f, fid in enumerate(d.feature_id.tolist()):
             for kind, matrix, need in (("target", amount_free, d.target[f] - fixed_held[f]),
                                        ("occ", present_free, d.targetocc[f] - fixed_occ[f])):
@@ -987,12 +925,6 @@ class MarxanMinSetModel:
                      if v != 0])
                 problem.addConstraint(pulp.LpConstraint(
                     expr, pulp.LpConstraintGE, f"{kind}_{fid}", float(need)))
-
-    def write_lp(self, path: str | os.PathLike[str]) -> Path:
-        """Write the model as an LP file for debugging; return the path."""
-        path = Path(path)
-        self.problem.writeLP(str(path))
-        return path
 
     # ---- start solution -------------------------------------------------------------
     def initial_solution(self) -> np.ndarray:
@@ -1033,18 +965,13 @@ class MarxanMinSetModel:
         start = self.initial_solution()
         if not self.feature_table(start)[["met", "occurrence_met"]].all(axis=None):
             return False
-        values = start[self._free].astype(float)
-        for var, v in zip(self._xvars, values.tolist(), strict=True):
-            var.setInitialValue(v)
-        d = self.data
-        for var, e in zip(self._yvars, self._pair_edges.tolist(), strict=True):
-            var.setInitialValue(float(start[d.edge_i[e]] and start[d.edge_j[e]]))
+        self._selection.set_start(start)
         return True
 
     # ---- solving --------------------------------------------------------------------
     def solve(
         self,
-        solver: str | pulp.LpSolver = "cbc",
+        solver: str | pulp.LpSolver | None = DEFAULT_SOLVER,
         *,
         time_limit: float | None = None,
         gap: float | None = 0.0,
@@ -1055,16 +982,18 @@ class MarxanMinSetModel:
 
         Parameters
         ----------
-        solver : {"cbc", "highs"} or pulp.LpSolver
-            CBC (bundled with PuLP) or HiGHS (``highspy``), or any PuLP solver object.
+        solver : {"cbc", "highs"}, pulp.LpSolver or None
+            CBC (bundled with PuLP) or HiGHS (``highspy``), ``None`` for the default
+            choice, or any PuLP solver object.
         time_limit : float, optional
-            Wall-clock limit handed to the solver. [s]
+            Wall-clock limit handed to the solver, finite and > 0. [s]
         gap : float or None
-            Relative optimality gap at which the solver may stop; 0 (default) asks for a
-            proof of optimality, ``None`` keeps the solver's default (HiGHS: 1e-4).
-            [fraction]
+            Relative optimality gap at which the solver may stop, 0 <= gap < 1; 0
+            (default) asks for a proof of optimality, ``None`` keeps the solver's default
+            (HiGHS: 1e-4). [fraction]
         warm_start : bool
-            Give CBC the start of :meth:`initial_solution` (uses status 1 units).
+            Give CBC the start of :meth:`initial_solution` (uses status 1 units); if CBC
+            fails while reading it, the solve is retried once without it.
         **solver_options
             Passed to the PuLP solver (e.g. ``msg=True``, ``threads=2``).
 
@@ -1078,86 +1007,43 @@ class MarxanMinSetModel:
             A target exceeds what the units not locked out can hold, or the solver proves
             the problem infeasible.
         NoSolutionError
-            The time limit passed before any feasible solution was found.
+            The time limit passed before any feasible solution was found, or the solver
+            failed with an error.
         InputError
-            Unknown solver name or ``highspy`` missing.
+            Unknown solver name, ``highspy`` missing, or a time limit or gap out of range.
+
+        Notes
+        -----
+        Solving is delegated to :func:`landsim.optimize.solve_problem`. With a positive
+        ``gap`` and no bound reported by the solver, :attr:`MarxanResult.gap` is ``None``
+        (unknown), never 0.
         """
+        options = SolverOptions.from_kwargs(time_limit=time_limit, gap=gap,
+                                            warm_start=warm_start, **solver_options)
         self.diagnose()
-        if self._problem is None:
-            self.build()
-        problem = self.problem
-        used_start = False
-        with tempfile.TemporaryDirectory(prefix="landsim_marxan_") as tmp:
-            log_path = Path(tmp) / "cbc.log"
-            options = dict(solver_options)
-            if warm_start and str(solver).lower() == "cbc" and self._xvars:
-                used_start = self._set_initial_values()
-                if used_start:
-                    options["warmStart"] = True
-            pulp_solver, name = _make_solver(solver, time_limit, gap, log_path, options)
-            problem.solverModel = None
-            start = time.perf_counter()
-            if self._xvars:
-                try:
-                    problem.solve(pulp_solver)
-                except pulp.PulpSolverError as err:
-                    if not used_start:
-                        msg = (f"the solver {name!r} stopped with an error ({err}); try "
-                               "the other solver or a longer time limit")
-                        raise NoSolutionError(msg) from err
-                    # CBC 2.10 can exit abnormally when the time limit expires while it
-                    # is still processing the MIP start; retry once without the start.
-                    logger.warning("CBC failed with a start solution; retrying without")
-                    used_start = False
-                    options.pop("warmStart", None)
-                    pulp_solver, name = _make_solver(solver, time_limit, gap, log_path,
-                                                     options)
-                    problem.solve(pulp_solver)
-            else:  # every unit locked: nothing to optimise
-                problem.assignStatus(pulp.LpStatusOptimal, pulp.LpSolutionOptimal)
-            seconds = time.perf_counter() - start
-            cbc_log = log_path.read_text(errors="replace") if log_path.exists() else ""
-        self._raise_if_unsolved(problem, time_limit)
+        report = solve_problem(
+            self.problem, solver, options, set_start=self._set_initial_values,
+            what="solution", infeasible_message=(
+                "the solver proved the Marxan problem infeasible although every target "
+                "passed the pre-solve check on its own; check targetocc and locked units"))
         selected = self._selected()
         score = self.score(selected)
-        solver_obj = pulp.value(problem.objective) if self._xvars else score
-        bound = _best_bound(problem, cbc_log, solver_obj)
-        status = _status_label(problem, time_limit, gap)
-        if status.startswith("optimal") and bound is None:
-            bound = score
+        report = report.with_objective(score)
         d = self.data
         return MarxanResult(
-            status=status, score=score, cost=float(d.cost[selected].sum()),
-            boundary=d.boundary(selected), blm=d.blm, best_bound=bound,
-            gap=_relative_gap(score, bound), solver=name,
-            build_seconds=self.build_seconds, solve_seconds=seconds,
+            status=report.status, score=score, cost=float(d.cost[selected].sum()),
+            boundary=d.boundary(selected), blm=d.blm, best_bound=report.bound,
+            gap=report.gap, solver=report.solver,
+            build_seconds=self.build_seconds, solve_seconds=report.seconds,
             solution=pd.DataFrame({"planning_unit": d.pu_id,
                                    "solution": selected.astype(np.int64)}),
             features=self.feature_table(selected),
-            solver_objective=None if solver_obj is None else float(solver_obj),
-            warm_start=used_start)
-
-    def _raise_if_unsolved(self, problem: pulp.LpProblem, time_limit: float | None) -> None:
-        if problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUnbounded) or (
-                problem.sol_status == pulp.LpSolutionInfeasible):
-            msg = ("the solver proved the Marxan problem infeasible although every target "
-                   "passed the pre-solve check on its own; check targetocc and locked units")
-            raise InfeasibleError(msg)
-        if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            limit = f"within the time limit of {time_limit:g} s " if time_limit else ""
-            msg = (f"the solver found no feasible solution {limit}(PuLP status "
-                   f"{pulp.LpStatus[problem.status]!r}); raise the time limit, allow a "
-                   "larger gap or try the other solver ('cbc' or 'highs')")
-            raise NoSolutionError(msg)
+            solver_objective=report.solver_objective,
+            warm_start=report.warm_start)
 
     def _selected(self) -> np.ndarray:
-        d = self.data
-        selected = d.status == STATUS_LOCKED_IN
-        if self._xvars:
-            values = np.array([v.varValue if v.varValue is not None else 0.0
-                               for v in self._xvars])
-            selected[self._free] = values > 0.5
-        return selected
+        """Selection from the variable values (locked units included)."""
+        return self._selection.selected()
 
 
 # --------------------------------------------------------------------------------------

@@ -25,14 +25,9 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
-import tempfile
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -41,7 +36,20 @@ import pandas as pd
 import pulp
 
 from landsim.errors import InfeasibleError, InputError, NoSolutionError
-from landsim.schema import CULTIVATED_CLASSES, parse_bool
+from landsim.farmland.rules import (
+    FarmlandRules,
+    eligibility,
+)
+from landsim.farmland.rules import (
+    bool_array as _bool_array,
+)
+from landsim.farmland.rules import (
+    require_columns as _require_columns,
+)
+from landsim.optimize.base import PulpModel
+from landsim.optimize.defaults import DEFAULT_SOLVER
+from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
+from landsim.optimize.solvers import SolverOptions, solve_problem
 from landsim.units import format_ha_mu
 
 __all__ = [
@@ -74,54 +82,8 @@ _MAX_LISTED = 5
 
 
 # --------------------------------------------------------------------------------------
-# Parameters
+# Parameters (the rules live in landsim.farmland.rules)
 # --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FarmlandRules:
-    """Policy parameters of the PBF layout rules, each with its unit and source.
-
-    Parameters
-    ----------
-    max_slope_deg : float
-        Steepest slope a parcel may have to stay or become PBF; steeper parcels are taken
-        out. Source: 《全国"三区三线"划定规则》 (自然资办函〔2022〕47号), RECALLED
-        (``domain/policy-facts.md`` section 5). [degree]
-    compensation_ratio : float
-        Newly added PBF must be at least this multiple of the PBF taken out
-        (新增 >= 调整 x 105 %). Source: 全域土地综合整治试点 rules under 自然资发〔2019〕194号,
-        CONFIRMED from a secondary source (policy-facts section 6). [ratio, >= 0]
-    township_adjust_share : float
-        When the township consolidation rule is switched on, the PBF area adjusted in a
-        township (added + removed) is at most this share of its current PBF area. Source:
-        《全域土地综合整治试点实施要点（试行）》 (2020), RECALLED (policy-facts section 6).
-        [fraction 0-1]
-    cultivated_classes : tuple of str
-        Third National Land Survey (三调) codes counted as cultivated land: 0101 水田,
-        0102 水浇地, 0103 旱地. [code]
-    """
-
-    max_slope_deg: float = 25.0
-    compensation_ratio: float = 1.05
-    township_adjust_share: float = 0.05
-    cultivated_classes: tuple[str, ...] = CULTIVATED_CLASSES
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.max_slope_deg <= 90.0:
-            msg = (f"max_slope_deg must be between 0 and 90 degrees, got "
-                   f"{self.max_slope_deg!r}; the national rule is 25")
-            raise InputError(msg)
-        if not (np.isfinite(self.compensation_ratio) and self.compensation_ratio >= 0.0):
-            msg = (f"compensation_ratio must be a finite number >= 0, got "
-                   f"{self.compensation_ratio!r}; the pilot rule is 1.05")
-            raise InputError(msg)
-        if not 0.0 <= self.township_adjust_share <= 1.0:
-            msg = (f"township_adjust_share must be a fraction from 0 to 1, got "
-                   f"{self.township_adjust_share!r}; the pilot rule is 0.05")
-            raise InputError(msg)
-        object.__setattr__(self, "cultivated_classes",
-                           tuple(str(c) for c in self.cultivated_classes))
-
-
 @dataclass(frozen=True)
 class LayoutOptions:
     """Which rules a layout model enforces, and with what weights.
@@ -166,44 +128,45 @@ class LayoutOptions:
     rules: FarmlandRules = field(default_factory=FarmlandRules)
 
     def __post_init__(self) -> None:
+        # normalise what the keyword arguments of from_arrays accept (mappings, sets,
+        # ints, None) so that equal options compare and print equal
+        setattr_ = object.__setattr__
+        if self.target_ha is not None:
+            setattr_(self, "target_ha", _as_number("target_ha", self.target_ha))
+        setattr_(self, "boundary_weight", _as_number("boundary_weight", self.boundary_weight))
+        setattr_(self, "stability_weight", _as_number("stability_weight",
+                                                      self.stability_weight))
+        for name in ("compensation_rule", "quality_rule", "township_share_rule"):
+            setattr_(self, name, bool(getattr(self, name)))
+        if self.rules is None:
+            setattr_(self, "rules", FarmlandRules())
         _check_nonnegative("target_ha", self.target_ha, "ha")
         _check_nonnegative("boundary_weight", self.boundary_weight, "per m")
         _check_nonnegative("stability_weight", self.stability_weight, "per ha")
-        targets = tuple(sorted((str(t), float(v)) for t, v in dict(self.township_targets).items()))
+        targets = tuple(sorted((str(t), _as_number(f"township_targets[{t!r}]", v))
+                               for t, v in dict(self.township_targets or {}).items()))
         for township, value in targets:
             _check_nonnegative(f"township_targets[{township!r}]", value, "ha")
-        object.__setattr__(self, "township_targets", targets)
-        object.__setattr__(self, "locked_in", tuple(sorted({str(p) for p in self.locked_in})))
-        object.__setattr__(self, "locked_out", tuple(sorted({str(p) for p in self.locked_out})))
+        setattr_(self, "township_targets", targets)
+        setattr_(self, "locked_in", tuple(sorted({str(p) for p in self.locked_in})))
+        setattr_(self, "locked_out", tuple(sorted({str(p) for p in self.locked_out})))
 
     @classmethod
-    def from_kwargs(
-        cls,
-        *,
-        target_ha: float | None = None,
-        compensation_rule: bool = True,
-        quality_rule: bool = True,
-        boundary_weight: float = 0.0,
-        township_targets: Mapping[str, float] | None = None,
-        township_share_rule: bool = False,
-        locked_in: Iterable[str] = (),
-        locked_out: Iterable[str] = (),
-        stability_weight: float = 0.0,
-        rules: FarmlandRules | None = None,
-    ) -> LayoutOptions:
-        """Build options from the keyword arguments of ``from_parcels``/``from_arrays``."""
-        return cls(
-            target_ha=None if target_ha is None else float(target_ha),
-            compensation_rule=bool(compensation_rule),
-            quality_rule=bool(quality_rule),
-            boundary_weight=float(boundary_weight),
-            township_targets=tuple((township_targets or {}).items()),
-            township_share_rule=bool(township_share_rule),
-            locked_in=tuple(locked_in),
-            locked_out=tuple(locked_out),
-            stability_weight=float(stability_weight),
-            rules=FarmlandRules() if rules is None else rules,
-        )
+    def from_kwargs(cls, **kwargs: Any) -> LayoutOptions:
+        """Build options from the keyword arguments of ``from_parcels``/``from_arrays``.
+
+        ``township_targets`` may be a mapping, ``locked_in``/``locked_out`` any iterable
+        of ids and ``rules`` ``None`` (the defaults); unknown keywords raise TypeError.
+        """
+        return cls(**kwargs)
+
+
+def _as_number(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        msg = f"{name} must be a number, got {value!r}"
+        raise InputError(msg) from None
 
 
 def _check_nonnegative(name: str, value: float | None, unit: str) -> None:
@@ -231,9 +194,11 @@ class LayoutResult:
         Design 5.2 objective recomputed with numpy on :attr:`layout`. [ha x grade]
     best_bound : float or None
         Lower bound on the objective proved by the solver, on the same scale as
-        ``objective``; ``None`` if the solver does not report one. [ha x grade]
+        ``objective`` (the objective itself for a proven optimum without a requested
+        gap); ``None`` if the solver does not report one. [ha x grade]
     gap : float or None
-        Relative gap ``(objective - best_bound) / |objective|``. [fraction]
+        Relative gap ``(objective - best_bound) / |objective|``; ``None`` when the bound
+        is unknown. [fraction]
     solver : str
         Name of the solver that ran.
     solve_seconds : float
@@ -297,63 +262,6 @@ class LayoutResult:
 # --------------------------------------------------------------------------------------
 # Eligibility and input conversion
 # --------------------------------------------------------------------------------------
-def eligibility(parcels: pd.DataFrame, rules: FarmlandRules | None = None) -> pd.DataFrame:
-    """Which parcels may be PBF after the adjustment, criterion by criterion.
-
-    Parameters
-    ----------
-    parcels : pandas.DataFrame
-        Parcels table of design 5.1.
-    rules : FarmlandRules, optional
-        Policy parameters (default :class:`FarmlandRules`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed like ``parcels`` with boolean columns ``cultivated``, ``slope_ok``
-        (slope <= ``rules.max_slope_deg``; a missing slope fails), ``outside_redline``, ``outside_udb``,
-        ``stable`` and ``eligible`` (all of them).
-    """
-    rules = FarmlandRules() if rules is None else rules
-    _require_columns(parcels, ["land_class", "slope_deg", "in_eco_redline", "in_udb"],
-                     "parcels")
-    land_class = parcels["land_class"].astype("string").str.strip()
-    slope = pd.to_numeric(parcels["slope_deg"], errors="coerce").to_numpy(dtype=float)
-    table = pd.DataFrame(index=parcels.index)
-    table["cultivated"] = land_class.isin(rules.cultivated_classes).fillna(False).to_numpy(bool)
-    table["slope_ok"] = np.nan_to_num(slope, nan=np.inf) <= rules.max_slope_deg
-    table["outside_redline"] = ~_bool_array(parcels, "in_eco_redline")
-    table["outside_udb"] = ~_bool_array(parcels, "in_udb")
-    table["stable"] = (_bool_array(parcels, "stable") if "stable" in parcels
-                       else np.ones(len(parcels), dtype=bool))
-    table["eligible"] = table.all(axis=1)
-    return table
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"{what}: missing column(s) {', '.join(missing)}; expected the columns "
-               f"{', '.join(columns)} (design 5.1)")
-        raise InputError(msg)
-
-
-def _bool_array(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A boolean column as a numpy array; 1/0, true/false and yes/no are accepted."""
-    try:
-        values = parse_bool(frame[column])
-    except ValueError as exc:
-        rows = _first(exc.args[0] if exc.args else [])
-        msg = (f"parcels: column {column} has values that are not booleans at rows "
-               f"{rows}; use 1/0, true/false or yes/no")
-        raise InputError(msg) from exc
-    if values.isna().any():
-        rows = _first(list(frame.index[values.isna().to_numpy()]))
-        msg = f"parcels: column {column} is empty at rows {rows}; fill in true or false"
-        raise InputError(msg)
-    return values.to_numpy(dtype=bool)
-
-
 def _first(items: Sequence[Any]) -> str:
     """'a, b, c, d, e, ...' for error messages."""
     items = list(items)
@@ -508,7 +416,7 @@ def _variable_names(ids: np.ndarray) -> list[str]:
 # --------------------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------------------
-class FarmlandLayoutModel:
+class FarmlandLayoutModel(PulpModel):
     r"""Canonical PBF layout model of design 5.2 (a binary programme in PuLP).
 
     Symbols
@@ -564,12 +472,9 @@ class FarmlandLayoutModel:
         self._arrays = arrays
         self.options = options
         self._problem: pulp.LpProblem | None = None
-        self._free: np.ndarray | None = None
-        self._xvars: list[pulp.LpVariable] = []
-        # y variables of the fragmentation term and the free-variable slots they join
-        self._pairs: tuple[list[pulp.LpVariable], np.ndarray, np.ndarray] = (
-            [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self._fixed = self._fixed_values()
+        # x variables of the free parcels and y variables of the fragmentation term
+        self._selection: BinarySelection | None = None
 
     # ---- constructors ---------------------------------------------------------------
     @classmethod
@@ -687,12 +592,13 @@ class FarmlandLayoutModel:
         """
         arrays = _validated_arrays(parcel_id, area_ha, quality_grade, is_pbf, eligible,
                                    township, edge_i, edge_j, shared_length_m)
-        options = LayoutOptions.from_kwargs(
+        options = LayoutOptions(
             target_ha=target_ha, compensation_rule=compensation_rule,
             quality_rule=quality_rule, boundary_weight=boundary_weight,
-            township_targets=township_targets, township_share_rule=township_share_rule,
-            locked_in=locked_in, locked_out=locked_out, stability_weight=stability_weight,
-            rules=rules,
+            township_targets=tuple((township_targets or {}).items()),
+            township_share_rule=township_share_rule, locked_in=tuple(locked_in),
+            locked_out=tuple(locked_out), stability_weight=stability_weight,
+            rules=FarmlandRules() if rules is None else rules,
         )
         _check_known(options, arrays)
         return cls(arrays, options)
@@ -726,23 +632,15 @@ class FarmlandLayoutModel:
         """Area-weighted mean grade of current PBF parcels that have a grade. [grade]"""
         return _mean_grade(self._arrays, self._arrays.is_pbf)
 
-    @property
-    def problem(self) -> pulp.LpProblem:
-        """The PuLP problem (built on first access)."""
-        if self._problem is None:
-            self.build()
-        assert self._problem is not None
-        return self._problem
-
     def _fixed_values(self) -> np.ndarray:
         """-1 for a free parcel, 0 or 1 for a parcel whose value is fixed."""
         a, o = self._arrays, self.options
-        fixed = np.full(a.n, -1, dtype=np.int8)
         ids = pd.Index(a.parcel_id)
-        fixed[ids.get_indexer(list(o.locked_in))] = 1
-        fixed[ids.get_indexer(list(o.locked_out))] = 0
-        fixed[~a.eligible] = 0
-        return fixed
+        locked_in = np.zeros(a.n, dtype=bool)
+        locked_in[ids.get_indexer(list(o.locked_in))] = True
+        locked_out = ~a.eligible
+        locked_out[ids.get_indexer(list(o.locked_out))] = True
+        return fixed_values(a.n, locked_in=locked_in, locked_out=locked_out)
 
     def active_rules(self) -> tuple[str, ...]:
         """Names of the rules this model enforces, with their parameters."""
@@ -807,9 +705,8 @@ class FarmlandLayoutModel:
         a = self._arrays
         problem = pulp.LpProblem("farmland_layout", pulp.LpMinimize)
         names = _variable_names(a.parcel_id)
-        self._free = np.flatnonzero(self._fixed < 0)
-        self._pairs = ([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        self._xvars = [problem.add_variable(names[k], cat=pulp.LpBinary) for k in self._free]
+        self._selection = BinarySelection(self._fixed)
+        self._selection.add_variables(problem, names)
         self._problem = problem
         problem.setObjective(self._objective_expression(problem, names))
         self._add_quantity_constraint()
@@ -819,28 +716,21 @@ class FarmlandLayoutModel:
         self._add_township_share_constraints()
         return problem
 
-    def _require_built(self, step: str) -> pulp.LpProblem:
-        if self._problem is None or self._free is None:
+    def _require_built(self, step: str) -> BinarySelection:
+        if self._problem is None or self._selection is None:
             msg = f"{step} needs the variables: call build() first"
             raise RuntimeError(msg)
-        return self._problem
+        return self._selection
 
     def _linear(self, coef: np.ndarray, constant: float = 0.0) -> pulp.LpAffineExpression:
         """``sum_i coef_i x_i + constant`` with fixed parcels folded into the constant."""
-        self._require_built("a linear expression")
-        assert self._free is not None
-        fixed_part = float(coef[self._fixed == 1].sum())
-        free_coef = coef[self._free]
-        nonzero = np.flatnonzero(free_coef)
-        xvars = self._xvars
-        terms = [(xvars[k], c) for k, c in zip(nonzero.tolist(), free_coef[nonzero].tolist(),
-                                                strict=True)]
-        return pulp.LpAffineExpression(terms, constant=constant + fixed_part)
+        return self._require_built("a linear expression").linear(coef, constant)
 
     def _add_constraint(self, expr: pulp.LpAffineExpression, sense: int, rhs: float,
                         name: str, rule: str) -> None:
         """Add ``expr (sense) rhs``; a constraint without variables is checked instead."""
-        problem = self._require_built(f"constraint {name}")
+        self._require_built(f"constraint {name}")
+        problem = self.problem
         if len(expr) == 0:
             lhs = float(expr.constant)
             scale = _REL_TOL * max(1.0, abs(rhs), abs(lhs))
@@ -856,53 +746,22 @@ class FarmlandLayoutModel:
     def _objective_expression(self, problem: pulp.LpProblem,
                               names: list[str]) -> pulp.LpAffineExpression:
         a, o = self._arrays, self.options
+        selection = self._require_built("the objective")
         coef = np.where(a.eligible, a.area_ha * np.nan_to_num(a.quality_grade), 0.0)
         constant = 0.0
         if o.stability_weight > 0:
             coef = coef + o.stability_weight * a.area_ha * (1.0 - 2.0 * a.is_pbf)
             constant += o.stability_weight * float(a.area_ha[a.is_pbf].sum())
-        pair_terms: list[tuple[pulp.LpVariable, float]] = []
-        if o.boundary_weight > 0 and len(a.edge_i):
-            coef, extra, pair_terms = self._boundary_terms(problem, names, coef)
-            constant += extra
-        expr = self._linear(coef, constant)
-        for var, c in pair_terms:
-            expr[var] = c
-        return expr
-
-    def _boundary_terms(
-        self, problem: pulp.LpProblem, names: list[str], coef: np.ndarray,
-    ) -> tuple[np.ndarray, float, list[tuple[pulp.LpVariable, float]]]:
-        """Fragmentation term: linear part per parcel, constant and ``y_ij`` terms."""
-        a, w = self._arrays, self.options.boundary_weight
-        i, j, length = a.edge_i, a.edge_j, a.length_m
-        n = a.n
-        coef = coef + w * (np.bincount(i, length, n) + np.bincount(j, length, n))
-        fi, fj = self._fixed[i], self._fixed[j]
-        # x_i x_j with one side fixed at 1 is linear in the other side.
-        one_i, one_j = (fj == 1) & (fi < 0), (fi == 1) & (fj < 0)
-        coef = coef - 2 * w * (np.bincount(i[one_i], length[one_i], n)
-                               + np.bincount(j[one_j], length[one_j], n))
-        both_one = (fi == 1) & (fj == 1)
-        constant = -2 * w * float(length[both_one].sum())
-        pair = np.flatnonzero((fi < 0) & (fj < 0))
-        slot = np.full(n, -1, dtype=np.int64)
-        slot[self._free] = np.arange(len(self._free))
-        xvars = self._xvars
-        terms: list[tuple[pulp.LpVariable, float]] = []
-        self._pairs = ([], slot[i[pair]], slot[j[pair]])
-        for e, ii, jj in zip(pair.tolist(), i[pair].tolist(), j[pair].tolist(), strict=True):
-            y = problem.add_variable(f"y_{names[ii]}_{names[jj]}", 0, 1)
-            xi, xj = xvars[slot[ii]], xvars[slot[jj]]
-            problem.addConstraint(pulp.LpConstraint(
-                pulp.LpAffineExpression(((y, 1), (xi, -1))), pulp.LpConstraintLE,
-                f"yi_{e}", 0))
-            problem.addConstraint(pulp.LpConstraint(
-                pulp.LpAffineExpression(((y, 1), (xj, -1))), pulp.LpConstraintLE,
-                f"yj_{e}", 0))
-            terms.append((y, -2 * w * float(length[e])))
-            self._pairs[0].append(y)
-        return coef, constant, terms
+        # fragmentation: boundary_weight * sum len (x_i + x_j - 2 y_ij), y_ij <= x_i, x_j
+        terms = boundary_terms(a.n, a.edge_i, a.edge_j, a.length_m, o.boundary_weight,
+                               self._fixed)
+        pair = terms.pair_edges
+        ii, jj = a.edge_i[pair].tolist(), a.edge_j[pair].tolist()
+        products = selection.add_products(
+            problem, terms, a.edge_i, a.edge_j,
+            names=[f"y_{names[i]}_{names[j]}" for i, j in zip(ii, jj, strict=True)],
+            keys=[str(e) for e in pair.tolist()])
+        return selection.expression(coef + terms.coef, constant + terms.constant, products)
 
     def _add_quantity_constraint(self) -> None:
         if self.target_ha > 0:
@@ -946,12 +805,6 @@ class FarmlandLayoutModel:
             self._add_constraint(self._linear(coef), pulp.LpConstraintLE,
                                  share * pbf_t - pbf_t, f"township_share_{k}",
                                  f"township share {township}")
-
-    def write_lp(self, path: str | Path) -> Path:
-        """Write the problem in CPLEX LP format for debugging; returns the path."""
-        path = Path(path)
-        self.problem.writeLP(str(path))
-        return path
 
     # ---- diagnostics ----------------------------------------------------------------
     def diagnose(self) -> None:
@@ -1106,7 +959,7 @@ class FarmlandLayoutModel:
     # ---- solving --------------------------------------------------------------------
     def solve(
         self,
-        solver: str | pulp.LpSolver = "cbc",
+        solver: str | pulp.LpSolver | None = DEFAULT_SOLVER,
         time_limit: float | None = None,
         gap: float | None = None,
         warm_start: bool = False,
@@ -1116,13 +969,15 @@ class FarmlandLayoutModel:
 
         Parameters
         ----------
-        solver : {"cbc", "highs"} or pulp.LpSolver, default "cbc"
-            CBC (bundled with PuLP) or HiGHS through ``highspy``; a PuLP solver object is
-            used as given (then ``time_limit``, ``gap`` and options must be set on it).
+        solver : {"cbc", "highs"}, pulp.LpSolver or None, default "cbc"
+            CBC (bundled with PuLP) or HiGHS through ``highspy`` (``None``: the default
+            choice of :func:`landsim.optimize.default_solver_name`); a PuLP solver object
+            is used as given (then ``time_limit``, ``gap`` and options must be set on it).
         time_limit : float, optional
-            Wall-time limit of the solver. [s]
+            Wall-time limit of the solver, finite and > 0. [s]
         gap : float, optional
-            Relative optimality gap at which the solver may stop. [fraction]
+            Relative optimality gap at which the solver may stop, 0 <= gap < 1.
+            [fraction]
         warm_start : bool, default False
             Hand the solver a feasible start built by :meth:`initial_layout` (current
             eligible PBF plus the best-grade additions the rules need), so that a
@@ -1143,51 +998,42 @@ class FarmlandLayoutModel:
             A pre-solve diagnostic fails, or the solver proves the rules infeasible (the
             message lists the active rules and which to relax).
         NoSolutionError
-            The time limit passed before any feasible layout was found.
+            The time limit passed before any feasible layout was found, or the solver
+            failed (a CBC crash on the start solution is first retried without it).
         InputError
-            Unknown solver name, HiGHS requested but ``highspy`` missing, or options given
-            together with a solver object.
+            Unknown solver name, HiGHS requested but ``highspy`` missing, a time limit or
+            gap out of range, or options given together with a solver object.
 
         Notes
         -----
-        HiGHS's default ``mip_rel_gap`` is 1e-4, so its "optimal" may leave a gap of up
+        Solving is delegated to :func:`landsim.optimize.solve_problem` (status labels,
+        bound, gap, errors). HiGHS's default ``mip_rel_gap`` is 1e-4, so its "optimal" may leave a gap of up
         to 0.01 %; pass ``gap=0`` for a proof comparable to CBC's. Solvers check the time
         limit only between steps: HiGHS 1.16 spent more than 480 s in its clique-table
         set-up (before the root node, time limit 60 s) on a 100,000-parcel grid with a
         boundary weight, so a time limit is not a hard wall-clock bound.
         """
+        options = SolverOptions.from_kwargs(time_limit=time_limit, gap=gap,
+                                            warm_start=warm_start, **solver_options)
         self.diagnose()
-        problem = self.problem
-        with tempfile.TemporaryDirectory(prefix="landsim_farmland_") as tmp:
-            log_path = Path(tmp) / "cbc.log"
-            options = dict(solver_options)
-            # PuLP's in-process HiGHS interface takes no start; CBC reads an MST file
-            if warm_start and str(solver).lower() == "cbc" and self._set_initial_values():
-                options["warmStart"] = True
-            pulp_solver, name = _make_solver(solver, time_limit, gap, log_path, options)
-            problem.solverModel = None  # never read a bound left by an earlier solve
-            start = time.perf_counter()
-            if self._xvars:
-                problem.solve(pulp_solver)
-            else:  # every parcel fixed: nothing to optimise
-                problem.assignStatus(pulp.LpStatusOptimal, pulp.LpSolutionOptimal)
-            seconds = time.perf_counter() - start
-            cbc_log = log_path.read_text(errors="replace") if log_path.exists() else ""
-        self._raise_if_unsolved(problem, time_limit)
+        rules = "; ".join(self.active_rules()) or "none"
+        report = solve_problem(
+            self.problem, solver, options, set_start=self._set_initial_values, what="layout",
+            infeasible_message=(
+                "the solver proved the layout infeasible although each rule passed the "
+                f"pre-solve checks on its own. Active rules: {rules}. Relax them one at "
+                "a time, e.g. township_share_rule=False, quality_rule=False, "
+                "compensation_rule=False, fewer locked parcels or a lower target_ha"))
         selected = self._selected()
         terms = self.objective_terms(selected)
-        solver_obj = pulp.value(problem.objective) if self._xvars else terms["objective"]
-        bound = _best_bound(problem, cbc_log, solver_obj)
-        status = _status_label(problem, time_limit, gap)
-        if status == "optimal" and bound is None:
-            bound = terms["objective"]
+        report = report.with_objective(terms["objective"])
         return LayoutResult(
-            status=status,
+            status=report.status,
             objective=terms["objective"],
-            best_bound=bound,
-            gap=_relative_gap(terms["objective"], bound),
-            solver=name,
-            solve_seconds=seconds,
+            best_bound=report.bound,
+            gap=report.gap,
+            solver=report.solver,
+            solve_seconds=report.seconds,
             layout=self.layout_frame(selected),
             target_ha=self.target_ha,
             area_before_ha=self.area_before_ha,
@@ -1198,7 +1044,7 @@ class FarmlandLayoutModel:
             mean_grade_after=_mean_grade(self._arrays, selected),
             objective_terms=MappingProxyType(terms),
             active_rules=self.active_rules(),
-            solver_objective=None if solver_obj is None else float(solver_obj),
+            solver_objective=report.solver_objective,
         )
 
     def initial_layout(self) -> np.ndarray:
@@ -1262,48 +1108,19 @@ class FarmlandLayoutModel:
     def _set_initial_values(self) -> bool:
         """Set PuLP initial values from :meth:`initial_layout`; False if it breaks a rule."""
         start = self.initial_layout()
-        if self.violations(start) or not self._xvars:
+        selection = self._require_built("a start solution")
+        if self.violations(start) or not selection.xvars:
             return False
-        assert self._free is not None
-        values = start[self._free]
-        for var, value in zip(self._xvars, values.tolist(), strict=True):
-            var.setInitialValue(float(value))
-        yvars, slot_i, slot_j = self._pairs
-        both = np.minimum(values[slot_i], values[slot_j]) if len(yvars) else []
-        for var, value in zip(yvars, np.asarray(both, dtype=float).tolist(), strict=True):
-            var.setInitialValue(value)
+        selection.set_start(start)
         return True
-
-    def _raise_if_unsolved(self, problem: pulp.LpProblem, time_limit: float | None) -> None:
-        if problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUnbounded) or (
-                problem.sol_status == pulp.LpSolutionInfeasible):
-            rules = "; ".join(self.active_rules()) or "none"
-            msg = ("the solver proved the layout infeasible although each rule passed the "
-                   f"pre-solve checks on its own. Active rules: {rules}. Relax them one at "
-                   "a time, e.g. township_share_rule=False, quality_rule=False, "
-                   "compensation_rule=False, fewer locked parcels or a lower target_ha")
-            raise InfeasibleError(msg)
-        if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            limit = f"within the time limit of {time_limit:g} s" if time_limit else ""
-            msg = (f"the solver found no feasible layout {limit} (PuLP status "
-                   f"{pulp.LpStatus[problem.status]!r}); raise time_limit, allow a larger "
-                   "gap or try the other solver ('cbc' or 'highs')")
-            raise NoSolutionError(msg)
 
     def _selected(self) -> np.ndarray:
         """PBF after the adjustment from the variable values (fixed parcels included)."""
-        selected = self._fixed == 1
-        if self._xvars:
-            assert self._free is not None
-            values = np.array([v.varValue if v.varValue is not None else 0.0
-                               for v in self._xvars])
-            selected[self._free] = values > 0.5
-        return selected
+        return self._require_built("the selection").selected()
 
     def variable_values(self) -> np.ndarray:
         """Raw solver values of the free x variables, in row order of the free parcels."""
-        self._require_built("variable_values()")
-        return np.array([np.nan if v.varValue is None else v.varValue for v in self._xvars])
+        return self._require_built("variable_values()").values()
 
     def layout_frame(self, selected: np.ndarray) -> pd.DataFrame:
         """Layout table of design 5.2 for a selection (one bool per parcel)."""
@@ -1343,98 +1160,3 @@ def _mean_grade(arrays: _Arrays, selected: np.ndarray) -> float:
     if area <= 0:
         return float("nan")
     return float((arrays.area_ha[mask] * arrays.quality_grade[mask]).sum() / area)
-
-
-# --------------------------------------------------------------------------------------
-# Solver plumbing
-# --------------------------------------------------------------------------------------
-def _make_solver(
-    solver: str | pulp.LpSolver,
-    time_limit: float | None,
-    gap: float | None,
-    log_path: Path,
-    options: Mapping[str, Any],
-) -> tuple[pulp.LpSolver, str]:
-    """PuLP solver object and its name; logs off, CBC's log captured to ``log_path``."""
-    if isinstance(solver, pulp.LpSolver):
-        if time_limit is not None or gap is not None or options:
-            msg = ("time_limit, gap and solver options apply to solver names only; set "
-                   "them on the PuLP solver object instead (e.g. PULP_CBC_CMD(timeLimit=60))")
-            raise InputError(msg)
-        return solver, str(getattr(solver, "name", type(solver).__name__))
-    name = str(solver).lower()
-    options = dict(options)
-    show_log = bool(options.pop("msg", False))
-    if name == "cbc":
-        # CBC's log is captured to read the best bound, unless the caller wants to see it
-        log = {} if show_log else {"logPath": str(log_path)}
-        return pulp.COIN_CMD(path=_cbc_path(), msg=show_log, timeLimit=time_limit,
-                             gapRel=gap, **log, **options), "cbc"
-    if name == "highs":
-        if not pulp.HiGHS(msg=False).available():
-            msg = ("solver 'highs' needs the highspy package, which is not installed; "
-                   "run `pip install highspy` or use solver='cbc'")
-            raise InputError(msg)
-        return pulp.HiGHS(msg=show_log, timeLimit=time_limit, gapRel=gap, **options), "highs"
-    msg = f"unknown solver {solver!r}; use 'cbc', 'highs' or a pulp.LpSolver object"
-    raise InputError(msg)
-
-
-def _cbc_path() -> str:
-    """Path of the CBC binary: the one bundled with PuLP, else ``cbc`` on the PATH.
-
-    ``COIN_CMD`` with an explicit path is used because PuLP 3.3 deprecates
-    ``PULP_CBC_CMD`` (to be removed in PuLP 4.0, which expects ``pip install pulp[cbc]``).
-    """
-    bundled = Path(pulp.apis.coin_api.pulp_cbc_path)
-    if bundled.is_file() and os.access(bundled, os.X_OK):
-        return str(bundled)
-    found = shutil.which("cbc")
-    if found is None:
-        msg = ("solver 'cbc' needs the CBC binary, found neither in PuLP nor on the PATH; "
-               "run `pip install pulp[cbc]` or use solver='highs'")
-        raise InputError(msg)
-    return found
-
-
-def _status_label(problem: pulp.LpProblem, time_limit: float | None,
-                  gap: float | None) -> str:
-    """Human status; a time-limited incumbent is never called optimal."""
-    if problem.sol_status == pulp.LpSolutionOptimal and problem.status == pulp.LpStatusOptimal:
-        return "optimal" if not gap else f"optimal (relative gap <= {gap:g})"
-    reason = "time limit" if time_limit is not None else "stopped early"
-    return f"feasible ({reason})"
-
-
-_CBC_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
-
-
-def _best_bound(problem: pulp.LpProblem, cbc_log: str,
-                solver_objective: float | None) -> float | None:
-    """Best proved lower bound, shifted onto the scale of the full objective.
-
-    The solvers see the objective without PuLP's constant (HiGHS) or report it their own
-    way (CBC), so the bound is shifted by ``solver_objective - reported objective``.
-    """
-    model = getattr(problem, "solverModel", None)
-    if model is not None and hasattr(model, "getInfo"):
-        info = model.getInfo()
-        bound, reported = float(info.mip_dual_bound), float(info.objective_function_value)
-        if np.isfinite(bound) and solver_objective is not None and np.isfinite(reported):
-            return bound + (solver_objective - reported)
-        return None
-    found_bound = re.search(r"Lower bound:\s*" + _CBC_NUMBER, cbc_log)
-    found_obj = re.search(r"Objective value:\s*" + _CBC_NUMBER, cbc_log)
-    if found_bound and found_obj and solver_objective is not None:
-        return float(found_bound.group(1)) + (solver_objective - float(found_obj.group(1)))
-    return None
-
-
-def _relative_gap(objective: float, bound: float | None) -> float | None:
-    """``(objective - bound) / |objective|`` (0 when both are 0). [fraction]"""
-    if bound is None:
-        return None
-    diff = max(0.0, objective - bound)
-    if diff <= 1e-9 * max(1.0, abs(objective)):
-        return 0.0
-    return diff / max(abs(objective), 1e-12)

@@ -34,15 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from landsim._params import (
-    Params,
-    build_sections,
-    param,
-    read_toml,
-    section_values,
-    shared,
-    split_overrides,
-)
+from landsim._params import Params, build_sections, load_policy_file, param, shared
 from landsim.errors import InputError
 from landsim.policy import CommonFigures
 from landsim.resources import policy_file
@@ -420,11 +412,5 @@ def load_policy(path: str | Path | None = None, **overrides: Any) -> QuotaPolicy
     >>> load_policy(stock_link__ratio=0.5).stock_link.ratio
     0.5
     """
-    target = default_policy_path() if path is None else Path(path)
-    origin = str(target) if path is not None else "packaged policy default.toml"
-    values = section_values(read_toml(target, what="policy file"), origin)
-    policy = QuotaPolicy.from_dict(values, origin=origin)
-    if overrides:
-        policy = QuotaPolicy.from_dict(split_overrides(overrides, list(_SECTIONS)), base=policy,
-                                       origin="override")
-    return policy
+    return load_policy_file(QuotaPolicy, "quota", path, overrides, what="policy file",
+                            sections=list(_SECTIONS), example="stock_link={'ratio': 0.8}")

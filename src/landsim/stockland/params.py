@@ -29,18 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from landsim._params import (
-    Params,
-    build_sections,
-    param,
-    read_toml,
-    section_values,
-    shared,
-    split_overrides,
-)
+from landsim._params import Params, build_sections, load_policy_file, param, shared
 from landsim.errors import InputError
 from landsim.policy import CommonFigures
-from landsim.resources import policy_file
 
 __all__ = [
     "INDUSTRY_MIN_PLOT_RATIO",
@@ -372,12 +363,6 @@ def load_stock_policy(path: str | Path | None = None, **overrides: Any) -> Stock
         Unknown section or key (naming the closest valid key), a wrong type or a value out
         of range; the message names the file.
     """
-    target = policy_file("stockland") if path is None else Path(path)
-    origin = "packaged stockland.toml" if path is None else str(target)
-    values = section_values(read_toml(target, what="stock policy file"), origin)
-    policy = StockPolicy.from_dict(values, origin=origin)
-    if overrides:
-        policy = StockPolicy.from_dict(
-            split_overrides(overrides, [*_SECTIONS, *_TABLES], "idle={'fee_rate': 0.2}"),
-            base=policy, origin="override")
-    return policy
+    return load_policy_file(StockPolicy, "stockland", path, overrides,
+                            what="stock policy file", sections=[*_SECTIONS, *_TABLES],
+                            example="idle={'fee_rate': 0.2}")

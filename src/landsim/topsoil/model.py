@@ -31,18 +31,20 @@ year :math:`y_s`), flow out of stock :math:`w_{kjt}`, disposal at the source
 
 The model is assembled once, as sparse arrays (:meth:`TopsoilModel.arrays`); the PuLP
 path (default solver CBC via ``COIN_CMD``), the HiGHS path (``scipy.optimize.linprog``) and, for a single
-period without stockpiles, the network-simplex path (POT ``ot.emd``) all read them.
+period without stockpiles, the network-simplex path (POT ``ot.emd``) all read them. The
+PuLP path is solved by :func:`landsim.optimize.solve_problem`; every path reports the
+status labels of :mod:`landsim.optimize` and tells a proven infeasible plan
+(:class:`~landsim.errors.InfeasibleError`) from a solver stopped by its time limit
+(:class:`~landsim.errors.NoSolutionError`).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
 import time
+import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,7 +52,15 @@ import pandas as pd
 import pulp
 import scipy.sparse as sp
 
-from landsim.errors import InfeasibleError, InputError
+from landsim.errors import InfeasibleError, InputError, NoSolutionError
+from landsim.optimize.solvers import (
+    STATUS_OPTIMAL,
+    SolverOptions,
+    check_time_limit,
+    make_solver,
+    scipy_status,
+    solve_problem,
+)
 from landsim.topsoil.inputs import TopsoilInputs, distance_matrices
 from landsim.topsoil.params import TopsoilParams
 
@@ -91,9 +101,11 @@ class TopsoilResult:
     Attributes
     ----------
     status : str
-        ``'optimal'``.
+        ``'optimal'`` (a status label of :mod:`landsim.optimize`; an LP solution is
+        returned only when proven optimal, otherwise the solve raises).
     method, solver : str
-        Solve path (``pulp``, ``highs``, ``emd``) and solver name.
+        Solve path (``pulp``, ``highs``, ``emd``) and solver name (for ``pulp`` the PuLP
+        solver class, e.g. ``COIN_CMD`` for CBC).
     objective_yuan : float
         Total cost including stripping [yuan]; equals ``cost_split`` total.
     cost_split : DataFrame
@@ -423,17 +435,44 @@ class TopsoilModel:
                    "or allow disposal.")
             raise InfeasibleError(msg)
 
-    def solve(self, solver: pulp.LpSolver | None = None, method: str = "auto",
-              allow_disposal: bool = True) -> TopsoilResult:
+    def solve(self, solver: str | pulp.LpSolver | None = None, method: str = "auto",
+              allow_disposal: bool = True, *, time_limit: float | None = None
+              ) -> TopsoilResult:
         """Solve and return a :class:`TopsoilResult`.
 
-        ``method`` is one of :data:`METHODS`; ``solver`` is a PuLP solver for the
-        ``pulp`` path (default :func:`default_solver`: CBC, logs off). ``allow_disposal=False``
-        forbids surplus disposal (then the LP may be infeasible).
+        Parameters
+        ----------
+        solver : {"cbc", "highs"}, pulp.LpSolver or None
+            Solver of the ``pulp`` path: a name, a PuLP solver object, or ``None`` for
+            the default (:func:`default_solver`: CBC, logs off). Ignored by the other
+            paths.
+        method : str
+            One of :data:`METHODS`.
+        allow_disposal : bool
+            ``False`` forbids surplus disposal (then the LP may be infeasible).
+        time_limit : float, optional
+            Wall-time limit of the ``pulp`` and ``highs`` paths, finite and > 0 (the
+            network simplex has none). With a PuLP solver object, set it on the object.
+            [s]
+
+        Returns
+        -------
+        TopsoilResult
+
+        Raises
+        ------
+        InputError
+            Unknown method or solver, ``emd`` on a multi-period plan, a bad time limit.
+        InfeasibleError
+            The plan is proven infeasible (only possible without disposal).
+        NoSolutionError
+            The solver stopped (time limit, iteration limit, numerical trouble) before
+            proving an optimal plan.
         """
         if method not in METHODS:
             msg = f"unknown method {method!r}. Fix: use one of {', '.join(METHODS)}."
             raise InputError(msg)
+        time_limit = check_time_limit(time_limit)
         self.precheck(allow_disposal)
         single = self.is_single_period
         if method == "auto":
@@ -445,13 +484,15 @@ class TopsoilModel:
         arr = self.arrays()
         t0 = time.perf_counter()
         if method == "emd":
-            x, solver_name = self._solve_emd(), "POT ot.emd (network simplex)"
+            x, solver_name, status = (self._solve_emd(), "POT ot.emd (network simplex)",
+                                      STATUS_OPTIMAL)
         elif method == "highs":
-            x, solver_name = self._solve_highs(allow_disposal), "HiGHS (scipy linprog)"
+            x, status = self._solve_highs(allow_disposal, time_limit)
+            solver_name = "HiGHS (scipy linprog)"
         else:
-            x, solver_name = self._solve_pulp(solver, allow_disposal)
+            x, solver_name, status = self._solve_pulp(solver, allow_disposal, time_limit)
         seconds = time.perf_counter() - t0
-        return self._result(x, arr, method, solver_name, seconds)
+        return self._result(x, arr, method, solver_name, seconds, status)
 
     def _bounds(self, allow_disposal: bool) -> list[tuple[float, float | None]]:
         arr = self.arrays()
@@ -462,41 +503,32 @@ class TopsoilModel:
                 ub[sl] = [(0.0, 0.0)] * (sl.stop - sl.start)
         return ub
 
-    def _solve_pulp(self, solver: pulp.LpSolver | None, allow_disposal: bool
-                    ) -> tuple[np.ndarray, str]:
+    def _solve_pulp(self, solver: str | pulp.LpSolver | None, allow_disposal: bool,
+                    time_limit: float | None) -> tuple[np.ndarray, str, str]:
+        options = SolverOptions(time_limit=time_limit)
+        # the plan names the PuLP solver class (e.g. COIN_CMD), as it always has
+        label = str(make_solver(solver, options)[0].name)
         prob = self.problem or self.build()
         arr = self.arrays()
         for name in ("dispose_source", "dispose_stock"):
             for v in self._vars[arr.blocks[name]]:
                 v.upBound = None if allow_disposal else 0.0
-        solver = solver or default_solver()
-        prob.solve(solver)
-        status = pulp.LpStatus[prob.status]
-        if status == "Infeasible":
-            msg = ("the topsoil plan is infeasible: stockpile capacities, years of use or "
-                   "routes cannot place all stripped soil without disposal. Fix: allow "
-                   "disposal or add capacity.")
-            raise InfeasibleError(msg)
-        if status != "Optimal":
-            msg = f"the solver stopped with status {status!r} (solution status {prob.sol_status})"
-            raise InfeasibleError(msg)
+        report = solve_problem(prob, solver, options, what="topsoil plan",
+                               infeasible_message=_INFEASIBLE_LP)
         x = np.array([v.varValue or 0.0 for v in self._vars])
-        return x, solver.name
+        return x, label, report.status
 
-    def _solve_highs(self, allow_disposal: bool) -> np.ndarray:
+    def _solve_highs(self, allow_disposal: bool,
+                     time_limit: float | None) -> tuple[np.ndarray, str]:
         from scipy.optimize import linprog
 
         arr = self.arrays()
+        options = {} if time_limit is None else {"time_limit": time_limit}
         res = linprog(arr.c, A_ub=arr.A_ub, b_ub=arr.b_ub, A_eq=arr.A_eq, b_eq=arr.b_eq,
-                      bounds=self._bounds(allow_disposal), method="highs")
-        if res.status == 2:
-            msg = ("the topsoil plan is infeasible without disposal. Fix: allow disposal or "
-                   "add capacity.")
-            raise InfeasibleError(msg)
-        if res.status != 0:
-            msg = f"HiGHS stopped: {res.message}"
-            raise InfeasibleError(msg)
-        return np.asarray(res.x)
+                      bounds=self._bounds(allow_disposal), method="highs", options=options)
+        status = scipy_status(res, time_limit, what="topsoil plan",
+                              infeasible_message=_INFEASIBLE_LP)
+        return np.asarray(res.x), status
 
     def _solve_emd(self) -> np.ndarray:
         arr = self.arrays()
@@ -512,7 +544,7 @@ class TopsoilModel:
 
     # ------------------------------------------------------------------ result tables
     def _result(self, x: np.ndarray, arr: LPArrays, method: str, solver: str,
-                seconds: float) -> TopsoilResult:
+                seconds: float, status: str = STATUS_OPTIMAL) -> TopsoilResult:
         x = np.where(np.abs(x) < 1e-7, 0.0, x)
         b = arr.blocks
         h = self.params.haul_cost_yuan_per_m3_km
@@ -590,20 +622,23 @@ class TopsoilModel:
             msg = f"cost split {split['total']} does not add up to the objective {objective}"
             raise AssertionError(msg)
         logger.debug("topsoil plan solved by %s in %.3f s", solver, seconds)
-        return TopsoilResult("optimal", method, solver, objective, cost, flows, levels, dests,
+        return TopsoilResult(status, method, solver, objective, cost, flows, levels, dests,
                              sources, seconds)
 
 
+_INFEASIBLE_LP = ("the topsoil plan is infeasible: stockpile capacities, years of use or "
+                  "routes cannot place all stripped soil without disposal. Fix: allow "
+                  "disposal or add capacity.")
+"""Message of a plan the solver proves infeasible (only possible without disposal)."""
+
+
 def default_solver() -> pulp.LpSolver:
-    """CBC with logs off: the binary bundled with PuLP, else ``cbc`` on the PATH, else
-    HiGHS. ``COIN_CMD`` with an explicit path because PuLP 3.3 deprecates
-    ``PULP_CBC_CMD`` (removed in PuLP 4.0)."""
-    bundled = Path(pulp.apis.coin_api.pulp_cbc_path)
-    path = (str(bundled) if bundled.is_file() and os.access(bundled, os.X_OK)
-            else shutil.which("cbc"))
-    if path is None:
-        return pulp.HiGHS(msg=False)
-    return pulp.COIN_CMD(path=path, msg=False)
+    """The default solver of the ``pulp`` path: CBC with logs off, else HiGHS.
+
+    Built by :func:`landsim.optimize.make_solver` for
+    :func:`landsim.optimize.default_solver_name`.
+    """
+    return make_solver(None)[0]
 
 
 def _has_pot() -> bool:
@@ -614,6 +649,10 @@ def _has_pot() -> bool:
     return True
 
 
+_EMD_MAX_ITER = 100_000_000
+"""Iteration limit of the network simplex."""
+
+
 def solve_transport_emd(supply_m3: np.ndarray, demand_m3: np.ndarray, cost: np.ndarray,
                         penalty: float, allowed: np.ndarray | None = None) -> np.ndarray:
     """Single-period transport with disposal, by network simplex (POT ``ot.emd``).
@@ -622,6 +661,11 @@ def solve_transport_emd(supply_m3: np.ndarray, demand_m3: np.ndarray, cost: np.n
     source, columns destinations then "disposal". Balanced by construction: the dummy
     source holds total demand, disposal takes up to total supply at ``penalty`` [yuan/m3].
     Pairs not ``allowed`` cost more than disposal, so they are never used.
+
+    Raises
+    ------
+    NoSolutionError
+        The network simplex stopped without an optimal plan (iteration limit).
     """
     import ot
 
@@ -642,5 +686,14 @@ def solve_transport_emd(supply_m3: np.ndarray, demand_m3: np.ndarray, cost: np.n
     aa = np.append(a, b.sum()) / total
     bb = np.append(b, a.sum()) / total
     bb[-1] += aa.sum() - bb.sum()  # exact balance after rounding
-    plan = ot.emd(aa, bb, np.ascontiguousarray(m), numItermax=100_000_000) * total
-    return plan
+    with warnings.catch_warnings():
+        # a non-optimal result code is raised as NoSolutionError below instead
+        warnings.simplefilter("ignore", UserWarning)
+        plan, log = ot.emd(aa, bb, np.ascontiguousarray(m), numItermax=_EMD_MAX_ITER,
+                           log=True)
+    if log.get("result_code", 1) != 1:
+        msg = (f"the network simplex (POT ot.emd) stopped without an optimal plan: "
+               f"{log.get('warning') or 'result code ' + str(log.get('result_code'))}; "
+               "use method 'pulp' or 'highs'")
+        raise NoSolutionError(msg)
+    return plan * total
