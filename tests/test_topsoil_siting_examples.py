@@ -12,11 +12,11 @@ from landsim import load_sample
 from landsim.siting import compare_schemes
 from landsim.siting.examples import example_schemes
 from landsim.siting.examples import write_examples as write_siting
-from landsim.siting.views import weights_explorer
 from landsim.topsoil import read_topsoil_inputs
 from landsim.topsoil.examples import example_topsoil_inputs
 from landsim.topsoil.examples import write_examples as write_topsoil
-from landsim.topsoil.views import topsoil_explorer, what_if
+from landsim.topsoil.views import what_if
+from landsim.widgets import topsoil_explorer, weights_explorer
 
 
 @pytest.fixture(scope="module")

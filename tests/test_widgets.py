@@ -113,3 +113,51 @@ def test_moving_the_boundary_weight_reduces_patches(county):
     after = widget.result.loc["生态/ecology", "after"]  # mean patch size [ha]
     assert after > before
     assert widget.result["passed"].all()
+
+
+# ----------------------------------------------------------------------------- every explorer
+
+
+@pytest.mark.parametrize(("controls", "function", "data_args"), [
+    ("QUOTA_CONTROLS", "landsim.quota.scenario:adjust_scenario", {"scenario"}),
+    ("MONITOR_CONTROLS", "landsim.monitor.lights:monitor_view", {"values", "thresholds"}),
+    ("PERFORMANCE_CONTROLS", "landsim.stockland.views:class_view", {"units"}),
+    ("TOPSOIL_CONTROLS", "landsim.topsoil.views:what_if", {"inputs", "params"}),
+])
+def test_slider_names_are_arguments_of_the_pure_function(controls, function, data_args):
+    import importlib
+
+    import landsim.widgets
+
+    module, name = function.split(":")
+    params = inspect.signature(getattr(importlib.import_module(module), name)).parameters
+    specs = getattr(landsim.widgets, controls)
+    assert set(specs) <= set(params) - data_args
+    for label, lo, hi, step in specs.values():
+        assert label and lo < hi and 0 < step <= hi - lo
+
+
+def test_a_value_the_rules_reject_shows_the_message():
+    import ipywidgets as w
+
+    from landsim.errors import InputError
+    from landsim.widgets._controls import explorer
+
+    def compute(x: float) -> pd.DataFrame:
+        if x > 1:
+            msg = f"x = {x:g} is out of range; allowed 0 to 1"
+            raise InputError(msg)
+        return pd.DataFrame({"x": [x]})
+
+    widget = explorer(compute, {"x": w.FloatSlider(value=0.5, min=0, max=2)})
+    assert widget.result["x"].tolist() == [0.5]
+    widget.children[0].value = 1.5
+    assert widget.result.empty
+
+
+def test_presentation_lives_in_plots_and_widgets_only():
+    import importlib.util
+
+    for old in ("landsim.monitor.charts", "landsim.monitor.widgets",
+                "landsim.stockland.widgets", "landsim.siting.views"):
+        assert importlib.util.find_spec(old) is None, f"{old} should have moved"

@@ -4,11 +4,13 @@ the planner sees changes to exactly what the pure function computes."""
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 
 import landsim
+from landsim.farmland.views import layout_view
 from landsim.quota.scenario import Scenario, ScenarioInputs
-from landsim.widgets import layout_view, quota_view
+from landsim.quota.views import quota_view
+from landsim.resources import scenario_file
+from landsim.units import ha_to_mu
 
 pytestmark = pytest.mark.e2e
 RENDER_TIMEOUT_MS = 150_000
@@ -70,7 +72,7 @@ def test_quota_slider_changes_the_table(voila_url, page, screenshots):
     page.screenshot(path=str(screenshots / "quota_after_slider.png"), full_page=False)
 
     inputs = ScenarioInputs.from_county(landsim.load_sample())
-    baseline = Scenario.from_toml(REPO / "data" / "scenarios" / "baseline.toml")
+    baseline = Scenario.from_toml(scenario_file("baseline"))
     expected = quota_view(baseline, inputs, stock_link_ratio=1.8).round(2)
     shown_stock = [float(row[4]) for row in after]  # index, year, migrants, pop, stock
     assert shown_stock == pytest.approx(expected["stock_link_quota_ha"].tolist(), abs=0.006)
@@ -87,7 +89,8 @@ def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots)
     page.screenshot(path=str(screenshots / "farmland_after_slider.png"), full_page=False)
 
     county = landsim.load_sample()
-    mu = round(float(county.parcels.loc[county.parcels["is_pbf"], "area_ha"].sum()) * 15, -3)
+    pbf_ha = county.parcels.loc[county.parcels["is_pbf"], "area_ha"].sum()
+    mu = round(float(ha_to_mu(pbf_ha)), -3)
     expected = layout_view(county.parcels, county.edges, target_mu=mu, boundary_weight=0.15)
     ecology = next(row for row in after if row[0].startswith("生态"))
     # columns: check, criterion, before, after, unit, passed, detail

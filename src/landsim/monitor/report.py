@@ -299,7 +299,7 @@ def section_lights(data: ReportData) -> str:
 
 
 def section_trends(data: ReportData) -> str:
-    from landsim.monitor.charts import figure_to_data_uri, plot_trends
+    from landsim.plots import figure_to_data_uri, plot_trends
 
     uri = figure_to_data_uri(plot_trends(data.values, data.year, data.thresholds))
     return (_h2("指标趋势", "Indicator trends")
@@ -321,8 +321,7 @@ def section_quota(data: ReportData) -> str:
         return _h2("两挂钩台账汇总", "Quota ledger summary") + "<p>no data 无数据</p>"
     import matplotlib.pyplot as plt
 
-    from landsim.monitor.charts import figure_to_data_uri
-    from landsim.plots import plot_quota_sources
+    from landsim.plots import figure_to_data_uri, plot_quota_sources
 
     a = data.annual
     cols = ["year", "settled_migrants", "pop_link_quota_ha", "stock_disposed_ha",

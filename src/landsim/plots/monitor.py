@@ -1,9 +1,7 @@
-"""Trend charts of the monitoring indicators (presentation only; matplotlib imported lazily)."""
+"""Trend charts of the plan-monitoring indicators with their traffic-light bands."""
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -11,15 +9,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from landsim.monitor.indicators import INDICATORS, SPECS
-from landsim.monitor.thresholds import Threshold, load_thresholds
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["figure_to_data_uri", "plot_trends"]
+    from landsim.monitor.thresholds import Threshold
 
-_COLOURS = {"green": "#1a9850", "yellow": "#fdae61", "red": "#d73027"}
+__all__ = ["LIGHT_COLOURS", "plot_trends"]
+
+LIGHT_COLOURS = {"green": "#1a9850", "yellow": "#fdae61", "red": "#d73027"}
+"""Fill colour of each traffic-light band."""
 
 
 def plot_trends(values: pd.DataFrame, year: int | None = None,
@@ -29,10 +27,13 @@ def plot_trends(values: pd.DataFrame, year: int | None = None,
 
     History is drawn solid, simulated years dashed; ``year`` is marked by a vertical line.
     Indicators without any value are left out (they are "no data" in the table).
+    ``thresholds`` default to :func:`landsim.monitor.load_thresholds`.
     """
     import matplotlib.pyplot as plt
 
-    from landsim.plots import cjk_rc
+    from landsim.monitor.indicators import INDICATORS, SPECS
+    from landsim.monitor.thresholds import load_thresholds
+    from landsim.plots._style import cjk_rc
 
     thresholds = load_thresholds() if thresholds is None else thresholds
     keys = [s.key for s in INDICATORS] if indicators is None else list(indicators)
@@ -50,11 +51,11 @@ def plot_trends(values: pd.DataFrame, year: int | None = None,
         lo, hi = min([lo_data, *bounds]), max([hi_data, *bounds])
         pad = 0.08 * (hi - lo) if hi > lo else 0.1 * max(abs(hi), 1.0)
         lo, hi = lo - pad, hi + pad
-        ax.axhspan(lo, hi, color=_COLOURS["red"], alpha=0.08)
-        ax.axhspan(max(t.yellow[0], lo), min(t.yellow[1], hi), color=_COLOURS["yellow"],
-                   alpha=0.18)
-        ax.axhspan(max(t.green[0], lo), min(t.green[1], hi), color=_COLOURS["green"],
-                   alpha=0.18)
+        ax.axhspan(lo, hi, color=LIGHT_COLOURS["red"], alpha=0.08)
+        for light in ("yellow", "green"):
+            band = getattr(t, light)
+            ax.axhspan(max(band[0], lo), min(band[1], hi), color=LIGHT_COLOURS[light],
+                       alpha=0.18)
         for basis, style in (("history", "-"), ("simulation", "--")):
             part = v[v["basis"] == basis]
             if len(part):
@@ -69,13 +70,3 @@ def plot_trends(values: pd.DataFrame, year: int | None = None,
         ax.set_visible(False)
     fig.tight_layout()
     return fig
-
-
-def figure_to_data_uri(fig: Figure, dpi: int = 90) -> str:
-    """PNG of ``fig`` as a ``data:`` URI (for self-contained HTML); closes the figure."""
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

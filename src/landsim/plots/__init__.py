@@ -1,0 +1,41 @@
+"""All matplotlib figures of landsim (presentation only; no engine imports this package).
+
+One module per domain; every public name is re-exported here, so notebooks write
+``landsim.plots.plot_quota_sources(...)``. matplotlib is imported inside the functions,
+so ``import landsim.plots`` works without the notebook extras.
+
+- :mod:`~landsim.plots.county` - land-use map;
+- :mod:`~landsim.plots.quota` - quota by source, per-capita land, ensemble fan;
+- :mod:`~landsim.plots.farmland` - PBF adjustment map;
+- :mod:`~landsim.plots.topsoil` - topsoil flows map;
+- :mod:`~landsim.plots.siting` - site-selection footprints map;
+- :mod:`~landsim.plots.monitor` - indicator trends with traffic-light bands;
+- :mod:`~landsim.plots._style` - fonts, axes, km ticks, control lines, display and PNG
+  export.
+"""
+
+from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
+from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
+from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
+from landsim.plots.monitor import plot_trends
+from landsim.plots.quota import QUOTA_SOURCES, plot_fan, plot_per_capita, plot_quota_sources
+from landsim.plots.siting import plot_footprints
+from landsim.plots.topsoil import plot_flows
+
+__all__ = [
+    "LAND_GROUPS",
+    "LAYOUT_COLOURS",
+    "QUOTA_SOURCES",
+    "cjk_rc",
+    "figure_to_data_uri",
+    "land_group",
+    "plot_fan",
+    "plot_flows",
+    "plot_footprints",
+    "plot_land_use",
+    "plot_layout",
+    "plot_per_capita",
+    "plot_quota_sources",
+    "plot_trends",
+    "show_figures",
+]

@@ -1,0 +1,54 @@
+"""Map of a topsoil plan: sources, stockpiles, destinations and the flows between them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from landsim.plots._style import draw_control_lines, finish_map, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from landsim.topsoil.inputs import TopsoilInputs
+    from landsim.topsoil.model import TopsoilResult
+
+__all__ = ["plot_flows"]
+
+SITES = (("sources", "source_id", "^", "#b5651d", "取土区 sources"),
+         ("stockpiles", "stockpile_id", "s", "#555555", "存放区 stockpiles"),
+         ("destinations", "destination_id", "o", "#2e7d32", "覆土区 destinations"))
+"""Site tables of :class:`~landsim.topsoil.inputs.TopsoilInputs`: attribute, id column,
+marker, colour, legend label."""
+
+
+def plot_flows(result: TopsoilResult, inputs: TopsoilInputs,
+               parcels: pd.DataFrame | None = None, ax: Axes | None = None,
+               title: str = "", pad_m: float = 1500.0) -> Axes:
+    """Map of sources, stockpiles, destinations and flows (line width ~ volume), over the
+    three control lines of ``parcels`` within ``pad_m`` [m] of the sites when given
+    (GeoDataFrame)."""
+    _, ax = new_axes(ax, (7, 6))
+    xy: dict[str, tuple[float, float]] = {}
+    for attr, key, *_ in SITES:
+        frame = getattr(inputs, attr)
+        xy.update({str(i): (x, y) for i, x, y in zip(frame[key], frame["x_m"], frame["y_m"],
+                                                     strict=True)})
+    lines = []
+    if parcels is not None and "geometry" in parcels:
+        pts = pd.DataFrame(list(xy.values()), columns=["x", "y"])
+        bounds = (pts.x.min(), pts.y.min(), pts.x.max(), pts.y.max())
+        lines = draw_control_lines(ax, parcels, bounds, pad_m)
+    flows = result.flows[result.flows["to_kind"] != "disposal"]
+    vmax = max(float(flows["volume_m3"].max()) if len(flows) else 1.0, 1.0)
+    for row in flows.itertuples():
+        (x0, y0), (x1, y1) = xy[row.from_id], xy[row.to_id]
+        ax.plot([x0, x1], [y0, y1], color="#7a4a1d", alpha=0.7,
+                linewidth=0.5 + 4.0 * row.volume_m3 / vmax)
+    for attr, _, marker, colour, label in SITES:
+        frame = getattr(inputs, attr)
+        ax.scatter(frame["x_m"], frame["y_m"], marker=marker, color=colour, s=40, label=label,
+                   zorder=3)
+    finish_map(ax, title or "耕作层土壤调运 Topsoil flows", lines)
+    return ax
