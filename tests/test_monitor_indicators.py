@@ -14,11 +14,17 @@ from landsim.monitor.indicators import (
     expansion_multiple,
     gdp_land_decline_gap,
     history_frame,
+    indicator_table,
     monitor_frame,
     stock_supply_share,
+    udb_base,
+    udb_room,
     zone_share,
 )
+from landsim.quota.engine import udb_base_urban_land
 from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
+from landsim.stockland.idle import assess_idle
+from landsim.stockland.inventory import county_inventory
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +66,12 @@ def test_parcel_layer_indicators_only_in_the_last_history_year(sample, values):
         eco / _target(sample, "eco_redline_ha"))
     assert values.loc[2022, "udb_area_vs_target"] == pytest.approx(
         udb / _target(sample, "udb_ha"))
-    # the UDB lies in 新关镇 only: divide by that town's 2020 urban construction land
+    # the cap is 1.3 x the 2020 urban construction land of the whole county (every
+    # township), the same base as the quota engine's, not of the towns the UDB lies in
     pop = sample.population
-    seat_2020 = pop.loc[(pop["year"] == 2020) & (pop["township"] == "新关镇"),
-                        "urban_construction_land_ha"].iloc[0]
-    assert values.loc[2022, "udb_expansion_multiple"] == pytest.approx(udb / seat_2020)
+    county_2020 = pop.loc[pop["year"] == 2020, "urban_construction_land_ha"].sum()
+    assert county_2020 == pytest.approx(545.9)
+    assert values.loc[2022, "udb_expansion_multiple"] == pytest.approx(udb / county_2020)
     assert values.loc[2022, "udb_expansion_multiple"] <= 1.3
     assert math.isnan(values.loc[2021, "eco_redline_vs_target"])
 
@@ -111,11 +118,46 @@ def test_supply_rate_by_hand(sample, values):
 
 
 def test_idle_disposal_rate_by_hand(sample, values):
+    # identified = idle at the end of 2022 under Order No. 53 + idle plots disposed by then
     s = sample.stock_plots
     idle = s[(s["category"] == "idle") & (s["identified_year"] <= 2022)]
     done = idle[idle["disposed_year"].notna() & (idle["disposed_year"] <= 2022)]
+    order53 = assess_idle(sample.industrial_contracts, "2022-12-31")
+    idle_now = order53.loc[order53["idle"] & ~order53["contract_id"].isin(done["contract_id"]),
+                           "area_ha"].sum()
+    assert idle_now == pytest.approx(33.59)
     assert values.loc[2022, "idle_disposal_rate"] == pytest.approx(
+        done["area_ha"].sum() / (idle_now + done["area_ha"].sum()))
+    # the recorded idle plots XZ002/GY002, XZ003/GY003 and XZ012/GY026 are not idle at the
+    # end of 2022 under Order No. 53, so they are not counted
+    assert values.loc[2022, "idle_disposal_rate"] > (
         done["area_ha"].sum() / idle["area_ha"].sum())
+
+
+def test_monitor_reads_the_one_stock_inventory_and_udb_base(sample):
+    frame = history_frame(sample).set_index("year")
+    for year in (2019, 2020, 2022):
+        totals = county_inventory(sample, f"{year}-12-31").totals()
+        assert frame.loc[year, "idle_identified_ha"] == pytest.approx(
+            totals["idle_identified_ha"])
+        assert frame.loc[year, "idle_disposed_ha"] == pytest.approx(totals["idle_disposed_ha"])
+    base = float(udb_base_urban_land(sample.population).sum())
+    assert (frame["udb_base_urban_land_ha"] == base).all()  # every year, one base
+    assert udb_base(sample) == pytest.approx(545.9)
+    room = float(udb_room(frame.loc[2022, "urban_construction_land_ha"], base))
+    assert room == pytest.approx(1.3 * 545.9 - 550.15)
+
+
+def test_urban_land_growth_uses_the_udb_base(sample):
+    import dataclasses
+
+    # without population the frame has no UDB base: the history's own 2020 value is used
+    frame = history_frame(sample)
+    assert indicator_table(frame).set_index("year").loc[2022, "urban_land_growth_multiple"] \
+        == pytest.approx(550.15 / 545.9)
+    v = indicator_values(dataclasses.replace(sample, population=None)).set_index("year")
+    assert math.isnan(v.loc[2022, "udb_expansion_multiple"])
+    assert v.loc[2022, "urban_land_growth_multiple"] == pytest.approx(550.15 / 545.9)
 
 
 def test_stock_supply_share_and_small_formulas(sample, values):

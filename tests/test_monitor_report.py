@@ -137,7 +137,7 @@ def test_sample_county_red_lights_2022(values):
 
 
 def test_widget_names_are_arguments_of_monitor_view():
-    from landsim.monitor.widgets import MONITOR_CONTROLS
+    from landsim.widgets import MONITOR_CONTROLS
 
     params = inspect.signature(monitor_view).parameters
     assert set(MONITOR_CONTROLS) | {"year"} <= set(params)
@@ -146,7 +146,7 @@ def test_widget_names_are_arguments_of_monitor_view():
 
 
 def test_moving_a_control_changes_the_lights(values):
-    from landsim.monitor.widgets import monitor_explorer
+    from landsim.widgets import monitor_explorer
 
     widget = monitor_explorer(values, show_charts=False)
     before = widget.result

@@ -66,3 +66,18 @@ def test_notebooks_are_bilingual_and_thin(path):
         assert "sys.path" not in _source(cell), "import landsim, do not patch sys.path"
         assert not re.search(r"^\s*(def|class) ", _source(cell), re.M) or \
             len(_source(cell).splitlines()) <= 10, "move long helpers into src/landsim"
+
+
+OLD_PRESENTATION = ("landsim.monitor.charts", "landsim.monitor.widgets",
+                    "landsim.stockland.widgets", "landsim.siting.views",
+                    "stockland import widgets", "siting import examples, views")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_and_widgets_come_from_the_presentation_layer(path):
+    """Charts are ``landsim.plots.*`` and widgets ``landsim.widgets.*``; the engines' old
+    presentation modules are gone."""
+    for cell in _code_cells(_load(path)):
+        source = _source(cell)
+        for old in OLD_PRESENTATION:
+            assert old not in source, f"{path.name}: {old!r}; use landsim.plots / landsim.widgets"

@@ -11,6 +11,7 @@ from landsim.quota.stock import (
     cohort_arrays,
     disposal_by_plan,
     disposal_by_rate,
+    inventory_date,
     project_stock,
     stock_inventory,
     supply_rate,
@@ -151,3 +152,32 @@ def test_disposed_plots_are_not_stock():
                           "disposed_year": pd.array([pd.NA, 2021, pd.NA], dtype="Int64")})
     inv = stock_inventory(batches, plots).loc["A"]
     assert inv.tolist() == [6.0, 2.0, 5.0]
+
+
+def test_inventory_date_is_the_end_of_the_base_year():
+    assert inventory_date(2022) == "2022-12-31"
+
+
+def test_stock_inventory_lets_order_53_decide_with_contracts():
+    from landsim import load_sample
+
+    county = load_sample()
+    recorded = stock_inventory(county.supply_batches, county.stock_plots)
+    decided = stock_inventory(county.supply_batches, county.stock_plots,
+                              contracts=county.industrial_contracts, as_of="2022-12-31")
+    assert recorded["idle_ha"].sum() == pytest.approx(42.59)  # the plots recorded idle
+    assert decided["idle_ha"].sum() == pytest.approx(33.59)  # idle under Order No. 53
+    assert decided["unsupplied_ha"].sum() == pytest.approx(154.22)
+    assert decided["inefficient_ha"].sum() == pytest.approx(76.71)
+    with pytest.raises(InputError, match="needs an as-of date"):
+        stock_inventory(county.supply_batches, county.stock_plots,
+                        contracts=county.industrial_contracts)
+
+
+def test_stock_and_supply_rate_have_one_home_in_stockland():
+    from landsim.quota import stock
+    from landsim.stockland import inventory
+
+    assert stock.supply_rate is inventory.supply_rate
+    assert stock.PLAN_COLUMNS is inventory.PLAN_COLUMNS
+    assert stock.CATEGORIES is inventory.CATEGORIES

@@ -57,7 +57,7 @@ def test_later_as_of_finds_at_least_as_much_idle_land():
 
 
 def test_widgets_change_their_result():
-    from landsim.stockland.widgets import idle_explorer, performance_explorer
+    from landsim.widgets import idle_explorer, performance_explorer
 
     county = load_sample()
     w = idle_explorer(county.industrial_contracts)
@@ -74,7 +74,8 @@ def test_widgets_change_their_result():
 def test_widget_controls_are_arguments_of_the_pure_views():
     import inspect
 
-    from landsim.stockland.widgets import class_view, idle_view, performance_explorer
+    from landsim.stockland.views import class_view, idle_view
+    from landsim.widgets import performance_explorer
 
     county = load_sample()
     units = performance_units(county.industrial_contracts, county.stock_plots, "2022-12-31")

@@ -177,8 +177,8 @@ def test_bad_records_name_the_record(row, match):
 def test_bad_as_of_and_rules():
     with pytest.raises(InputError, match=r"as-of date '2022-02-30' is not a date; write"):
         assess_idle(frame({}), "2022-02-30")
-    with pytest.raises(InputError, match=r"IdleRules.fee_rate = 1.5 \[fraction\] is out of "
-                       "range; allowed 0 to 1"):
+    with pytest.raises(InputError, match=r"(IdleRules|idle)\.fee_rate = 1.5 \[fraction\] is "
+                       "out of range; allowed 0 to 1"):
         IdleRules(fee_rate=1.5)
     with pytest.raises(InputError, match="recovery_after_years = 1 must be >= "
                        "fee_after_years = 2"):

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from landsim import InputError
-from landsim.quota.stock import PLAN_COLUMNS
 from landsim.stockland import (
     InefficientStandard,
     PerformanceRules,
@@ -20,6 +19,7 @@ from landsim.stockland import (
     plot_disposal_series,
     redevelopment_plan,
 )
+from landsim.stockland.inventory import PLAN_COLUMNS
 
 TAX_ONLY = PerformanceRules(weight_tax=1, weight_value_added=0, weight_output=0,
                             weight_investment=0, weight_plot_ratio=0,

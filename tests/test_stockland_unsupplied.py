@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from landsim import InputError, load_sample
-from landsim.quota.stock import PLAN_COLUMNS, project_stock, stock_inventory
+from landsim.quota.stock import project_stock, stock_inventory
 from landsim.stockland import (
+    PLAN_COLUMNS,
     UnsuppliedRules,
     disposal_series,
     supply_rate_history,
@@ -79,13 +80,15 @@ def test_disposal_series_spreads_to_the_target_and_feeds_the_quota_engine():
     np.testing.assert_allclose(stock.disposed["unsupplied"][0, :, 0], [10.0, 2.0, 0.0])
 
 
-def test_sample_supply_rate_uses_the_quota_function():
+def test_sample_supply_rate_is_the_one_definition():
     county = load_sample()
-    from landsim.quota.stock import supply_rate
+    from landsim.quota import stock as quota_stock
+    from landsim.stockland import inventory
 
+    assert quota_stock.supply_rate is inventory.supply_rate  # one function, not a copy
     table = supply_rate_table(county.supply_batches, 2022).set_index("township")
     assert table.loc["county", "supply_rate"] == pytest.approx(
-        float(supply_rate(county.supply_batches, 2022, 5, "county").iloc[0]))
+        float(inventory.supply_rate(county.supply_batches, 2022, 5, "county").iloc[0]))
 
 
 def test_bad_batches():

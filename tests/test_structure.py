@@ -160,6 +160,10 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("landsim.synthetic", 25): "slope at which the generator thins PBF (synthetic data)",
     ("landsim.plots", 0.6): "line width / transparency",
     ("landsim.stockland.params", 0.6): "2008 minimum plot ratio of industries 26/32/33",
+    ("landsim.stockland.params", 15): "industry code 15 (beverages) of the 2008 table",
+    ("landsim.stockland.params", 25): "industry code 25 (petroleum) of the 2008 table",
+    ("landsim.quota.params", 25.0): "GB 50137 largest decrease -25 m2/person, not a slope",
+    ("landsim.topsoil.params", 1.3): "road detour factor, not the UDB multiple",
 }
 """(module, literal) pairs that are true constants, not the policy figure."""
 

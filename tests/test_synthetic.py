@@ -143,3 +143,26 @@ def test_data_readme_documents_every_column():
             assert f"| {column.name} |" in readme, f"{schema.filename}: {column.name}"
     for path in (p for p in SAMPLE_DIR.iterdir() if p.name != "README.md"):
         assert f"`{path.name}`" in readme, f"{path.name} not described"
+
+
+@pytest.mark.parametrize("n_parcels", [500, pytest.param(5000, marks=pytest.mark.slow)])
+def test_every_seed_passes_stock_assess(n_parcels):
+    """Issue 10 item 3: seeds 20..39 gave contracts that started before they were signed."""
+    from landsim.datasets import county_from_synthetic
+    from landsim.stockland import assess_stock
+    from landsim.synthetic import AS_OF
+
+    for seed in range(20, 40):
+        county = synthesize(n_parcels, seed=seed)
+        c = county.industrial_contracts
+        started = c["actual_start_date"] != ""
+        assert (c.loc[started, "actual_start_date"] >= c.loc[started, "signed_date"]).all(), seed
+        assess_stock(county_from_synthetic(county), AS_OF)  # raises on any rejected record
+
+
+def test_contract_dates_are_in_order_for_many_seeds():
+    for seed in range(60):
+        c = synthesize(100, seed=seed).industrial_contracts
+        started = c["actual_start_date"] != ""
+        assert (c.loc[started, "actual_start_date"] >= c.loc[started, "signed_date"]).all(), seed
+        assert (c["agreed_start_date"] > c["signed_date"]).all(), seed

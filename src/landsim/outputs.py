@@ -142,20 +142,3 @@ def write_output(path: PathLike, writer: Writer, *, inputs: Iterable[PathLike] =
         raise InputError(msg)
     return write_outputs(path.parent, {path.name: writer}, inputs=inputs, option=option)[0]
 
-
-# TEMPORARY (restructuring in progress): old names, removed once every caller moved.
-def prepare_out_dir(path: PathLike) -> Path:  # pragma: no cover
-    out = Path(path)
-    if out.exists() and not out.is_dir():
-        msg = f"{out}: --out must be a folder, but a file has that name. Fix: pick another path."
-        raise InputError(msg)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def write_csv(frame: pd.DataFrame, path: Path, float_format: str | None = "%.6g") -> Path:  # pragma: no cover
-    return write_output(path, csv_writer(frame, float_format))
-
-
-def write_json(data: Any, path: Path) -> Path:  # pragma: no cover
-    return write_output(path, json_writer(data))

@@ -25,6 +25,7 @@ __all__ = [
     "select_township",
     "summary_table",
     "township_table",
+    "township_view",
 ]
 
 LAND_CLASS_NAMES: dict[str, str] = {
@@ -182,3 +183,8 @@ def summary_table(parcels: pd.DataFrame, rules: EligibilityRules | None = None
     table["area_mu"] = ha_to_mu(table["area_ha"])
     table["share_of_county_pct"] = 100 * table["area_ha"] / s["area_ha"]
     return table
+
+
+def township_view(parcels: pd.DataFrame, township: str | None = None) -> pd.DataFrame:
+    """Land-class table [ha, mu] of one township (None: the whole county)."""
+    return land_class_table(select_township(parcels, township))

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from scipy import ndimage
 
+from landsim.policy import COMMON
 from landsim.units import M2_PER_HA, M2_PER_KM2
 
 __all__ = ["PIANGUAN", "SyntheticCounty", "synthesize", "write_county"]
@@ -409,8 +410,11 @@ def _industrial_contracts(rng: np.random.Generator) -> pd.DataFrame:
     start = signed + pd.to_timedelta(rng.integers(90, 270, n), "D")
     completion = start + pd.to_timedelta(rng.integers(540, 1100, n), "D")
     started = rng.uniform(size=n) < 0.85
-    # most projects start on time or early; about two in five start late
+    # most projects start on time or early; about two in five start late. Never before
+    # the contract is signed (an early start draw on a short signing-to-start gap is
+    # moved to the signing date), so every reader accepts the dates.
     actual = start + pd.to_timedelta(rng.integers(-120, 90, n), "D")
+    actual = actual.where(actual >= signed, signed)
     agreed_inv = np.round(area * rng.uniform(1500, 4000, n), 0)
     # progress follows the time elapsed since the actual start over the agreed build time;
     # a minority of projects lag behind it
@@ -579,7 +583,8 @@ def _indicators(parcels: pd.DataFrame, population: pd.DataFrame, batches: pd.Dat
 def _planning_targets(parcels: pd.DataFrame, indicators: pd.DataFrame,
                       population: pd.DataFrame) -> pd.DataFrame:
     base = indicators.set_index("year").loc[BASE_YEAR]
-    urban_2020 = float(population.loc[population["year"] == 2020,
+    # the UDB cap's base: the whole county's urban construction land of the base year
+    urban_2020 = float(population.loc[population["year"] == COMMON.udb_base_year,
                                       "urban_construction_land_ha"].sum())
     redline = float(parcels.loc[parcels["in_eco_redline"], "area_ha"].sum())
     udb = float(parcels.loc[parcels["in_udb"], "area_ha"].sum())
@@ -594,15 +599,17 @@ def _planning_targets(parcels: pd.DataFrame, indicators: pd.DataFrame,
         ("udb_ha", "城镇开发边界面积", "ha", round(udb, 2), math.ceil(udb * 100) / 100,
          "at_most", True),
         ("urban_construction_land_ha", "城镇建设用地规模", "ha",
-         base["urban_construction_land_ha"], round(1.3 * urban_2020, 2), "at_most", True),
+         base["urban_construction_land_ha"],
+         round(COMMON.udb_expansion_multiple * urban_2020, 2), "at_most", True),
         ("new_construction_land_2021_2035_ha", "2021-2035年新增建设用地规模", "ha", 0.0,
          450.0, "at_most", True),
         ("construction_land_per_gdp_ha_per_yi", "单位GDP建设用地面积", "ha/亿元",
-         round(land_per_gdp, 2), round(land_per_gdp * 0.6, 2), "at_most", False),
+         round(land_per_gdp, 2),
+         round(land_per_gdp * (1 - COMMON.gdp_land_decline_target), 2), "at_most", False),
         ("per_capita_urban_land_m2", "人均城镇建设用地面积", "m2/person",
          round(base["urban_construction_land_ha"] * M2_PER_HA
                / population.loc[population["year"] == BASE_YEAR, "urban_pop"].sum(), 1),
-         115.0, "at_most", False),
+         COMMON.per_capita_band_max_m2, "at_most", False),
     ]
     frame = pd.DataFrame(rows, columns=["indicator", "name_zh", "unit", "base_value",
                                         "target_value", "direction", "binding"])

@@ -83,9 +83,10 @@ def _show(table: pd.DataFrame, text: str, *, full: bool) -> None:
            "result"]]
         print(out.to_string(index=False))
         if full:
-            print("quantities: " + "; ".join(f"{q.name} = {q.description}"
-                                             for q in QUANTITIES.values()
-                                             if q.name in set(table["quantity"])))
+            print("quantities:")
+            for q in QUANTITIES.values():
+                if q.name in set(table["quantity"]):
+                    print(f"  {q.name} [{q.unit}]: {q.description}")
     for line in rest:
         if line.startswith("  note:"):
             print(line)

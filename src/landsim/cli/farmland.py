@@ -166,7 +166,7 @@ def _run_marxan(args: argparse.Namespace) -> int:
         problem = problem.with_blm(args.blm)
     result = MarxanMinSetModel.from_problem(problem).solve(
         args.solver, time_limit=args.time_limit, gap=args.gap)
-    write_marxan_outputs(result, args.out, problem=problem)
+    write_marxan_outputs(result, args.out, problem=problem, inputs=[args.input_dir])
     met = int((result.features["met"] & result.features["occurrence_met"]).sum())
     gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
     print(f"Marxan problem {problem.source}: {problem.n_units:,} planning units, "

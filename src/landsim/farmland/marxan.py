@@ -73,7 +73,7 @@ from landsim.optimize.base import PulpModel
 from landsim.optimize.defaults import DEFAULT_SOLVER
 from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
 from landsim.optimize.solvers import SolverOptions, solve_problem
-from landsim.outputs import prepare_out_dir, write_csv, write_json
+from landsim.outputs import csv_writer, json_writer, write_outputs
 
 __all__ = [
     "OUTPUT_FILES",
@@ -1054,7 +1054,8 @@ OUTPUT_FILES: tuple[str, ...] = ("output_best.csv", "output_mvbest.csv", "summar
 
 
 def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], *,
-                         problem: MarxanProblem | None = None) -> list[Path]:
+                         problem: MarxanProblem | None = None,
+                         inputs: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
     """Write ``output_best.csv``, ``output_mvbest.csv`` (per feature) and ``summary.json``.
 
     Parameters
@@ -1065,13 +1066,14 @@ def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], 
         Output folder (created if needed).
     problem : MarxanProblem, optional
         Adds the source, unit counts by status and MISSLEVEL to the summary.
+    inputs : sequence of path-like
+        The problem's input files or folder: writing over one of them is refused.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
-    out = prepare_out_dir(out_dir)
     summary = result.summary()
     if problem is not None:
         counts = np.bincount(problem.status.astype(np.int64), minlength=4)
@@ -1085,9 +1087,9 @@ def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], 
             "misslevel": problem.misslevel, **summary}
     summary["status_1_note"] = ("status 1 (initial reserve) seeds the solver's start "
                                 "solution only; it is not a lock")
-    return [
-        write_csv(result.solution, out / "output_best.csv", float_format=None),
-        write_csv(result.features, out / "output_mvbest.csv", float_format="%.10g"),
-        write_json(summary, out / "summary.json"),
-    ]
+    return write_outputs(out_dir, {
+        "output_best.csv": csv_writer(result.solution, None),
+        "output_mvbest.csv": csv_writer(result.features, "%.10g"),
+        "summary.json": json_writer(summary),
+    }, inputs=inputs)
 

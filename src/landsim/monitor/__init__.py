@@ -7,7 +7,8 @@ health-check report (国土空间规划年度体检评估).
 - :mod:`~landsim.monitor.report` - the self-contained HTML report;
 - :mod:`~landsim.monitor.cli` - ``landsim report``.
 
-Widgets live in :mod:`landsim.monitor.widgets` (not imported here).
+The explorer widget is :func:`landsim.widgets.monitor_explorer` and the trend chart
+:func:`landsim.plots.plot_trends` (presentation only; not imported here).
 """
 
 from landsim.monitor.indicators import (

@@ -8,8 +8,12 @@ evaluates every formula. Where an input is missing (for example the zones inside
 urban development boundary) the value is NaN and shown as "no data", never invented.
 
 The per-capita, elasticity and GDP-land formulas are those of
-:mod:`landsim.quota.indicators`; the supply rate is :func:`landsim.quota.stock.supply_rate`
-and the idle-land status comes from :func:`landsim.stockland.inefficient.redevelopment_plan`.
+:mod:`landsim.quota.indicators`; the supply rate is
+:func:`landsim.stockland.inventory.supply_rate`, the idle land identified and disposed come
+from the one stock inventory (:func:`landsim.stockland.inventory.build_inventories`, where the
+Order No. 53 engine decides what is idle) and the base of the UDB expansion multiple is
+:func:`landsim.quota.engine.udb_base_urban_land` (the county's 2020 urban construction
+land), the same as the quota engine's.
 
 >>> round(float(target_ratio(41411.15, 41204.09)), 4)
 1.005
@@ -17,6 +21,7 @@ and the idle-land status comes from :func:`landsim.stockland.inefficient.redevel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
+from landsim.policy import COMMON
+from landsim.quota.engine import udb_base_urban_land
 from landsim.quota.indicators import (
     elasticity_within_benchmark,
     gdp_land_decline,
@@ -32,7 +39,7 @@ from landsim.quota.indicators import (
 )
 from landsim.quota.params import IndicatorParams, load_policy
 from landsim.quota.population import per_capita_m2
-from landsim.quota.stock import supply_rate
+from landsim.stockland.inventory import build_inventories, supply_rate
 
 __all__ = [
     "FRAME_COLUMNS",
@@ -50,6 +57,8 @@ __all__ = [
     "simulation_frame",
     "stock_supply_share",
     "target_ratio",
+    "udb_base",
+    "udb_room",
     "zone_share",
 ]
 
@@ -107,12 +116,12 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         f"binding indicator (ceiling); 三区三线, {_FACTS} s.5", "at_most"),
     IndicatorSpec(
         "udb_expansion_multiple", "城镇开发边界扩展倍数", "UDB expansion multiple",
-        "udb_ha / 2020 urban construction land of the townships the UDB lies in", "factor",
+        "udb_ha / 2020 urban construction land of the county (every township)", "factor",
         f"<= 1.3 x 2020 urban construction land, State Council approvals, {_FACTS} s.5 "
         "(CONFIRMED)", "at_most"),
     IndicatorSpec(
         "urban_land_growth_multiple", "城镇建设用地扩展倍数", "Urban construction land vs 2020",
-        "urban_construction_land_ha / urban_construction_land_ha in 2020", "factor",
+        "urban_construction_land_ha / 2020 urban construction land of the county", "factor",
         f"urban land within the 1.3 x 2020 boundary cap, {_FACTS} s.5 (CONFIRMED); the quota "
         "simulation applies the same cap", "at_most"),
     IndicatorSpec(
@@ -146,7 +155,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         f">= 60 % or no ordinary quota, {_FACTS} s.2 (CONFIRMED)", "at_least"),
     IndicatorSpec(
         "idle_disposal_rate", "闲置土地处置率", "Idle-land disposal rate",
-        "idle area disposed (accepted) by t / idle area identified by t", "fraction",
+        "idle area disposed (accepted) by t / (idle area at the end of t under Order No. 53 "
+        "+ idle area disposed by t)", "fraction",
         f"Order No. 53 disposal, {_FACTS} s.3; threshold NOT FOUND (ASSUMED)", "at_least"),
     IndicatorSpec(
         "stock_supply_share", "存量土地供应比例", "Share of land supply from stock",
@@ -188,6 +198,16 @@ def expansion_multiple(area_ha: Any, base_ha: Any) -> np.ndarray:
     1.3
     """
     return target_ratio(area_ha, base_ha)
+
+
+def udb_room(urban_land_ha: Any, base_ha: Any,
+             multiple: float = COMMON.udb_expansion_multiple) -> np.ndarray:
+    """Room left under the UDB cap: ``multiple x base - urban construction land``. [ha]
+
+    >>> udb_room(550.0, 500.0).tolist()
+    100.0
+    """
+    return multiple * np.asarray(base_ha, float) - np.asarray(urban_land_ha, float)
 
 
 def zone_share(flexible_ha: Any, concentrated_ha: Any) -> np.ndarray:
@@ -235,7 +255,7 @@ def gdp_land_decline_gap(land_ha: Any, gdp: Any, years: Any, land0_ha: float, gd
 
 
 def effective_elasticity(land_prev: Any, land: Any, pop_prev: Any, pop: Any,
-                         benchmark: float = 1.12) -> np.ndarray:
+                         benchmark: float = COMMON.elasticity_benchmark) -> np.ndarray:
     """Land-to-population growth elasticity, with the shrinking-population rule.
 
     Where the urban population grows: :func:`~landsim.quota.indicators.growth_elasticity`.
@@ -268,42 +288,52 @@ def planning_targets(county: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(t["indicator"], t["target_value"], strict=True)}
 
 
-def _parcel_layer(county: Any, policy: IndicatorParams | None = None,
-                  udb_base_year: int = 2020) -> dict[str, float]:
-    """Current-layer figures from the parcels: red line, UDB, UDB base, zone areas. [ha]"""
+def _parcel_layer(county: Any) -> dict[str, float]:
+    """Current-layer figures from the parcels: red line, UDB, zone areas. [ha]"""
     p = county.parcels
     eco = float(p.loc[p["in_eco_redline"].astype(bool), "area_ha"].sum())
     in_udb = p["in_udb"].astype(bool)
     udb = float(p.loc[in_udb, "area_ha"].sum())
-    base = np.nan
-    pop = getattr(county, "population", None)
-    if pop is not None and udb > 0:
-        towns = set(p.loc[in_udb, "township"])
-        rows = pop[(pop["year"] == udb_base_year) & pop["township"].isin(towns)]
-        if len(rows):
-            base = float(rows["urban_construction_land_ha"].sum())
     flex = conc = np.nan
     if "udb_zone" in p.columns:  # 规划分区 codes: 01 concentrated, 02 flexible, 03 special
         zone = p.loc[in_udb, "udb_zone"].astype(str).str.zfill(2)
         conc = float(p.loc[in_udb, "area_ha"][zone == "01"].sum())
         flex = float(p.loc[in_udb, "area_ha"][zone == "02"].sum())
-    return {"eco_redline_ha": eco, "udb_ha": udb, "udb_base_urban_land_ha": base,
-            "flexible_zone_ha": flex, "concentrated_zone_ha": conc}
+    return {"eco_redline_ha": eco, "udb_ha": udb, "flexible_zone_ha": flex,
+            "concentrated_zone_ha": conc}
 
 
-def _idle_status(plots: pd.DataFrame | None, year: int) -> tuple[float, float]:
-    """Idle area identified and disposed (accepted) by the end of ``year``. [ha]"""
-    if plots is None:
-        return np.nan, np.nan
-    from landsim.stockland.inefficient import redevelopment_plan
+def udb_base(county: Any, udb_base_year: int = COMMON.udb_base_year) -> float:
+    """County base of the UDB expansion multiple: the ``udb_base_year`` urban construction
+    land of every township (:func:`landsim.quota.engine.udb_base_urban_land`); NaN when the
+    county has no population table or no row for that year. [ha]
 
-    plan = redevelopment_plan(plots, year)
-    idle = plan[plan["category"] == "idle"]
-    return float(idle["area_ha"].sum()), float(idle.loc[idle["status"] == "done",
-                                                        "area_ha"].sum())
+    >>> from landsim.datasets import load_sample
+    >>> round(udb_base(load_sample()), 2)
+    545.9
+    """
+    pop = getattr(county, "population", None)
+    if pop is None or int(udb_base_year) not in set(pop["year"].astype(int)):
+        return np.nan
+    return float(udb_base_urban_land(pop, udb_base_year).sum())
 
 
-def history_frame(county: Any, udb_base_year: int = 2020) -> pd.DataFrame:
+def _idle_status(county: Any, years: Sequence[int]) -> list[tuple[float, float]]:
+    """Idle area identified and disposed (accepted) by the end of each year. [ha]
+
+    From the one stock inventory at each ``year``-12-31: identified = idle stock (Order
+    No. 53) + idle cases disposed by then.
+    """
+    plots = getattr(county, "stock_plots", None)
+    contracts = getattr(county, "industrial_contracts", None)
+    if plots is None and contracts is None:
+        return [(np.nan, np.nan)] * len(years)
+    invs = build_inventories(None, plots, contracts, [f"{int(y):04d}-12-31" for y in years])
+    return [(t["idle_identified_ha"], t["idle_disposed_ha"])
+            for t in (inv.totals() for inv in invs)]
+
+
+def history_frame(county: Any, udb_base_year: int = COMMON.udb_base_year) -> pd.DataFrame:
     """Formula inputs per year of the county's indicator history.
 
     Parameters
@@ -319,7 +349,10 @@ def history_frame(county: Any, udb_base_year: int = 2020) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`FRAME_COLUMNS`, ``basis = 'history'``. The parcel layer (red line,
-        UDB, zones) describes the current state, so it fills only the last history year.
+        UDB, zones) describes the current state, so it fills only the last history year;
+        the UDB base (:func:`udb_base`) is the same in every year. The supply rate is
+        that of the window ending in each year; idle land identified and disposed are
+        those of the stock inventory at the end of each year.
     """
     hist = getattr(county, "indicators", None)
     if hist is None:
@@ -346,13 +379,14 @@ def history_frame(county: Any, udb_base_year: int = 2020) -> pd.DataFrame:
         if batches is None:
             rates.append(np.nan)
             continue
-        r = supply_rate(batches, int(y), 5, "county")
+        r = supply_rate(batches, int(y), COMMON.supply_rate_window_years, "county")
         rates.append(float(r.iloc[0]) if len(r) else np.nan)
     out["supply_rate_5y"] = rates
-    idle = [_idle_status(getattr(county, "stock_plots", None), int(y)) for y in years]
+    idle = _idle_status(county, [int(y) for y in years])
     out["idle_identified_ha"] = [i for i, _ in idle]
     out["idle_disposed_ha"] = [d for _, d in idle]
-    layer = _parcel_layer(county, udb_base_year=udb_base_year)
+    out["udb_base_urban_land_ha"] = udb_base(county, udb_base_year)
+    layer = _parcel_layer(county)
     last = out.index[-1]
     for col, value in layer.items():
         out[col] = np.nan
@@ -360,7 +394,8 @@ def history_frame(county: Any, udb_base_year: int = 2020) -> pd.DataFrame:
     return out[list(FRAME_COLUMNS)]
 
 
-def simulation_frame(run: Any, county: Any, udb_base_year: int = 2020) -> pd.DataFrame:
+def simulation_frame(run: Any, county: Any,
+                     udb_base_year: int = COMMON.udb_base_year) -> pd.DataFrame:
     """Formula inputs per simulated year of a quota run, continuing the history.
 
     Parameters
@@ -415,8 +450,8 @@ def simulation_frame(run: Any, county: Any, udb_base_year: int = 2020) -> pd.Dat
 
 
 def indicator_table(frame: pd.DataFrame, targets: dict[str, float] | None = None,
-                    params: IndicatorParams | None = None, udb_base_year: int = 2020
-                    ) -> pd.DataFrame:
+                    params: IndicatorParams | None = None,
+                    udb_base_year: int = COMMON.udb_base_year) -> pd.DataFrame:
     """Evaluate every indicator formula on a frame of inputs.
 
     Parameters
@@ -429,7 +464,8 @@ def indicator_table(frame: pd.DataFrame, targets: dict[str, float] | None = None
     params : IndicatorParams, optional
         GDP-land path and elasticity benchmark (default: ``data/policy/default.toml``).
     udb_base_year : int
-        Base year of the urban-land growth multiple. [year]
+        Base year of the urban-land growth multiple, used only when the frame has no
+        ``udb_base_urban_land_ha`` (then the frame's own urban land of that year). [year]
 
     Returns
     -------
@@ -456,8 +492,11 @@ def indicator_table(frame: pd.DataFrame, targets: dict[str, float] | None = None
     out["udb_area_vs_target"] = target_ratio(f["udb_ha"], target("udb_ha"))
     out["udb_expansion_multiple"] = expansion_multiple(f["udb_ha"],
                                                        f["udb_base_urban_land_ha"])
-    out["urban_land_growth_multiple"] = expansion_multiple(
-        f["urban_construction_land_ha"], at("urban_construction_land_ha", udb_base_year))
+    known_base = f["udb_base_urban_land_ha"].dropna()
+    growth_base = (float(known_base.iloc[0]) if len(known_base)
+                   else at("urban_construction_land_ha", udb_base_year))
+    out["urban_land_growth_multiple"] = expansion_multiple(f["urban_construction_land_ha"],
+                                                           growth_base)
     out["flexible_zone_share"] = zone_share(f["flexible_zone_ha"], f["concentrated_zone_ha"])
     out["per_capita_urban_land"] = per_capita_m2(f["urban_construction_land_ha"].to_numpy(float),
                                                  f["urban_pop"].to_numpy(float))

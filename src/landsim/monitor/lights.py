@@ -17,6 +17,8 @@ import pandas as pd
 from landsim.errors import InputError
 from landsim.monitor.indicators import INDICATORS
 from landsim.monitor.thresholds import Threshold, classify, load_thresholds
+from landsim.policy import COMMON
+from landsim.units import M2_PER_HA
 
 __all__ = [
     "LIGHT_COLUMNS",
@@ -157,9 +159,12 @@ def adjust_thresholds(thresholds: Mapping[str, Threshold] | None = None, *,
     return t
 
 
-def monitor_view(values: pd.DataFrame, year: int, per_capita_max_m2: float = 115.0,
-                 elasticity_max: float = 1.12, supply_rate_floor: float = 0.6,
-                 udb_multiple_max: float = 1.3, gdp_land_gap_min: float = 0.0,
+def monitor_view(values: pd.DataFrame, year: int,
+                 per_capita_max_m2: float = COMMON.per_capita_band_max_m2,
+                 elasticity_max: float = COMMON.elasticity_benchmark,
+                 supply_rate_floor: float = COMMON.supply_rate_floor,
+                 udb_multiple_max: float = COMMON.udb_expansion_multiple,
+                 gdp_land_gap_min: float = 0.0,
                  stock_share_min: float = 0.25,
                  thresholds: Mapping[str, Threshold] | None = None) -> pd.DataFrame:
     """Traffic-light table of ``year`` under adjusted thresholds (what the widget shows).
@@ -209,7 +214,7 @@ def target_quantities(frame: pd.DataFrame) -> pd.DataFrame:
     new = f["new_construction_land_ha"].where(f.index >= 2021, 0.0)
     out["new_construction_land_2021_2035_ha"] = new.cumsum().where(f.index >= 2021)
     out["construction_land_per_gdp_ha_per_yi"] = f["construction_land_ha"] / f["gdp_yi_yuan"]
-    out["per_capita_urban_land_m2"] = (f["urban_construction_land_ha"] * 10_000
+    out["per_capita_urban_land_m2"] = (f["urban_construction_land_ha"] * M2_PER_HA
                                        / f["urban_pop"])
     return out
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
+from landsim.policy import COMMON
 from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty
 from landsim.quota.population import (
     PopulationPath,
@@ -47,6 +48,7 @@ from landsim.quota.population import (
     per_capita_m2,
 )
 from landsim.quota.stock import StockPath, cohort_arrays, supply_rate_from_sums
+from landsim.units import M2_PER_HA
 
 __all__ = [
     "ANNUAL_COLUMNS",
@@ -63,6 +65,7 @@ __all__ = [
     "simulate_quota",
     "task_met",
     "tier_standard",
+    "udb_base_urban_land",
 ]
 
 ANNUAL_COLUMNS = (
@@ -77,7 +80,6 @@ BINDING = ("none", "supply_rate_floor", "udb", "upper_plan")
 """Codes of the ``binding_cap`` column: what limited the ordinary quota."""
 
 _TOL = 1e-9
-M2_PER_HA = 10_000.0
 
 
 # ----------------------------------------------------------------------------- rules
@@ -346,9 +348,55 @@ def key_project_array(key_projects: pd.DataFrame | None, years: Sequence[int],
     return out
 
 
+def udb_base_urban_land(population: pd.DataFrame,
+                        base_year: int = COMMON.udb_base_year) -> pd.Series:
+    """Base of the UDB expansion cap: urban construction land of ``base_year`` per township.
+
+    The cap is UDB <= ``udb_expansion_multiple`` x the base year's urban construction land
+    of the whole county (policy-facts s.5; the UDB covers every town, not only the county
+    seat), so the county base is the sum over every township of the population table. The
+    quota engine (:func:`build_drivers`) and the monitor
+    (:func:`landsim.monitor.indicators.history_frame`) both take the base from here.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Population history (year, township, urban_construction_land_ha [ha], ...).
+    base_year : int
+        Base year of the expansion multiple (default the shared figure
+        ``udb_base_year``). [year]
+
+    Returns
+    -------
+    pandas.Series
+        Urban construction land per township (sorted), name ``udb_base_urban_land_ha``;
+        ``.sum()`` is the county base. [ha]
+
+    Raises
+    ------
+    InputError
+        The population table has no rows for ``base_year``.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"year": [2020, 2020], "township": ["A", "B"],
+    ...                     "resident_pop": [100, 50], "registered_pop": [100, 50],
+    ...                     "urban_pop": [80, 10], "urban_construction_land_ha": [3.0, 1.5]})
+    >>> float(udb_base_urban_land(pop, 2020).sum())
+    4.5
+    """
+    if int(base_year) not in set(population["year"].astype(int)):
+        msg = (f"population table has no urban_construction_land_ha for the UDB reference year "
+               f"{int(base_year)}; add that year or change caps.udb_base_year")
+        raise InputError(msg)
+    ref = base_population(population, int(base_year))
+    return ref["urban_construction_land_ha"].astype(float).rename("udb_base_urban_land_ha")
+
+
 def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: PopulationPath,
                   stock: StockPath, *, settled: np.ndarray,
-                  key_projects_ha: np.ndarray | None = None, udb_base_year: int = 2020,
+                  key_projects_ha: np.ndarray | None = None,
+                  udb_base_year: int = COMMON.udb_base_year,
                   migrants_rule: str = "new urban residents x settlement share",
                   stock_link_ratio: np.ndarray | None = None,
                   provincial_factor: np.ndarray | None = None,
@@ -370,7 +418,8 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
     key_projects_ha : numpy.ndarray, optional
         Key-project requests (see :func:`key_project_array`). [ha/year]
     udb_base_year : int
-        Reference year of the UDB expansion multiple. [year]
+        Reference year of the UDB expansion multiple; the base is
+        :func:`udb_base_urban_land`. [year]
     migrants_rule : str
         Ledger text for the settled migrants.
     stock_link_ratio, provincial_factor : numpy.ndarray, optional
@@ -385,12 +434,7 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
                f"{list(path.townships)}; give both tables the same townships")
         raise InputError(msg)
     base = base_population(population, path.base_year)
-    years = population["year"].unique()
-    ref = (base_population(population, udb_base_year) if udb_base_year in years else None)
-    if ref is None:
-        msg = (f"population table has no urban_construction_land_ha for the UDB reference year "
-               f"{udb_base_year}; add that year or change caps.udb_base_year")
-        raise InputError(msg)
+    udb_base = udb_base_urban_land(population, udb_base_year)
     first = int(min(batches["approval_year"].min(), path.base_year)) if len(batches) else \
         path.base_year
     c_years, c_app, c_sup = cohort_arrays(batches, path.townships, first, path.base_year)
@@ -401,8 +445,8 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         urban_pop=path.urban_pop, base_urban_pop=path.base_urban_pop,
         base_urban_land_ha=base["urban_construction_land_ha"].reindex(
             list(path.townships)).to_numpy(float),
-        udb_base_urban_land_ha=ref["urban_construction_land_ha"].reindex(
-            list(path.townships)).fillna(0.0).to_numpy(float),
+        udb_base_urban_land_ha=udb_base.reindex(list(path.townships)).fillna(0.0)
+        .to_numpy(float),
         stock=stock, key_projects_ha=keys, cohort_years=c_years, cohort_approved=c_app,
         cohort_supplied=c_sup, migrants_rule=migrants_rule,
         stock_link_ratio=stock_link_ratio, provincial_factor=provincial_factor)

@@ -43,7 +43,7 @@ from landsim.quota.population import (
     settled_migrants,
     settled_migrants_from_table,
 )
-from landsim.quota.stock import CATEGORIES, project_stock, stock_inventory
+from landsim.quota.stock import CATEGORIES, inventory_date, project_stock, stock_inventory
 from landsim.resources import scenario_file, scenario_names
 from landsim.units import ha_to_mu
 
@@ -587,6 +587,9 @@ class ScenarioInputs:
         County construction land by year [ha] (for the GDP-land indicator).
     gdp_yi_yuan : pandas.Series, optional
         Observed GDP by year [亿元]; the scenario's growth rate extends it.
+    industrial_contracts : pandas.DataFrame, optional
+        Industrial contracts: with them the Order No. 53 engine decides which stock is
+        idle at the end of the base year (:func:`landsim.quota.stock.stock_inventory`).
     """
 
     population: pd.DataFrame
@@ -594,6 +597,7 @@ class ScenarioInputs:
     stock_plots: pd.DataFrame
     construction_land_ha: pd.Series | None = None
     gdp_yi_yuan: pd.Series | None = None
+    industrial_contracts: pd.DataFrame | None = None
 
     @classmethod
     def from_county(cls, county: Any) -> ScenarioInputs:
@@ -613,7 +617,7 @@ class ScenarioInputs:
             land, gdp = by_year["construction_land_ha"], by_year["gdp_yi_yuan"]
         return cls(population=county.population, supply_batches=county.supply_batches,
                    stock_plots=county.stock_plots, construction_land_ha=land,
-                   gdp_yi_yuan=gdp)
+                   gdp_yi_yuan=gdp, industrial_contracts=county.industrial_contracts)
 
 
 @dataclass(frozen=True)
@@ -705,7 +709,9 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
         settled = settled_migrants(path.new_urban_residents,
                                    value("population.settlement_share", pa.settlement_share))
         rule = f"new urban residents x settlement share {pa.settlement_share:g}"
-    inventory = stock_inventory(inputs.supply_batches, inputs.stock_plots, towns)
+    inventory = stock_inventory(inputs.supply_batches, inputs.stock_plots, towns,
+                                contracts=inputs.industrial_contracts,
+                                as_of=inventory_date(base_year))
     sa = scenario.stock
     plan = (pd.DataFrame(list(sa.plan), columns=["year", "township", "category", "area_ha"])
             if sa.plan else None)

@@ -1,9 +1,11 @@
 """Stock-land module of the two-links quota simulation (增存挂钩 side).
 
-Inventory of approved-but-unsupplied land (批而未供, by approval year), idle land (闲置)
-and inefficient land (低效); disposal or redevelopment per year by a rate or by a plan
-table; the five-year average land-supply rate (supplied / approved over the batches
-approved in the last five years).
+The stock at the start of the simulation (批而未供 by approval year, idle and inefficient
+land) is the one inventory of :mod:`landsim.stockland.inventory`, where the Order No. 53
+engine decides what is idle; this module turns it into disposal per year, by a rate or by
+a plan table, and gives the engine the approval cohorts of the five-year land-supply rate
+(supplied / approved over the batches approved in the last five years,
+:func:`supply_rate`, defined once in the stock-land package).
 
 Disposal of 批而未供 land is modelled as supplying it (it raises the supply rate of its
 approval cohort, pro rata over cohorts); revoking approvals is not modelled. Idle and
@@ -26,6 +28,17 @@ import pandas as pd
 
 from landsim.errors import InputError
 from landsim.quota.population import broadcast_dtk, check_years, require_columns
+from landsim.stockland.inventory import (
+    BATCH_COLUMNS,
+    CATEGORIES,
+    PLAN_COLUMNS,
+    PLOT_COLUMNS,
+    build_inventory,
+    check_batch_table,
+    supply_rate,
+    unsupplied_by_batch,
+)
+from landsim.stockland.params import IdleRules
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -36,6 +49,7 @@ __all__ = [
     "cohort_arrays",
     "disposal_by_plan",
     "disposal_by_rate",
+    "inventory_date",
     "plan_array",
     "project_stock",
     "stock_inventory",
@@ -44,29 +58,16 @@ __all__ = [
     "unsupplied_cohorts",
 ]
 
-BATCH_COLUMNS = ("batch_id", "township", "approval_year", "approved_ha", "supplied_ha")
-"""Columns the supply-batch table must have."""
-PLOT_COLUMNS = ("plot_id", "township", "category", "area_ha", "land_use", "identified_year")
-"""Columns the stock-plot table must have."""
-PLAN_COLUMNS = ("year", "township", "category", "area_ha")
-"""Columns of a disposal plan table."""
-CATEGORIES = ("unsupplied", "idle", "inefficient")
-"""Stock categories: 批而未供, 闲置, 低效."""
-
 _TOL_HA = 1e-9
 
 
-def _check_batches(batches: pd.DataFrame) -> None:
-    require_columns(batches, BATCH_COLUMNS, "supply batches")
-    over = batches["supplied_ha"] > batches["approved_ha"] + 1e-6
-    if over.any():
-        ids = batches.loc[over, "batch_id"].astype(str).head(5).tolist()
-        msg = (f"supply batches {ids}: supplied_ha exceeds approved_ha; supplied land cannot "
-               "exceed the approved area")
-        raise InputError(msg)
-    if (batches[["approved_ha", "supplied_ha"]] < 0).any().any():
-        msg = "supply batches: approved_ha and supplied_ha must be >= 0 [ha]"
-        raise InputError(msg)
+def inventory_date(base_year: int) -> str:
+    """As-of date of the stock a simulation starts from: the end of its base year.
+
+    >>> inventory_date(2022)
+    '2022-12-31'
+    """
+    return f"{int(base_year):04d}-12-31"
 
 
 def unsupplied_cohorts(batches: pd.DataFrame) -> pd.DataFrame:
@@ -81,98 +82,50 @@ def unsupplied_cohorts(batches: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by (township, approval_year), columns approved_ha, supplied_ha,
-        unsupplied_ha. [ha]
+        unsupplied_ha (sums of :func:`landsim.stockland.inventory.unsupplied_by_batch`).
+        [ha]
     """
-    _check_batches(batches)
-    out = batches.groupby(["township", "approval_year"])[["approved_ha", "supplied_ha"]].sum()
-    out["unsupplied_ha"] = (out["approved_ha"] - out["supplied_ha"]).clip(lower=0.0)
+    per_batch = unsupplied_by_batch(batches)
+    out = per_batch.groupby(["township", "approval_year"])[
+        ["approved_ha", "supplied_ha", "unsupplied_ha"]].sum()
     return out.sort_index()
 
 
 def stock_inventory(batches: pd.DataFrame, plots: pd.DataFrame,
-                    townships: Sequence[str] | None = None) -> pd.DataFrame:
-    """Stock land per township: 批而未供, idle and inefficient.
+                    townships: Sequence[str] | None = None, *,
+                    contracts: pd.DataFrame | None = None, as_of: str | None = None,
+                    rules: IdleRules | None = None) -> pd.DataFrame:
+    """Stock land per township at the start of a simulation: 批而未供, idle and inefficient.
+
+    The figures are :meth:`~landsim.stockland.inventory.StockInventory.by_township` of
+    the one inventory (:func:`landsim.stockland.inventory.build_inventory`), so the quota
+    engine, ``landsim stock assess`` and the monitor report the same stock.
 
     Parameters
     ----------
     batches : pandas.DataFrame
         Supply batches (:data:`BATCH_COLUMNS`).
     plots : pandas.DataFrame
-        Stock plots (:data:`PLOT_COLUMNS`), category idle or inefficient. Plots with a
-        ``disposed_year`` are already disposed and no longer count as stock.
+        Stock plots (:data:`PLOT_COLUMNS`), category idle or inefficient. Plots whose
+        disposal was accepted (``disposed_year``) no longer count as stock.
     townships : sequence of str, optional
         Township order; default the sorted union of both tables.
+    contracts : pandas.DataFrame, optional
+        Industrial contracts: with them the Order No. 53 engine decides what is idle
+        (needs ``as_of``); without them idle plots are taken as recorded.
+    as_of : str, optional
+        As-of date ``YYYY-MM-DD`` (a simulation uses :func:`inventory_date` of its base
+        year); default no date filter.
+    rules : IdleRules, optional
+        Order No. 53 parameters (default the national figures).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by township, columns unsupplied_ha, idle_ha, inefficient_ha. [ha]
     """
-    require_columns(plots, ["township", "category", "area_ha"], "stock plots")
-    if "disposed_year" in plots.columns:
-        plots = plots[plots["disposed_year"].isna()]
-    bad = ~plots["category"].isin(["idle", "inefficient"])
-    if bad.any():
-        cats = sorted(plots.loc[bad, "category"].astype(str).unique().tolist())[:5]
-        msg = f"stock plots: unknown category {cats}; use 'idle' or 'inefficient'"
-        raise InputError(msg)
-    cohorts = unsupplied_cohorts(batches)
-    unsupplied = cohorts.groupby(level="township")["unsupplied_ha"].sum()
-    by_cat = plots.pivot_table(index="township", columns="category", values="area_ha",
-                               aggfunc="sum")
-    names = (sorted(set(unsupplied.index) | set(by_cat.index)) if townships is None
-             else list(townships))
-    out = pd.DataFrame(index=pd.Index(names, name="township"))
-    out["unsupplied_ha"] = unsupplied.reindex(names).fillna(0.0)
-    for cat in ("idle", "inefficient"):
-        col = by_cat[cat] if cat in by_cat else pd.Series(dtype=float)
-        out[f"{cat}_ha"] = col.reindex(names).fillna(0.0)
-    return out.astype(float)
-
-
-def supply_rate(batches: pd.DataFrame, last_year: int, window_years: int = 5,
-                level: str = "township") -> pd.Series:
-    """Average land-supply rate of the batches approved in the last ``window_years`` years.
-
-    Rate = sum supplied / sum approved over batches with
-    ``last_year - window_years < approval_year <= last_year``; NaN where nothing was
-    approved.
-
-    Parameters
-    ----------
-    batches : pandas.DataFrame
-        Supply batches (:data:`BATCH_COLUMNS`).
-    last_year : int
-        Last approval year in the window. [year]
-    window_years : int
-        Window length. [year]
-    level : {'township', 'county'}
-        Rate per township or one county rate (index ``'county'``).
-
-    Returns
-    -------
-    pandas.Series
-        Supply rate. [fraction]
-
-    Examples
-    --------
-    >>> b = pd.DataFrame({"batch_id": ["a", "b"], "township": ["X", "X"],
-    ...                   "approval_year": [2018, 2022], "approved_ha": [10.0, 10.0],
-    ...                   "supplied_ha": [4.0, 8.0]})
-    >>> float(supply_rate(b, 2022).loc["X"])
-    0.6
-    """
-    _check_batches(batches)
-    in_window = batches[(batches["approval_year"] > last_year - window_years)
-                        & (batches["approval_year"] <= last_year)]
-    if level == "county":
-        in_window = in_window.assign(township="county")
-    elif level != "township":
-        msg = f"supply_rate: level must be 'township' or 'county', got {level!r}"
-        raise InputError(msg)
-    sums = in_window.groupby("township")[["approved_ha", "supplied_ha"]].sum()
-    rate = sums["supplied_ha"] / sums["approved_ha"].where(sums["approved_ha"] > 0)
-    return rate.rename("supply_rate")
+    inventory = build_inventory(batches, plots, contracts, as_of, rules)
+    return inventory.by_township(townships)
 
 
 def cohort_arrays(batches: pd.DataFrame, townships: Sequence[str],
@@ -195,7 +148,7 @@ def cohort_arrays(batches: pd.DataFrame, townships: Sequence[str],
     approved, supplied : numpy.ndarray
         Shape ``(cohorts, townships)``. [ha]
     """
-    _check_batches(batches)
+    batches = check_batch_table(batches)
     years = np.arange(first_year, last_year + 1)
     sums = batches.groupby(["approval_year", "township"])[["approved_ha", "supplied_ha"]].sum()
     idx = pd.MultiIndex.from_product([years, list(townships)])

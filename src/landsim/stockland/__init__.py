@@ -1,6 +1,9 @@
 """Stock land governance (存量土地治理): idle (闲置), approved-but-unsupplied (批而未供),
 inefficient (低效, 亩均效益) land and industrial dual-contract supervision (双合同).
 
+The stock itself (what is idle, unsupplied and inefficient at a date) is derived once, in
+:mod:`landsim.stockland.inventory`; the quota engine, the assessment and the monitor read it.
+
 Pure rule engines over DataFrames; every output row names the rule and the dates or
 numbers that decided it. Parameters: :func:`load_stock_policy` (``data/policy/stockland.toml``).
 Widgets live in :mod:`landsim.stockland.widgets` (not imported here).
@@ -10,7 +13,6 @@ from landsim.stockland.assess import (
     OUTPUT_FILES,
     StockAssessment,
     assess_stock,
-    assessed_inventory,
     write_assessment,
 )
 from landsim.stockland.contracts import check_contracts, contract_summary
@@ -23,6 +25,13 @@ from landsim.stockland.inefficient import (
     plan_by_year,
     plot_disposal_series,
     redevelopment_plan,
+)
+from landsim.stockland.inventory import (
+    PLAN_COLUMNS,
+    StockInventory,
+    build_inventory,
+    county_inventory,
+    supply_rate,
 )
 from landsim.stockland.params import (
     ContractRules,
@@ -43,19 +52,22 @@ from landsim.stockland.unsupplied import (
 
 __all__ = [
     "OUTPUT_FILES",
+    "PLAN_COLUMNS",
     "ContractRules",
     "IdleRules",
     "InefficientStandard",
     "PerformanceRules",
     "StockAssessment",
+    "StockInventory",
     "StockPolicy",
     "UnsuppliedRules",
     "assess_idle",
     "assess_stock",
-    "assessed_inventory",
+    "build_inventory",
     "check_contracts",
     "classify",
     "contract_summary",
+    "county_inventory",
     "disposal_series",
     "evaluate_performance",
     "identify_inefficient",
@@ -65,6 +77,7 @@ __all__ = [
     "plan_by_year",
     "plot_disposal_series",
     "redevelopment_plan",
+    "supply_rate",
     "supply_rate_history",
     "supply_rate_table",
     "unsupplied_by_year",

@@ -1,4 +1,10 @@
-"""Whole stock-land assessment of a county at an as-of date, and writing it to a folder."""
+"""Whole stock-land assessment of a county at an as-of date, and writing it to a folder.
+
+The stock figures (idle, unsupplied and inefficient land, ``inventory.csv`` and the
+``idle_ha``/``unsupplied_ha`` of the summary) are those of the one stock inventory
+(:func:`landsim.stockland.inventory.build_inventory`), which the quota engine and the
+monitor read too; the Order No. 53 engine decides what is idle.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,6 @@ import pandas as pd
 
 from landsim.errors import InputError
 from landsim.outputs import csv_writer, json_writer, write_outputs
-from landsim.quota.stock import PLAN_COLUMNS
 from landsim.stockland._common import DateLike, as_timestamp
 from landsim.stockland.contracts import check_contracts
 from landsim.stockland.idle import assess_idle, idle_options
@@ -24,6 +29,7 @@ from landsim.stockland.inefficient import (
     plot_disposal_series,
     redevelopment_plan,
 )
+from landsim.stockland.inventory import PLAN_COLUMNS, StockInventory, build_inventory
 from landsim.stockland.params import StockPolicy
 from landsim.stockland.unsupplied import (
     disposal_series,
@@ -33,8 +39,7 @@ from landsim.stockland.unsupplied import (
 )
 from landsim.units import MU_PER_HA
 
-__all__ = ["OUTPUT_FILES", "StockAssessment", "assess_stock", "assessed_inventory",
-           "write_assessment"]
+__all__ = ["OUTPUT_FILES", "StockAssessment", "assess_stock", "write_assessment"]
 
 OUTPUT_FILES = ("idle.csv", "idle_options.csv", "unsupplied.csv", "unsupplied_by_year.csv",
                 "supply_rate.csv", "inefficient.csv", "redevelopment.csv",
@@ -45,7 +50,12 @@ OUTPUT_FILES = ("idle.csv", "idle_options.csv", "unsupplied.csv", "unsupplied_by
 
 @dataclass(frozen=True)
 class StockAssessment:
-    """Tables of one assessment (see each function for columns). Areas [ha], money [万元]."""
+    """Tables of one assessment (see each function for columns). Areas [ha], money [万元].
+
+    ``stock`` is the inventory every stock figure comes from; ``inventory`` is its
+    :meth:`~landsim.stockland.inventory.StockInventory.by_township` table and
+    ``redevelopment`` carries its ``stock_category`` and ``stock_rule`` per plot.
+    """
 
     as_of: str
     idle: pd.DataFrame
@@ -59,10 +69,12 @@ class StockAssessment:
     contracts: pd.DataFrame
     disposal_plan: pd.DataFrame
     inventory: pd.DataFrame
+    stock: StockInventory
 
     def summary(self) -> dict[str, Any]:
         """Headline figures (JSON-ready)."""
         idle = self.idle[self.idle["idle"]]
+        stock = self.stock.totals()
         county = self.supply_rate[self.supply_rate["level"] == "county"].iloc[0]
         ineff = self.inefficient
         checks = self.contracts
@@ -74,15 +86,15 @@ class StockAssessment:
         return {
             "as_of": self.as_of,
             "idle_contracts": int(len(idle)),
-            "idle_ha": r(idle["area_ha"].sum()),
-            "idle_mu": r(idle["area_ha"].sum() * MU_PER_HA, 1),
+            "idle_ha": r(stock["idle_ha"]),
+            "idle_mu": r(stock["idle_ha"] * MU_PER_HA, 1),
             "idle_by_test": {k: int(v) for k, v in idle["test"].value_counts().sort_index()
                              .items()},
             "idle_government_caused": int((idle["cause"] == "government").sum()),
             "idle_fee_due_wan_yuan": r(idle["fee_wan_yuan"].sum()),
             "unpaid_recovery_eligible": int(idle["unpaid_recovery"].sum()),
-            "unsupplied_ha": r(self.unsupplied["unsupplied_ha"].sum()),
-            "unsupplied_mu": r(self.unsupplied["unsupplied_mu"].sum(), 1),
+            "unsupplied_ha": r(stock["unsupplied_ha"]),
+            "unsupplied_mu": r(stock["unsupplied_ha"] * MU_PER_HA, 1),
             "unsupplied_overdue_batches": int((self.unsupplied["plan_status"] == "overdue")
                                               .sum()),
             "supply_rate_5y": r(county["supply_rate"], 4),
@@ -103,27 +115,6 @@ class StockAssessment:
                 str(k): r(v) for k, v in self.disposal_plan.groupby("year")["area_ha"].sum()
                 .items()},
         }
-
-
-def assessed_inventory(unsupplied: pd.DataFrame, redevelopment: pd.DataFrame,
-                       townships: list[str] | None = None) -> pd.DataFrame:
-    """Remaining stock per township in the form of :func:`landsim.quota.stock.stock_inventory`.
-
-    Unsupplied land from the batch inventory; idle and inefficient land from the plots not
-    yet accepted as disposed. Index township, columns unsupplied_ha, idle_ha,
-    inefficient_ha. [ha]
-    """
-    left = redevelopment[redevelopment["status"] != "done"]
-    by_cat = left.pivot_table(index="township", columns="category", values="area_ha",
-                              aggfunc="sum")
-    uns = unsupplied.groupby("township")["unsupplied_ha"].sum()
-    names = sorted(set(uns.index) | set(by_cat.index)) if townships is None else townships
-    out = pd.DataFrame(index=pd.Index(names, name="township"))
-    out["unsupplied_ha"] = uns.reindex(names).fillna(0.0)
-    for cat in ("idle", "inefficient"):
-        col = by_cat[cat] if cat in by_cat else pd.Series(dtype=float)
-        out[f"{cat}_ha"] = col.reindex(names).fillna(0.0)
-    return out.astype(float)
 
 
 def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None, *,
@@ -163,6 +154,12 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
                                       source=src.get("supply_batches"), **where)
     redevelopment = redevelopment_plan(county.stock_plots, day.year,
                                        source=src.get("stock_plots"), **where)
+    stock = build_inventory(county.supply_batches, county.stock_plots, as_of=day,
+                            rules=policy.idle, idle=idle)
+    decided = stock.land[stock.land["plot_id"] != ""].set_index("plot_id")
+    redevelopment = redevelopment.assign(
+        stock_category=redevelopment["plot_id"].map(decided["stock_category"]).fillna(""),
+        stock_rule=redevelopment["plot_id"].map(decided["rule"]).fillna(""))
     units = performance_units(contracts, county.stock_plots, day)
     ineff = identify_inefficient(evaluate_performance(units, policy.performance),
                                  policy=policy)
@@ -177,8 +174,7 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
         supply_rate=supply_rate_table(county.supply_batches, day.year, policy.unsupplied),
         inefficient=ineff, redevelopment=redevelopment,
         redevelopment_by_year=plan_by_year(redevelopment), contracts=checks,
-        disposal_plan=plan,
-        inventory=assessed_inventory(unsupplied, redevelopment).reset_index())
+        disposal_plan=plan, inventory=stock.by_township().reset_index(), stock=stock)
 
 
 def write_assessment(result: StockAssessment, out_dir: str | os.PathLike[str], *,

@@ -31,7 +31,7 @@ start and suspension history but not the growth of the shares.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ from landsim.stockland._common import (
 )
 from landsim.stockland.params import IdleRules
 
-__all__ = ["IDLE_COLUMNS", "OPTION_COLUMNS", "assess_idle", "idle_options"]
+__all__ = ["IDLE_COLUMNS", "OPTION_COLUMNS", "assess_idle", "assess_idle_dates", "idle_options"]
 
 IDLE_COLUMNS = (
     "contract_id", "enterprise", "township", "area_ha", "area_mu", "land_price_wan_yuan",
@@ -101,6 +101,35 @@ def assess_idle(contracts: pd.DataFrame, as_of: DateLike, rules: IdleRules | Non
     rules = IdleRules() if rules is None else rules
     day = as_timestamp(as_of)
     f = contract_records(contracts, source, row_word=row_word, row_offset=row_offset).frame
+    return _idle_table(f, day, rules)
+
+
+def assess_idle_dates(contracts: pd.DataFrame, dates: Sequence[DateLike],
+                      rules: IdleRules | None = None, *, source: str | None = None,
+                      row_word: str = "row", row_offset: int = 1) -> list[pd.DataFrame]:
+    """:func:`assess_idle` at each of several dates, the records checked once.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        One :func:`assess_idle` table per date, in the order of ``dates``.
+
+    Examples
+    --------
+    >>> from landsim.datasets import load_sample
+    >>> tables = assess_idle_dates(load_sample().industrial_contracts,
+    ...                            ["2020-12-31", "2022-12-31"])
+    >>> [round(float(t.loc[t["idle"], "area_ha"].sum()), 2) for t in tables]
+    [14.28, 33.59]
+    """
+    rules = IdleRules() if rules is None else rules
+    days = [as_timestamp(d) for d in dates]
+    f = contract_records(contracts, source, row_word=row_word, row_offset=row_offset).frame
+    return [_idle_table(f, day, rules) for day in days]
+
+
+def _idle_table(f: pd.DataFrame, day: pd.Timestamp, rules: IdleRules) -> pd.DataFrame:
+    """The idle table of validated contract records ``f`` at ``day``."""
     signed = f["signed_date"] <= day
     started = f["actual_start_date"].notna() & (f["actual_start_date"] <= day)
     suspended = started & f["suspended_since"].notna() & (f["suspended_since"] <= day)

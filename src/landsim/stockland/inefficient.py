@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.quota.stock import PLAN_COLUMNS
 from landsim.schema import STOCK_PLOTS
 from landsim.stockland._common import DateLike, Records, as_timestamp, contract_records, mu
+from landsim.stockland.inventory import PLAN_COLUMNS
 from landsim.stockland.params import InefficientStandard, PerformanceRules, StockPolicy
 from landsim.units import M2_PER_HA, MU_PER_HA
 
@@ -271,10 +271,15 @@ def plot_disposal_series(plan: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
     """Yearly idle/inefficient disposal still to do, in the quota engine's plan format.
 
     Plots planned after ``as_of_year`` go to their planned year; due and overdue plots to the
-    first year after it; done and unplanned plots are left out. [ha/year]
+    first year after it; done and unplanned plots are left out. When ``plan`` carries the
+    inventory's ``stock_category`` (as :func:`landsim.stockland.assess.assess_stock` adds
+    it), only stock land is planned, under its stock category: a plot recorded idle whose
+    contract is not idle under Order No. 53 is not idle stock to dispose. [ha/year]
     """
     year = int(as_of_year)
     todo = plan[plan["status"].isin(["planned", "due", "overdue"])]
+    if "stock_category" in todo.columns:
+        todo = todo[todo["stock_category"] != ""].assign(category=todo["stock_category"])
     years = np.maximum(todo["planned_disposal_year"].astype("int64").to_numpy(), year + 1)
     out = pd.DataFrame({"year": years, "township": todo["township"].to_numpy(),
                         "category": todo["category"].to_numpy(),

@@ -1,10 +1,12 @@
 """Approved-but-unsupplied land (批而未供): inventory, supply rate, disposal progress and plan.
 
-The five-year supply rate is :func:`landsim.quota.stock.supply_rate` (the quota engine's
-own), so the assessment and the quota simulation agree. Disposal of 批而未供 land means
-supplying it, as in :mod:`landsim.quota.stock`; a batch's ``disposal_target_year`` plans the
-supply of what is left, spread evenly over the years up to the target. The resulting
-yearly series has the columns of :data:`landsim.quota.stock.PLAN_COLUMNS`, the plan table
+The unsupplied area of each batch and the five-year supply rate are those of the one
+stock inventory (:func:`landsim.stockland.inventory.unsupplied_by_batch`,
+:func:`landsim.stockland.inventory.supply_rate`), which the quota engine reads too, so the
+assessment and the quota simulation agree. Disposal of 批而未供 land means supplying it, as
+in :mod:`landsim.quota.stock`; a batch's ``disposal_target_year`` plans the supply of what
+is left, spread evenly over the years up to the target. The resulting yearly series has the
+columns of :data:`landsim.stockland.inventory.PLAN_COLUMNS`, the plan table
 :func:`landsim.quota.stock.project_stock` reads.
 
 >>> import pandas as pd
@@ -22,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.quota.stock import PLAN_COLUMNS, supply_rate
 from landsim.schema import SUPPLY_BATCHES
 from landsim.stockland._common import Records, mu, tidy_sort
+from landsim.stockland.inventory import PLAN_COLUMNS, supply_rate, unsupplied_by_batch
 from landsim.stockland.params import UnsuppliedRules
 
 __all__ = [
@@ -84,9 +86,9 @@ def unsupplied_inventory(batches: pd.DataFrame, as_of_year: int,
     """
     rules = UnsuppliedRules() if rules is None else rules
     year = _year(as_of_year)
-    f = check_batches(batches, source, row_word=row_word, row_offset=row_offset)
-    f = f[f["approval_year"] <= year]
-    left = (f["approved_ha"] - f["supplied_ha"]).clip(lower=0.0).round(6)
+    f = unsupplied_by_batch(check_batches(batches, source, row_word=row_word,
+                                          row_offset=row_offset), year)
+    left = f["unsupplied_ha"]
     target = f["disposal_target_year"]
     status = np.select(
         [left <= 0, target.isna().to_numpy(), (target > year).fillna(False).to_numpy(),
@@ -137,8 +139,8 @@ def supply_rate_table(batches: pd.DataFrame, as_of_year: int,
     pandas.DataFrame
         Columns level (township or county), township, first_year, last_year, approved_ha,
         supplied_ha, supply_rate [fraction], floor [fraction], meets_floor, rule. The rate
-        is :func:`landsim.quota.stock.supply_rate` (NaN where nothing was approved in the
-        window; such a row does not meet the floor).
+        is :func:`landsim.stockland.inventory.supply_rate` (NaN where nothing was approved
+        in the window; such a row does not meet the floor).
     """
     rules = UnsuppliedRules() if rules is None else rules
     year = _year(as_of_year)
@@ -202,7 +204,7 @@ def disposal_series(inventory: pd.DataFrame, as_of_year: int | None = None) -> p
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`landsim.quota.stock.PLAN_COLUMNS` (year, township, category,
+        Columns :data:`landsim.stockland.inventory.PLAN_COLUMNS` (year, township, category,
         area_ha), category ``unsupplied``, summed per year and township. [ha/year]
     """
     if as_of_year is None:

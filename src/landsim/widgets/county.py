@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from landsim.parcels import land_class_table, select_township
+from landsim.parcels import select_township, township_view
 from landsim.widgets._controls import ALL, explorer, township_choices
 
 if TYPE_CHECKING:
@@ -15,11 +15,6 @@ if TYPE_CHECKING:
     from landsim.datasets import County
 
 __all__ = ["township_explorer", "township_view"]
-
-
-def township_view(parcels: pd.DataFrame, township: str | None = None) -> pd.DataFrame:
-    """Land-class table [ha, mu] of one township (None: the whole county)."""
-    return land_class_table(select_township(parcels, township))
 
 
 def township_explorer(county: County, show_map: bool = True) -> ipywidgets.interactive:
