@@ -43,7 +43,7 @@ def test_base_population_latest_year_sorted():
 
 
 @pytest.mark.parametrize(("mutate", "match"), [
-    (lambda d: d.drop(columns="urban_pop"), "lacks column.*urban_pop"),
+    (lambda d: d.drop(columns="urban_pop"), "missing column.*urban_pop"),
     (lambda d: pd.concat([d, d.iloc[:1]]), "duplicate"),
     (lambda d: d.assign(urban_pop=d["resident_pop"] + 1), "urban_pop exceeds resident_pop"),
 ])

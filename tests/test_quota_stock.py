@@ -61,7 +61,7 @@ def test_inventory_rejects_bad_tables(batches, plots):
         stock_inventory(batches, plots.assign(category="vacant"))
     with pytest.raises(InputError, match=r"\['b1'\]: supplied_ha exceeds approved_ha"):
         stock_inventory(batches.assign(supplied_ha=[11.0, 8, 5, 2, 0]), plots)
-    with pytest.raises(InputError, match="lacks column"):
+    with pytest.raises(InputError, match="missing column"):
         stock_inventory(batches.drop(columns="approved_ha"), plots)
 
 

@@ -124,7 +124,7 @@ def test_bad_tables():
         build_inventory(BATCHES, plots(("P1", "X", "vacant", 1.0, "public", 2020, None, None)))
     with pytest.raises(InputError, match=r"\['b1'\]: supplied_ha exceeds approved_ha"):
         unsupplied_by_batch(BATCHES.assign(supplied_ha=[11.0, 0.0]))
-    with pytest.raises(InputError, match="lacks column"):
+    with pytest.raises(InputError, match="missing column"):
         build_inventory(BATCHES.drop(columns="approved_ha"), None)
 
 

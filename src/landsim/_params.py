@@ -49,6 +49,8 @@ __all__ = [
     "load_policy_file",
     "param",
     "read_toml",
+    "require_key",
+    "require_table",
     "section_values",
     "shared",
     "split_overrides",
@@ -92,6 +94,23 @@ def closest_key(key: str, valid: Sequence[str]) -> str:
     if match:
         return f"did you mean {match[0]!r}?"
     return "valid keys: " + ", ".join(sorted(valid))
+
+
+def require_key(key: str, valid: Sequence[str], origin: str, what: str) -> None:
+    """Raise :class:`InputError` when ``key`` is not valid, naming the closest valid key.
+
+    ``what`` is how the file calls the key (``"key stock_link.ratio"``, ``"section [x]"``).
+    """
+    if key not in valid:
+        msg = f"{origin}: unknown {what}; {closest_key(key, list(valid))}"
+        raise InputError(msg)
+
+
+def require_table(entries: Any, origin: str, where: str, form: str) -> None:
+    """Raise :class:`InputError` unless ``entries`` is a TOML table; ``form`` shows one."""
+    if not isinstance(entries, Mapping):
+        msg = f"{origin}: {where} must be a table ({form})"
+        raise InputError(msg)
 
 
 def _range_text(lo: float | None, hi: float | None) -> str:
@@ -203,9 +222,7 @@ class Params:
         fields = {f.name: f for f in dataclasses.fields(self)}  # type: ignore[arg-type]
         checked = {}
         for key, value in values.items():
-            if key not in valid:
-                msg = f"{origin}: unknown key {section}.{key}; {closest_key(key, valid)}"
-                raise InputError(msg)
+            require_key(key, valid, origin, f"key {section}.{key}")
             checked[key] = check_value(fields[key], value, f"{origin}: {section}.{key}")
         try:
             return dataclasses.replace(self, **checked)  # type: ignore[type-var]
@@ -296,14 +313,8 @@ def build_sections(groups: Mapping[str, type[Params]], values: Mapping[str, Any]
     """Apply ``{section: {key: value}}`` to ``base`` groups; unknown sections name the closest."""
     out = dict(base)
     for section, entries in values.items():
-        if section not in groups:
-            msg = (f"{origin}: unknown section [{section}]; "
-                   f"{closest_key(section, list(groups))}")
-            raise InputError(msg)
-        if not isinstance(entries, Mapping):
-            msg = (f"{origin}: section {section!r} must be a table of key = value. "
-                   "Fix: write [section] then key = value lines")
-            raise InputError(msg)
+        require_key(section, list(groups), origin, f"section [{section}]")
+        require_table(entries, origin, f"section {section!r}", "[section] then key = value")
         out[section] = out[section].replace(entries, origin=origin, section=section)
     return out
 

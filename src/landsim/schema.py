@@ -115,6 +115,19 @@ class TableSchema:
         raise KeyError(name)
 
 
+def optional(name: str, kind: Kind, unit: str, description: str, **kw: object) -> Column:
+    """A column that may be absent or empty (``required=False, nullable=True``)."""
+    return Column(name, kind, unit, description, required=False, nullable=True,
+                  **kw)  # type: ignore[arg-type]
+
+
+XY_COLUMNS: tuple[Column, Column] = (
+    optional("x_m", "float", "m", "easting (projected CRS)"),
+    optional("y_m", "float", "m", "northing (projected CRS)"),
+)
+"""Optional point coordinates of a site, in the county's projected CRS."""
+
+
 def _c(name: str, kind: Kind, unit: str, description: str, **kw: object) -> Column:
     return Column(name, kind, unit, description, **kw)  # type: ignore[arg-type]
 
@@ -347,6 +360,37 @@ SCHEMAS: dict[str, TableSchema] = {
 
 
 # ----------------------------------------------------------------------------- parsing
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+    """Raise :class:`InputError` naming the columns of ``table`` that ``frame`` lacks.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "demo")
+    Traceback (most recent call last):
+    ...
+    landsim.errors.InputError: demo table: missing column(s) b; expected the columns a, b. Fix: add them
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (f"{table} table: missing column(s) {', '.join(missing)}; expected the columns "
+               f"{', '.join(columns)}. Fix: add them")
+        raise InputError(msg)
+
+
+def require_known(values: Iterable[object], valid: Iterable[object], table: str,
+                  column: str) -> None:
+    """Raise :class:`InputError` for values of ``column`` outside ``valid`` (first five).
+
+    >>> require_known(["A", "B"], ["A"], "key projects", "township")
+    Traceback (most recent call last):
+    ...
+    landsim.errors.InputError: key projects: unknown township ['B']; valid: ['A']
+    """
+    allowed = sorted({str(v) for v in valid})
+    bad = sorted({str(v) for v in values} - set(allowed))
+    if bad:
+        msg = f"{table}: unknown {column} {bad[:5]}; valid: {allowed}"
+        raise InputError(msg)
 
 
 def parse_bool(values: pd.Series) -> pd.Series:

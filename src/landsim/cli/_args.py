@@ -15,10 +15,12 @@ from landsim.errors import InputError
 
 __all__ = [
     "add_county",
+    "add_example_verb",
     "add_out",
     "add_parcels",
     "add_seed",
     "add_solver_options",
+    "verb_group",
     "parse_assignments",
 ]
 
@@ -127,6 +129,30 @@ def add_solver_options(parser: argparse.ArgumentParser) -> None:
                         metavar="S", help=f"solver time limit [s] (default {DEFAULT_TIME_LIMIT_S:g})")
     parser.add_argument("--gap", type=gap, default=DEFAULT_GAP, metavar="G",
                         help=f"relative MIP gap at which to stop (default {DEFAULT_GAP:g})")
+
+
+def verb_group(subparsers: argparse._SubParsersAction, verb: str, help_text: str,
+               description: str) -> argparse._SubParsersAction:
+    """Add ``verb`` with sub-verbs (``landsim VERB SUBVERB ...``); return its subparsers."""
+    parser = subparsers.add_parser(verb, help=help_text, description=description)
+    return parser.add_subparsers(dest=f"{verb}_command", required=True, metavar="VERB")
+
+
+def add_example_verb(verbs: argparse._SubParsersAction, module: str, what: str,
+                     help_text: str) -> None:
+    """``example``: write seeded synthetic inputs with ``<module>.write_examples(out, seed=)``."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        paths = importlib.import_module(module).write_examples(args.out, seed=args.seed)
+        print(f"wrote {len(paths)} example {what} (synthetic, seed {args.seed}) to {args.out}")
+        return 0
+
+    example = verbs.add_parser("example", help=help_text)
+    add_seed(example)
+    add_out(example)
+    example.set_defaults(func=run)
 
 
 def parse_assignments(text: str | None, what: str) -> dict[str, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landsim.cli._args import add_out, add_seed, parse_assignments
+from landsim.cli._args import add_example_verb, add_out, parse_assignments, verb_group
 from landsim.outputs import csv_writer, json_writer, write_outputs
 
 __all__ = ["register"]
@@ -72,22 +72,14 @@ def _conform(args: argparse.Namespace) -> int:
     return 0
 
 
-def _example(args: argparse.Namespace) -> int:
-    from landsim.siting.examples import write_examples
-
-    paths = write_examples(args.out, seed=args.seed)
-    print(f"wrote {len(paths)} example files (synthetic, seed {args.seed}) to {args.out}")
-    return 0
-
 
 def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
-             ) -> argparse.ArgumentParser:
+             ) -> None:
     """Add ``siting`` (verbs ``compare``, ``conform``, ``example``) to ``landsim``."""
-    top = subparsers.add_parser(
-        "siting", help="site/route scheme comparison and three-lines checks (多方案比选)",
-        description="Compare site or route schemes on cultivated land, PBF, red line, forest "
-                    "land and UDB; check special-plan projects against the control lines.")
-    verbs = top.add_subparsers(dest="siting_command", required=True, metavar="VERB")
+    verbs = verb_group(
+        subparsers, "siting", "site/route scheme comparison and three-lines checks (多方案比选)",
+        "Compare site or route schemes on cultivated land, PBF, red line, forest land and "
+        "UDB; check special-plan projects against the control lines.")
     cmp_ = verbs.add_parser("compare", help="measure and rank at least two schemes")
     cmp_.add_argument("--footprints", required=True,
                       help="polygons (.gpkg, with scheme_id) or CSV scheme_id,parcel_id[,area_ha]")
@@ -106,8 +98,5 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
     con.add_argument("--parcels", help="parcels file or county folder; default: sample county")
     add_out(con)
     con.set_defaults(func=_conform)
-    ex = verbs.add_parser("example", help="write synthetic example schemes and projects")
-    add_seed(ex)
-    add_out(ex)
-    ex.set_defaults(func=_example)
-    return top
+    add_example_verb(verbs, "landsim.siting.examples", "files",
+                     "write synthetic example schemes and projects")

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-from landsim.cli._args import add_out, add_seed, parse_assignments
+from landsim.cli._args import add_example_verb, add_out, parse_assignments, verb_group
 
 __all__ = ["register"]
+
+INPUT_FILES: tuple[tuple[str, bool, str], ...] = (
+    ("sources", True, "sources CSV (取土区)"),
+    ("destinations", True, "destinations CSV (覆土区)"),
+    ("stockpiles", False, "stockpiles CSV (存放区); default: none"),
+    ("distances", False, "distance table CSV (from_id,to_id,distance_km); default: "
+                         "coordinates x detour factor"),
+    ("params", False, "parameter TOML; default: the packaged topsoil.toml"),
+    ("parcels", False, "parcels file to check sources' parcel_id against"),
+)
+"""The files ``topsoil plan`` reads: option name, required, help (never written to)."""
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -47,40 +58,25 @@ def _plan(args: argparse.Namespace) -> int:
         gdf = gpd.GeoDataFrame(pd.DataFrame(moved).reset_index(drop=True), geometry=lines,
                                crs=args.crs)
         writers["flows.gpkg"] = lambda p: gdf.to_file(p, layer="flows", engine="pyogrio")
-    write_outputs(args.out, writers, inputs=[args.sources, args.destinations, args.stockpiles,
-                                             args.distances, args.params, args.parcels])
+    write_outputs(args.out, writers,
+                  inputs=[getattr(args, name) for name, _, _ in INPUT_FILES])
     print(f"topsoil plan: {summary['stripped_m3']:,.0f} m3 stripped, "
           f"{summary['delivered_m3']:,.0f} m3 delivered, {summary['disposed_m3']:,.0f} m3 "
           f"disposed, cost {summary['total_wan_yuan']:,.1f} 万元; wrote {args.out}")
     return 0
 
 
-def _example(args: argparse.Namespace) -> int:
-    from landsim.topsoil.examples import write_examples
-
-    paths = write_examples(args.out, seed=args.seed)
-    print(f"wrote {len(paths)} example tables (synthetic, seed {args.seed}) to {args.out}")
-    return 0
-
-
 def register(subparsers: argparse._SubParsersAction, verb: str = "topsoil"
-             ) -> argparse.ArgumentParser:
+             ) -> None:
     """Add ``topsoil`` (verbs ``plan`` and ``example``) to a ``landsim`` subparsers object."""
-    top = subparsers.add_parser(
-        "topsoil", help="topsoil stripping and reuse plan (耕作层剥离再利用)",
-        description="Plan where stripped plough-layer soil is stored and spread (multi-period "
-                    "transport LP).")
-    verbs = top.add_subparsers(dest="topsoil_command", required=True, metavar="VERB")
+    verbs = verb_group(subparsers, "topsoil", "topsoil stripping and reuse plan (耕作层剥离再利用)",
+                       "Plan where stripped plough-layer soil is stored and spread "
+                       "(multi-period transport LP).")
     plan = verbs.add_parser("plan", help="solve a topsoil plan from CSV tables")
-    plan.add_argument("--sources", required=True, help="sources CSV (取土区)")
-    plan.add_argument("--destinations", required=True, help="destinations CSV (覆土区)")
-    plan.add_argument("--stockpiles", help="stockpiles CSV (存放区); default: none")
-    plan.add_argument("--distances", help="distance table CSV (from_id,to_id,distance_km); "
-                      "default: coordinates x detour factor")
-    plan.add_argument("--params", help="parameter TOML; default: the packaged topsoil.toml")
+    for name, required, help_text in INPUT_FILES:
+        plan.add_argument(f"--{name}", required=required, help=help_text)
     plan.add_argument("--set", help="override parameters, e.g. 'depth_dry_m=0.3,"
                       "haul_cost_yuan_per_m3_km=1.5'")
-    plan.add_argument("--parcels", help="parcels file to check sources' parcel_id against")
     plan.add_argument("--method", default="auto",
                       choices=["auto", "pulp", "highs", "emd"], help="solve path")
     plan.add_argument("--no-disposal", action="store_true",
@@ -88,8 +84,5 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "topsoil"
     plan.add_argument("--crs", default="EPSG:4546", help="CRS of x_m/y_m for flows.gpkg")
     add_out(plan)
     plan.set_defaults(func=_plan)
-    ex = verbs.add_parser("example", help="write synthetic example tables (seeded)")
-    add_seed(ex)
-    add_out(ex)
-    ex.set_defaults(func=_example)
-    return top
+    add_example_verb(verbs, "landsim.topsoil.examples", "tables",
+                     "write synthetic example tables (seeded)")

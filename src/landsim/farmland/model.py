@@ -36,20 +36,13 @@ import pandas as pd
 import pulp
 
 from landsim.errors import InfeasibleError, InputError, NoSolutionError
-from landsim.farmland.rules import (
-    FarmlandRules,
-    eligibility,
-)
-from landsim.farmland.rules import (
-    bool_array as _bool_array,
-)
-from landsim.farmland.rules import (
-    require_columns as _require_columns,
-)
+from landsim.farmland.rules import FarmlandRules, eligibility
+from landsim.farmland.rules import bool_array as _bool_array
 from landsim.optimize.base import PulpModel
 from landsim.optimize.defaults import DEFAULT_SOLVER
 from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
 from landsim.optimize.solvers import SolverOptions, solve_problem
+from landsim.schema import require_columns
 from landsim.units import format_ha_mu
 
 __all__ = [
@@ -273,7 +266,7 @@ def _edge_positions(
     edges: pd.DataFrame, parcel_id: pd.Index,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Map an edges table to integer positions of ``parcel_id``."""
-    _require_columns(edges, EDGE_COLUMNS, "edges")
+    require_columns(edges, EDGE_COLUMNS, "edges")
     pos_a = parcel_id.get_indexer(edges["parcel_a"].astype(str))
     pos_b = parcel_id.get_indexer(edges["parcel_b"].astype(str))
     unknown = (pos_a < 0) | (pos_b < 0)
@@ -498,7 +491,8 @@ class FarmlandLayoutModel(PulpModel):
         -------
         FarmlandLayoutModel
         """
-        _require_columns(parcels, [c for c in PARCEL_COLUMNS if c != "stable"], "parcels")
+        require_columns(parcels, [c for c in PARCEL_COLUMNS if c != "stable"],
+                            "parcels (design 5.1)")
         rules = options.get("rules") or FarmlandRules()
         ids = pd.Index(parcels["parcel_id"].astype(str).to_numpy(dtype=object))
         edge_kw: dict[str, Any] = {}

@@ -22,9 +22,9 @@ import pandas as pd
 from landsim._params import Params, shared
 from landsim.errors import InputError
 from landsim.policy import CommonFigures
-from landsim.schema import CULTIVATED_CLASSES, parse_bool
+from landsim.schema import CULTIVATED_CLASSES, parse_bool, require_columns
 
-__all__ = ["FarmlandRules", "bool_array", "eligibility", "require_columns"]
+__all__ = ["FarmlandRules", "bool_array", "eligibility"]
 
 _MAX_LISTED = 5
 """How many ids an error message lists before '...'."""
@@ -101,15 +101,6 @@ def eligibility(parcels: pd.DataFrame, rules: FarmlandRules | None = None) -> pd
                        else np.ones(len(parcels), dtype=bool))
     table["eligible"] = table.all(axis=1)
     return table
-
-
-def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    """Raise :class:`InputError` naming the columns of design 5.1 that ``frame`` lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"{what}: missing column(s) {', '.join(missing)}; expected the columns "
-               f"{', '.join(columns)} (design 5.1)")
-        raise InputError(msg)
 
 
 def bool_array(frame: pd.DataFrame, column: str) -> np.ndarray:

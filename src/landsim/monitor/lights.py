@@ -120,13 +120,13 @@ def adjust_thresholds(thresholds: Mapping[str, Threshold] | None = None, *,
     Parameters
     ----------
     per_capita_max_m2 : float
-        Upper end of the green per-capita band (GB 50137-2011: 115). [m2/person]
+        Upper end of the green per-capita band (GB 50137-2011). [m2/person]
     elasticity_max : float
-        Highest green land-to-population elasticity (benchmark 1.12). [ratio]
+        Highest green land-to-population elasticity. [ratio]
     supply_rate_floor : float
-        Five-year supply rate below which the light is red (rule: 0.6). [fraction]
+        Five-year supply rate below which the light is red. [fraction]
     udb_multiple_max : float
-        UDB and urban-land expansion multiple above which the light is red (1.3). [factor]
+        UDB and urban-land expansion multiple above which the light is red. [factor]
     gdp_land_gap_min : float
         Lowest green gap to the GDP-land decline path (0: on the path). [fraction]
     stock_share_min : float
@@ -139,23 +139,18 @@ def adjust_thresholds(thresholds: Mapping[str, Threshold] | None = None, *,
     ('>= 0.5', '>= 0.7')
     """
     t = dict(load_thresholds() if thresholds is None else thresholds)
-    if per_capita_max_m2 is not None:
-        t["per_capita_urban_land"] = _set(t["per_capita_urban_land"], "green", 1,
-                                          float(per_capita_max_m2))
-    if elasticity_max is not None:
-        t["land_pop_elasticity"] = _set(t["land_pop_elasticity"], "green", 1,
-                                        float(elasticity_max))
-    if supply_rate_floor is not None:
-        t["supply_rate_5y"] = _set(t["supply_rate_5y"], "yellow", 0, float(supply_rate_floor))
-    if udb_multiple_max is not None:
-        for key in ("udb_expansion_multiple", "urban_land_growth_multiple"):
-            t[key] = _set(t[key], "yellow", 1, float(udb_multiple_max))
-    if gdp_land_gap_min is not None:
-        t["gdp_land_decline_gap"] = _set(t["gdp_land_decline_gap"], "green", 0,
-                                         float(gdp_land_gap_min))
-    if stock_share_min is not None:
-        t["stock_supply_share"] = _set(t["stock_supply_share"], "green", 0,
-                                       float(stock_share_min))
+    levers = [  # (value, indicators, interval, side: 0 lower bound, 1 upper bound)
+        (per_capita_max_m2, ("per_capita_urban_land",), "green", 1),
+        (elasticity_max, ("land_pop_elasticity",), "green", 1),
+        (supply_rate_floor, ("supply_rate_5y",), "yellow", 0),
+        (udb_multiple_max, ("udb_expansion_multiple", "urban_land_growth_multiple"), "yellow", 1),
+        (gdp_land_gap_min, ("gdp_land_decline_gap",), "green", 0),
+        (stock_share_min, ("stock_supply_share",), "green", 0),
+    ]
+    for value, keys, which, side in levers:
+        if value is not None:
+            for key in keys:
+                t[key] = _set(t[key], which, side, float(value))
     return t
 
 

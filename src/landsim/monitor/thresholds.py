@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from landsim._params import closest_key, read_toml
+from landsim._params import read_toml, require_key, require_table
 from landsim.errors import InputError
 from landsim.policy import common_figure
 from landsim.resources import policy_file
@@ -152,21 +152,13 @@ def _apply(base: dict[str, Threshold], data: Mapping[str, Any], origin: str
            ) -> dict[str, Threshold]:
     out = dict(base)
     for key, entry in data.items():
-        if key not in base:
-            msg = (f"{origin}: unknown indicator {key!r}; "
-                   f"{closest_key(key, sorted(base))}")
-            raise InputError(msg)
+        require_key(key, sorted(base), origin, f"indicator {key!r}")
         if isinstance(entry, Threshold):
             out[key] = entry
             continue
-        if not isinstance(entry, Mapping):
-            msg = (f"{origin}: {key} must be a table with green and/or yellow = [min, max]")
-            raise InputError(msg)
-        valid = ("unit", "green", "yellow", "source")
+        require_table(entry, origin, key, "green and/or yellow = [min, max]")
         for name in entry:
-            if name not in valid:
-                msg = f"{origin}: unknown key {key}.{name}; {closest_key(name, valid)}"
-                raise InputError(msg)
+            require_key(name, ("unit", "green", "yellow", "source"), origin, f"key {key}.{name}")
         if "unit" in entry and entry["unit"] != base[key].unit:
             msg = (f"{origin}: {key} is measured in {base[key].unit!r}, not "
                    f"{entry['unit']!r}. Fix: give the bounds in {base[key].unit}")

@@ -48,6 +48,7 @@ from landsim.quota.population import (
     per_capita_m2,
 )
 from landsim.quota.stock import StockPath, cohort_arrays, supply_rate_from_sums
+from landsim.schema import require_columns, require_known
 from landsim.units import M2_PER_HA
 
 __all__ = [
@@ -329,14 +330,8 @@ def key_project_array(key_projects: pd.DataFrame | None, years: Sequence[int],
     out = np.zeros((1, len(years), len(townships)))
     if key_projects is None or key_projects.empty:
         return out
-    for col in ("year", "township", "area_ha"):
-        if col not in key_projects.columns:
-            msg = f"key projects table lacks column {col!r}; expected year, township, area_ha"
-            raise InputError(msg)
-    bad_k = sorted(set(key_projects["township"].astype(str)) - set(townships))
-    if bad_k:
-        msg = f"key projects: unknown township {bad_k[:5]}; valid: {sorted(townships)}"
-        raise InputError(msg)
+    require_columns(key_projects, ("year", "township", "area_ha"), "key projects")
+    require_known(key_projects["township"], townships, "key projects", "township")
     if (key_projects["area_ha"] < 0).any():
         msg = "key projects: area_ha must be >= 0 [ha]"
         raise InputError(msg)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
+from landsim.schema import require_columns
 
 __all__ = [
     "POPULATION_COLUMNS",
@@ -36,7 +37,6 @@ __all__ = [
     "new_urban_residents",
     "per_capita_m2",
     "project_population",
-    "require_columns",
     "settled_migrants",
     "settled_migrants_from_table",
 ]
@@ -44,15 +44,6 @@ __all__ = [
 POPULATION_COLUMNS = ("year", "township", "resident_pop", "registered_pop", "urban_pop",
                       "urban_construction_land_ha")
 """Columns the population table must have."""
-
-
-def require_columns(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    """Raise :class:`InputError` naming the missing columns of ``table``."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        msg = (f"{table} table lacks column(s) {', '.join(missing)}; "
-               f"expected {', '.join(columns)}")
-        raise InputError(msg)
 
 
 def broadcast_dtk(value: object, n_years: int, n_townships: int, name: str) -> np.ndarray:

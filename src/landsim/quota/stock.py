@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.quota.population import broadcast_dtk, check_years, require_columns
+from landsim.quota.population import broadcast_dtk, check_years
+from landsim.schema import require_columns, require_known
 from landsim.stockland.inventory import (
     BATCH_COLUMNS,
     CATEGORIES,
@@ -213,17 +214,8 @@ def disposal_by_rate(initial: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray,
 def disposal_by_plan(initial: np.ndarray, planned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Dispose planned areas, never more than what remains.
 
-    Parameters
-    ----------
-    initial : numpy.ndarray
-        Stock at the start of the first year, ``(townships,)``. [ha]
-    planned : numpy.ndarray
-        Planned disposal, ``(draws, years, townships)``. [ha/year]
-
-    Returns
-    -------
-    disposed, opening : numpy.ndarray
-        ``(draws, years, townships)``. [ha]
+    As :func:`disposal_by_rate`, with ``planned`` [ha/year], shaped ``(draws, years,
+    townships)``, in place of the rates; returns ``(disposed, opening)`` [ha].
 
     Examples
     --------
@@ -251,14 +243,8 @@ def plan_array(plan: pd.DataFrame, category: str, years: Sequence[int],
         Missing columns, unknown category or township, or years outside the horizon.
     """
     require_columns(plan, PLAN_COLUMNS, "disposal plan")
-    bad_cat = sorted(set(plan["category"].astype(str)) - set(CATEGORIES))
-    if bad_cat:
-        msg = f"disposal plan: unknown category {bad_cat[:5]}; use one of {list(CATEGORIES)}"
-        raise InputError(msg)
-    bad_k = sorted(set(plan["township"].astype(str)) - set(townships))
-    if bad_k:
-        msg = f"disposal plan: unknown township {bad_k[:5]}; valid: {sorted(townships)}"
-        raise InputError(msg)
+    require_known(plan["category"], CATEGORIES, "disposal plan", "category")
+    require_known(plan["township"], townships, "disposal plan", "township")
     bad_y = sorted(set(plan["year"].astype(int)) - set(int(y) for y in years))
     if bad_y:
         msg = (f"disposal plan: year(s) {bad_y[:5]} outside the simulated years "
@@ -276,12 +262,11 @@ def plan_array(plan: pd.DataFrame, category: str, years: Sequence[int],
 class StockPath:
     """Stock disposal per year, arrays shaped ``(draws, years, townships)``.
 
+    ``years`` [year] and ``townships`` (the last axis) as in
+    :class:`~landsim.quota.engine.QuotaDrivers`.
+
     Attributes
     ----------
-    years : numpy.ndarray
-        Simulated years. [year]
-    townships : tuple of str
-        Township order.
     opening : dict of str to numpy.ndarray
         Stock at the start of each year per category (:data:`CATEGORIES`). [ha]
     disposed : dict of str to numpy.ndarray

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.schema import Column, TableSchema, validate_table
+from landsim.schema import Column, TableSchema, optional, validate_table
 from landsim.siting.footprints import occupied_pieces, piece_flags
 from landsim.siting.ranking import (
     dominance,
@@ -73,14 +73,11 @@ SCHEMES = TableSchema(
     description="Site or route schemes of one project", key="scheme_id",
     columns=(
         Column("scheme_id", "str", "", "scheme id", unique=True),
-        Column("name", "str", "", "scheme name", required=False, nullable=True),
-        Column("cost_wan_yuan", "float", "万元", "investment", required=False, nullable=True,
-               minimum=0.0),
-        Column("length_km", "float", "km", "route length (linear projects)", required=False,
-               nullable=True, minimum=0.0),
-        Column("standard_ha", "float", "ha", "area allowed by the land-use standard "
-               "(建设用地指标)", required=False, nullable=True, minimum=0.0,
-               exclusive_minimum=True),
+        optional("name", "str", "", "scheme name"),
+        optional("cost_wan_yuan", "float", "万元", "investment", minimum=0.0),
+        optional("length_km", "float", "km", "route length (linear projects)", minimum=0.0),
+        optional("standard_ha", "float", "ha", "area allowed by the land-use standard "
+                 "(建设用地指标)", minimum=0.0, exclusive_minimum=True),
     ),
 )
 

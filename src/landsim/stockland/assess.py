@@ -16,19 +16,12 @@ from typing import Any
 
 import pandas as pd
 
+import landsim.stockland.inefficient as inefficient
 from landsim.errors import InputError
 from landsim.outputs import csv_writer, json_writer, write_outputs
 from landsim.stockland._common import DateLike, as_timestamp
 from landsim.stockland.contracts import check_contracts
 from landsim.stockland.idle import assess_idle, idle_options
-from landsim.stockland.inefficient import (
-    evaluate_performance,
-    identify_inefficient,
-    performance_units,
-    plan_by_year,
-    plot_disposal_series,
-    redevelopment_plan,
-)
 from landsim.stockland.inventory import PLAN_COLUMNS, StockInventory, build_inventory
 from landsim.stockland.params import StockPolicy
 from landsim.stockland.unsupplied import (
@@ -152,7 +145,7 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
                              source=src.get("industrial_contracts"), **where)
     unsupplied = unsupplied_inventory(county.supply_batches, day.year, policy.unsupplied,
                                       source=src.get("supply_batches"), **where)
-    redevelopment = redevelopment_plan(county.stock_plots, day.year,
+    redevelopment = inefficient.redevelopment_plan(county.stock_plots, day.year,
                                        source=src.get("stock_plots"), **where)
     stock = build_inventory(county.supply_batches, county.stock_plots, as_of=day,
                             rules=policy.idle, idle=idle)
@@ -160,11 +153,11 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
     redevelopment = redevelopment.assign(
         stock_category=redevelopment["plot_id"].map(decided["stock_category"]).fillna(""),
         stock_rule=redevelopment["plot_id"].map(decided["rule"]).fillna(""))
-    units = performance_units(contracts, county.stock_plots, day)
-    ineff = identify_inefficient(evaluate_performance(units, policy.performance),
+    units = inefficient.performance_units(contracts, county.stock_plots, day)
+    ineff = inefficient.identify_inefficient(inefficient.evaluate_performance(units, policy.performance),
                                  policy=policy)
     plan = pd.concat([disposal_series(unsupplied, day.year),
-                      plot_disposal_series(redevelopment, day.year)], ignore_index=True)
+                      inefficient.plot_disposal_series(redevelopment, day.year)], ignore_index=True)
     plan = plan.sort_values(["year", "category", "township"], kind="stable") \
         .reset_index(drop=True)[list(PLAN_COLUMNS)]
     return StockAssessment(
@@ -173,7 +166,7 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
         unsupplied=unsupplied, unsupplied_by_year=unsupplied_by_year(unsupplied),
         supply_rate=supply_rate_table(county.supply_batches, day.year, policy.unsupplied),
         inefficient=ineff, redevelopment=redevelopment,
-        redevelopment_by_year=plan_by_year(redevelopment), contracts=checks,
+        redevelopment_by_year=inefficient.plan_by_year(redevelopment), contracts=checks,
         disposal_plan=plan, inventory=stock.by_township().reset_index(), stock=stock)
 
 

@@ -105,24 +105,18 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
                          actual, result, size, share, rule,
                          ACTIONS[indicator] if result == "breach" else ""))
 
-        # start: days late (counted to the as-of date while not started)
-        start_ok_by = r.agreed_start_date + pd.Timedelta(days=rules.start_grace_days)
-        started = r.actual_start_date if not pd.isna(r.actual_start_date) \
-            and r.actual_start_date <= day else pd.NaT
-        late = ((started if not pd.isna(started) else day) - r.agreed_start_date).days
-        add("start", start_ok_by, "start_delay_days", "day", "max",
-            float(rules.start_grace_days), float(max(late, 0)),
-            f"start by {fmt_date(r.agreed_start_date)} (+{rules.start_grace_days} days "
-            f"grace); actual {fmt_date(started) or 'not started'}")
-        # completion
-        done_by = r.agreed_completion_date + pd.Timedelta(days=rules.completion_grace_days)
-        finished = r.actual_completion_date if not pd.isna(r.actual_completion_date) \
-            and r.actual_completion_date <= day else pd.NaT
-        late = ((finished if not pd.isna(finished) else day) - r.agreed_completion_date).days
-        add("completion", done_by, "completion_delay_days", "day", "max",
-            float(rules.completion_grace_days), float(max(late, 0)),
-            f"complete by {fmt_date(r.agreed_completion_date)} (+{rules.completion_grace_days}"
-            f" days grace); actual {fmt_date(finished) or 'not completed'}")
+        # start and completion: days late (counted to the as-of date while not done)
+        for stage, agreed, actual, grace, verb, missing in (
+                ("start", r.agreed_start_date, r.actual_start_date, rules.start_grace_days,
+                 "start", "not started"),
+                ("completion", r.agreed_completion_date, r.actual_completion_date,
+                 rules.completion_grace_days, "complete", "not completed")):
+            done = actual if not pd.isna(actual) and actual <= day else pd.NaT
+            late = ((done if not pd.isna(done) else day) - agreed).days
+            add(stage, agreed + pd.Timedelta(days=grace), f"{stage}_delay_days", "day", "max",
+                float(grace), float(max(late, 0)),
+                f"{verb} by {fmt_date(agreed)} (+{grace} days grace); actual "
+                f"{fmt_date(done) or missing}")
         when = r.agreed_completion_date
         agreed_int = r.agreed_investment_wan_yuan / r.area_ha
         need_int = max(agreed_int, rules.investment_intensity_min_wan_yuan_per_ha)

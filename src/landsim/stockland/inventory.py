@@ -47,6 +47,7 @@ import pandas as pd
 
 from landsim.errors import InputError
 from landsim.policy import COMMON
+from landsim.schema import require_columns
 from landsim.stockland._common import DateLike, as_timestamp, fmt_date
 from landsim.stockland.idle import assess_idle, assess_idle_dates
 from landsim.stockland.params import IdleRules
@@ -90,14 +91,6 @@ date); ``basis`` says who decided; ``rule`` gives the dates and figures."""
 _TOL_HA = 1e-6
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"{table} table lacks column(s) {', '.join(missing)}; "
-               f"expected {', '.join(columns)}")
-        raise InputError(msg)
-
-
 def check_batch_table(batches: pd.DataFrame) -> pd.DataFrame:
     """Check the columns and areas of a supply-batch table; return it with numeric areas.
 
@@ -109,7 +102,7 @@ def check_batch_table(batches: pd.DataFrame) -> pd.DataFrame:
     InputError
         Missing columns, supplied area above the approved area, negative areas.
     """
-    _require(batches, BATCH_COLUMNS, "supply batches")
+    require_columns(batches, BATCH_COLUMNS, "supply batches")
     f = batches.copy()
     for col in ("approval_year", "approved_ha", "supplied_ha"):
         f[col] = pd.to_numeric(f[col], errors="coerce")
@@ -223,7 +216,7 @@ def _text_ids(values: pd.Series) -> pd.Series:
 
 def _plot_frame(plots: pd.DataFrame) -> pd.DataFrame:
     """Stock plots with the columns the inventory reads (absent optional ones empty)."""
-    _require(plots, ["township", "category", "area_ha"], "stock plots")
+    require_columns(plots, ["township", "category", "area_ha"], "stock plots")
     bad = ~plots["category"].isin(["idle", "inefficient"])
     if bad.any():
         cats = sorted(plots.loc[bad, "category"].astype(str).unique().tolist())[:5]

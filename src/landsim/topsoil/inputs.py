@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
-from landsim.schema import CULTIVATED_CLASSES, Column, TableSchema, validate_table
+from landsim.schema import (
+    CULTIVATED_CLASSES,
+    XY_COLUMNS,
+    Column,
+    TableSchema,
+    optional,
+    validate_table,
+)
 from landsim.topsoil.params import TopsoilParams
 from landsim.units import ha_to_m2
 
@@ -43,63 +50,48 @@ cultivated land."""
 
 _YEAR = {"minimum": 1990, "maximum": 2100}
 
-SOURCES = TableSchema(
-    name="topsoil_sources", filename="sources.csv",
-    description="Construction sites occupying cultivated land (取土区)", key="source_id",
-    columns=(
-        Column("source_id", "str", "", "source id", unique=True),
-        Column("x_m", "float", "m", "easting (projected CRS)", required=False,
-               nullable=True),
-        Column("y_m", "float", "m", "northing (projected CRS)", required=False,
-               nullable=True),
-        Column("area_ha", "float", "ha", "cultivated area stripped", minimum=0.0),
-        Column("land_class", "code", "", "三调 class; 0101/0102/0103 give a default depth",
-               required=False, nullable=True),
-        Column("depth_m", "float", "m", "stripping depth (empty: default by class)",
-               required=False, nullable=True, minimum=0.0, maximum=2.0),
-        Column("volume_m3", "float", "m3", "stripped volume (empty: area x depth)",
-               required=False, nullable=True, minimum=0.0),
-        Column("year", "int", "year", "stripping year", **_YEAR),  # type: ignore[arg-type]
-        Column("parcel_id", "str", "", "parcel of the parcels table, if any",
-               required=False, nullable=True),
-    ),
+
+def _sites(name: str, filename: str, description: str, key: str, *columns: Column
+           ) -> TableSchema:
+    """A table of sites: a unique id column, optional x/y coordinates, then ``columns``."""
+    return TableSchema(name=name, filename=filename, description=description, key=key,
+                       columns=(Column(key, "str", "", key.replace("_", " "), unique=True),
+                                *XY_COLUMNS, *columns))
+
+
+SOURCES = _sites(
+    "topsoil_sources", "sources.csv", "Construction sites occupying cultivated land (取土区)",
+    "source_id",
+    Column("area_ha", "float", "ha", "cultivated area stripped", minimum=0.0),
+    optional("land_class", "code", "", "三调 class; 0101/0102/0103 give a default depth"),
+    optional("depth_m", "float", "m", "stripping depth (empty: default by class)",
+             minimum=0.0, maximum=2.0),
+    optional("volume_m3", "float", "m3", "stripped volume (empty: area x depth)", minimum=0.0),
+    Column("year", "int", "year", "stripping year", **_YEAR),  # type: ignore[arg-type]
+    optional("parcel_id", "str", "", "parcel of the parcels table, if any"),
 )
 
-STOCKPILES = TableSchema(
-    name="topsoil_stockpiles", filename="stockpiles.csv",
-    description="Temporary stockpiles (存放区)", key="stockpile_id",
-    columns=(
-        Column("stockpile_id", "str", "", "stockpile id", unique=True),
-        Column("x_m", "float", "m", "easting", required=False, nullable=True),
-        Column("y_m", "float", "m", "northing", required=False, nullable=True),
-        Column("capacity_m3", "float", "m3", "largest volume held at once", minimum=0.0),
-        Column("handling_cost_yuan_per_m3", "float", "yuan/m3",
-               "handling per m3 stored (empty: default)", required=False, nullable=True,
-               minimum=0.0),
-        Column("storage_cost_yuan_per_m3_year", "float", "yuan/(m3 year)",
-               "keeping cost per m3 and year end (empty: default)", required=False,
-               nullable=True, minimum=0.0),
-        Column("earliest_year", "int", "year", "first year soil may be placed",
-               **_YEAR),  # type: ignore[arg-type]
-        Column("latest_year", "int", "year", "last year of use; must be empty after it",
-               **_YEAR),  # type: ignore[arg-type]
-    ),
+STOCKPILES = _sites(
+    "topsoil_stockpiles", "stockpiles.csv", "Temporary stockpiles (存放区)", "stockpile_id",
+    Column("capacity_m3", "float", "m3", "largest volume held at once", minimum=0.0),
+    optional("handling_cost_yuan_per_m3", "float", "yuan/m3",
+             "handling per m3 stored (empty: default)", minimum=0.0),
+    optional("storage_cost_yuan_per_m3_year", "float", "yuan/(m3 year)",
+             "keeping cost per m3 and year end (empty: default)", minimum=0.0),
+    Column("earliest_year", "int", "year", "first year soil may be placed",
+           **_YEAR),  # type: ignore[arg-type]
+    Column("latest_year", "int", "year", "last year of use; must be empty after it",
+           **_YEAR),  # type: ignore[arg-type]
 )
 
-DESTINATIONS = TableSchema(
-    name="topsoil_destinations", filename="destinations.csv",
-    description="Places where soil is spread (覆土区)", key="destination_id",
-    columns=(
-        Column("destination_id", "str", "", "destination id", unique=True),
-        Column("x_m", "float", "m", "easting", required=False, nullable=True),
-        Column("y_m", "float", "m", "northing", required=False, nullable=True),
-        Column("kind", "str", "", "use of the soil", choices=DESTINATION_KINDS),
-        Column("required_m3", "float", "m3", "volume the site can take", minimum=0.0),
-        Column("year_ready", "int", "year", "first year the site can receive soil",
-               **_YEAR),  # type: ignore[arg-type]
-        Column("area_ha", "float", "ha", "site area", required=False, nullable=True,
-               minimum=0.0),
-    ),
+DESTINATIONS = _sites(
+    "topsoil_destinations", "destinations.csv", "Places where soil is spread (覆土区)",
+    "destination_id",
+    Column("kind", "str", "", "use of the soil", choices=DESTINATION_KINDS),
+    Column("required_m3", "float", "m3", "volume the site can take", minimum=0.0),
+    Column("year_ready", "int", "year", "first year the site can receive soil",
+           **_YEAR),  # type: ignore[arg-type]
+    optional("area_ha", "float", "ha", "site area", minimum=0.0),
 )
 
 DISTANCES = TableSchema(
