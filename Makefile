@@ -36,8 +36,7 @@ app: $(STAMP)
 	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --no-browser
 
 demo: $(STAMP)
-	@mkdir -p build
-	$(BIN)/jupyter nbconvert --to html --execute --output-dir build $(NOTEBOOKS)
+	$(BIN)/python tools/demo.py --out build $(NOTEBOOKS)
 	$(BIN)/landsim info
 
 lint: $(STAMP)
