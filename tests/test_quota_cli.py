@@ -78,3 +78,18 @@ def test_out_is_a_file(tmp_path: Path, capsys):
     blocker.write_text("x")
     assert main(["quota", "simulate", "--scenario", str(BASELINE), "--out", str(blocker)]) == 2
     assert "a folder is needed" in capsys.readouterr().err
+
+
+def test_annual_csv_sums_reproduce_from_the_written_file(county_dir: Path, tmp_path: Path):
+    """Full precision: the running sum of what is written is the written cumulative column."""
+    out = tmp_path / "q"
+    assert main(["quota", "simulate", "--scenario", "baseline", "--county", str(county_dir),
+                 "--scheduler", "none", "--out", str(out)]) == 0
+    annual = pd.read_csv(out / "annual.csv")
+    running = annual["new_construction_land_ha"].cumsum().to_numpy()
+    assert abs(running - annual["cumulative_new_ha"].to_numpy()).max() < 1e-9
+    parts = annual[["pop_link_quota_ha", "stock_link_quota_ha", "key_project_quota_ha"]]
+    assert abs(parts.sum(axis=1) - annual["new_construction_land_ha"]).max() < 1e-9
+    areas = annual[[c for c in annual.columns if c.endswith("_ha")]].to_numpy(dtype=float)
+    tiny = (areas != 0) & (abs(areas) < 1e-9)
+    assert not tiny.any(), "float residues must be written as 0"

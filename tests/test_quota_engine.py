@@ -385,3 +385,41 @@ def test_ledger_names_the_rule_of_each_number():
     assert "-20%" in lines.loc["stock_link_requested_ha", "rule"]
     assert lines.loc["pop_link_quota_ha", "value"] == pytest.approx(8.0)
     assert lines.loc["pop_link_quota_ha", "binding_cap"] == "none"
+
+
+def _residue_cases(bound: float) -> list[tuple[float, int]]:
+    """(area_ha, residents) pairs whose per-capita land is the bound up to float residue."""
+    cases = []
+    for residents in range(1_001, 3_000, 7):
+        area_ha = round(bound * residents / 10_000, 2)
+        if abs(area_ha * 10_000 - bound * residents) < 1e-6:  # exactly on the bound
+            cases.append((area_ha, residents))
+    return cases
+
+
+@pytest.mark.parametrize("which", ["tier1_max_m2", "tier2_max_m2"])
+def test_tier_bounds_are_exact_despite_float_residue(which):
+    from landsim.quota.engine import tier_standard
+    from landsim.quota.params import PopulationLink
+
+    params = PopulationLink()
+    bound = getattr(params, which)
+    cases = _residue_cases(bound)
+    e = np.array([a * 10_000 / r for a, r in cases])
+    assert (e != bound).any(), "the cases must include a float residue above the bound"
+    _, tier = tier_standard(e, params)
+    assert (tier == (1 if which == "tier1_max_m2" else 2)).all()
+    _, above = tier_standard(e * (1 + 1e-6), params)
+    assert (above == (2 if which == "tier1_max_m2" else 3)).all()
+
+
+def test_a_thousand_migrants_at_exactly_100_m2_get_10_ha():
+    from landsim.quota.engine import population_link_quota, tier_standard
+    from landsim.quota.params import PopulationLink
+    from landsim.quota.population import per_capita_m2
+
+    e = per_capita_m2(np.array([10.13]), np.array([1_013.0]))
+    standard, _ = tier_standard(np.array([10.13 * 10_000 / 1_013]), PopulationLink())
+    assert standard.tolist() == [100.0]
+    assert float(population_link_quota(np.array([1_000.0]), standard)[0]) == pytest.approx(10.0)
+    assert tier_standard(e, PopulationLink())[1].tolist() == [1]

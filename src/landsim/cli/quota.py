@@ -65,7 +65,7 @@ def simulate(args: argparse.Namespace) -> int:
     inputs_used = [scenario_path, *([] if args.county is None else [args.county])]
     if args.draws == 1:
         run = run_scenario(scenario, inputs, by=args.by)
-        write_outputs(args.out, {"annual.csv": csv_writer(run.annual),
+        write_outputs(args.out, {"annual.csv": csv_writer(run.annual, None),
                                  "ledger.csv": csv_writer(ledger(run.result), None),
                                  "indicators.csv": csv_writer(run.indicators)},
                       inputs=inputs_used)
@@ -77,7 +77,7 @@ def simulate(args: argparse.Namespace) -> int:
     ensemble = run_ensemble(scenario, inputs, args.draws, seed=args.seed,
                             batch_size=args.batch_size, scheduler=scheduler, progress=True,
                             demand_ha=args.demand_ha)
-    write_outputs(args.out, {"annual.csv": csv_writer(ensemble.annual),
+    write_outputs(args.out, {"annual.csv": csv_writer(ensemble.annual, None),
                              "summary.csv": csv_writer(ensemble.summary),
                              "draws.csv": csv_writer(ensemble.draws)}, inputs=inputs_used)
     _print_ensemble(scenario.name, args.draws, ensemble.summary)

@@ -81,6 +81,8 @@ BINDING = ("none", "supply_rate_floor", "udb", "upper_plan")
 """Codes of the ``binding_cap`` column: what limited the ordinary quota."""
 
 _TOL = 1e-9
+_TIER_RTOL = 1e-9
+"""Relative tolerance of the tier bounds (floating-point residue of the per-capita ratio)."""
 
 
 # ----------------------------------------------------------------------------- rules
@@ -107,14 +109,24 @@ def tier_standard(per_capita_m2: np.ndarray, params: PopulationLink,
     tier : numpy.ndarray
         Tier number 1, 2 or 3. [-]
 
+    Notes
+    -----
+    The bounds are inclusive and exact: a value within a relative ``1e-9`` of a bound
+    (the floating-point residue of ha x 10,000 / persons, e.g. 10.13 ha and 1,013 residents
+    give 100.00000000000001) counts as on the bound, so it falls in the lower tier.
+
     Examples
     --------
     >>> s, tier = tier_standard(np.array([120.0]), PopulationLink(provincial_factor=1.1))
     >>> round(float(s[0]), 6), int(tier[0])
     (88.0, 2)
+    >>> tier_standard(np.array([10.13 * 10_000 / 1_013]), PopulationLink())[1].tolist()
+    [1]
     """
     e = np.asarray(per_capita_m2, dtype=float)
-    tier = np.where(e <= params.tier1_max_m2, 1, np.where(e <= params.tier2_max_m2, 2, 3))
+    bound1 = params.tier1_max_m2 * (1.0 + _TIER_RTOL)
+    bound2 = params.tier2_max_m2 * (1.0 + _TIER_RTOL)
+    tier = np.where(e <= bound1, 1, np.where(e <= bound2, 2, 3))
     table = np.array([0.0, params.standard_tier1_m2, params.standard_tier2_m2,
                       params.standard_tier3_m2])
     return table[tier] * (params.provincial_factor if factor is None else factor), tier
@@ -695,7 +707,16 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
     if n_d > 1:
         order = ["draw", *order]
-    return df[order].reset_index(drop=True)
+    return _without_residues(df[order].reset_index(drop=True))
+
+
+def _without_residues(frame: pd.DataFrame) -> pd.DataFrame:
+    """Areas [ha] closer to 0 than ``_TOL`` written as exactly 0 (no 2.3e-13 in the files)."""
+    for col in [c for c in frame.columns if c.endswith("_ha")]:
+        values = frame[col].to_numpy(dtype=float, copy=True)
+        values[np.abs(values) < _TOL] = 0.0
+        frame[col] = values
+    return frame
 
 
 def _county_supply_rate(a: dict[str, np.ndarray]) -> np.ndarray:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from landsim.errors import InputError
 from landsim.schema import require_columns
+from landsim.units import ha_to_m2
 
 __all__ = [
     "POPULATION_COLUMNS",
@@ -156,7 +157,7 @@ def per_capita_m2(land_ha: np.ndarray, people: np.ndarray) -> np.ndarray:
     >>> per_capita_m2(np.array([10.0, 0.0, 1.0]), np.array([1000.0, 0.0, 0.0])).tolist()
     [100.0, 0.0, inf]
     """
-    land_m2 = np.asarray(land_ha, dtype=float) * 10_000.0
+    land_m2 = ha_to_m2(np.asarray(land_ha, dtype=float))
     people = np.asarray(people, dtype=float)
     safe = np.where(people > 0, people, 1.0)
     return np.where(people > 0, land_m2 / safe, np.where(land_m2 > 0, np.inf, 0.0))
