@@ -208,3 +208,33 @@ def test_history_frame_needs_indicator_history(sample):
 
     with pytest.raises(InputError, match="Fix: add indicator_history.csv"):
         history_frame(dataclasses.replace(sample, indicators=None))
+
+
+def test_per_capita_of_the_seat_and_the_towns_by_hand(values):
+    # population.csv 2022: 新关镇 (the seat) 304.98 ha, 23,472 urban residents; the five other
+    # towns 52.59 + 39.4 + 65.82 + 39.93 + 47.43 ha for 3,361 + 2,500 + 4,138 + 2,541 +
+    # 2,990 residents; the two 乡 have no urban land or population
+    assert values.loc[2022, "per_capita_seat_land"] == pytest.approx(304.98e4 / 23_472)
+    town_land = 52.59 + 39.4 + 65.82 + 39.93 + 47.43
+    town_pop = 3_361 + 2_500 + 4_138 + 2_541 + 2_990
+    assert values.loc[2022, "per_capita_town_land"] == pytest.approx(town_land * 1e4 / town_pop)
+
+
+def test_seat_and_towns_add_up_to_the_county_in_every_year(sample, run):
+    frame = monitor_frame(sample, run)
+    assert set(frame["basis"]) == {"history", "simulation"}
+    np.testing.assert_allclose(frame["seat_urban_land_ha"] + frame["town_urban_land_ha"],
+                               frame["urban_construction_land_ha"], rtol=1e-9)
+    np.testing.assert_allclose(frame["seat_urban_pop"] + frame["town_urban_pop"],
+                               frame["urban_pop"], rtol=1e-9)
+
+
+def test_no_seat_flag_gives_no_data_not_a_guess(sample):
+    import dataclasses
+
+    towns = sample.townships.assign(is_county_seat=False)
+    county = dataclasses.replace(sample, townships=towns)
+    v = indicator_table(history_frame(county)).set_index("year")
+    assert v["per_capita_seat_land"].isna().all()
+    assert v["per_capita_town_land"].isna().all()
+    assert not v["per_capita_urban_land"].isna().any()

@@ -128,8 +128,11 @@ def test_five_year_review_against_hand_path(short_scenario):
 
 def test_sample_county_red_lights_2022(values):
     lights = traffic_lights(values, 2022).set_index("indicator")["status"]
+    # seat 304.98 ha / 23,472 people = 129.9 m2 (GB 50137 65-115); other towns
+    # 245.17 ha / 15,530 people = 157.9 m2 (GB 50188 60-140)
     assert sorted(lights[lights == "red"].index) == [
-        "idle_disposal_rate", "per_capita_urban_land", "supply_rate_5y"]
+        "idle_disposal_rate", "per_capita_seat_land", "per_capita_town_land",
+        "per_capita_urban_land", "supply_rate_5y"]
     assert lights["flexible_zone_share"] == "no data"
 
 

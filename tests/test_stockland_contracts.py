@@ -62,11 +62,50 @@ def test_stages_wait_for_their_dates():
     assert checks(as_of="2022-06-01").loc["output_per_mu_wan_yuan", "result"] == "breach"
 
 
-def test_densified_stock_admin_share_setting():
-    loose = load_stock_policy(contracts__admin_share_max_densified=0.15)
-    assert checks(policy=loose).loc["admin_share", "result"] == "breach"  # not densified
-    c = checks(policy=loose, densified_stock=True).loc["admin_share"]
-    assert c["result"] == "ok" and c["required"] == 0.15 and "county plan" in c["rule"]
+def test_densified_stock_checks_floor_area_share_and_keeps_the_land_limit():
+    # 1600 m2 admin land on 20000 m2: 8 % of the land area breaches the 7 % limit everywhere
+    c = checks(densified_stock=True, admin_area_m2=1200.0)
+    assert c.loc["admin_share", ["required", "result"]].tolist() == [0.07, "ok"]
+    # no admin_floor_area_m2 given: the 三(六) rule is reported, never a breach
+    row = c.loc["admin_floor_share"]
+    assert row["result"] == "not_checked" and pd.isna(row["actual"])
+    assert "not checked: admin_floor_area_m2" in row["rule"]
+    # 1200 m2 of 10000 m2 floor area = 12 %: above 7 %, within the raised 15 % -> ok
+    c = checks(densified_stock=True, admin_floor_area_m2=1200.0).loc["admin_floor_share"]
+    assert c["result"] == "ok" and c["required"] == 0.15 and c["actual"] == pytest.approx(0.12)
+    assert "三(六)" in c["rule"]
+    c = checks(densified_stock=True, admin_floor_area_m2=1600.0).loc["admin_floor_share"]
+    assert c["result"] == "breach" and c["breach_size"] == pytest.approx(0.01)
+    assert "floor area" in c["action"]
+    tight = load_stock_policy(contracts__admin_floor_share_max_densified=0.1)
+    assert checks(policy=tight, densified_stock=True, admin_floor_area_m2=1200.0).loc[
+        "admin_floor_share", "result"] == "breach"
+    # not densified: the land-area rule only
+    c = checks(admin_floor_area_m2=1600.0)
+    assert "admin_floor_share" not in c.index and c.loc["admin_share", "result"] == "breach"
+    assert "三(六)" not in c.loc["admin_share", "rule"]
+    c = checks(densified_stock=True, admin_floor_area_m2=None).loc["admin_floor_share"]
+    assert c["result"] == "not_checked" and "admin_floor_area_m2 empty" in c["rule"]
+    c = checks(densified_stock=True, admin_floor_area_m2=10.0, floor_area_m2=0.0)
+    assert c.loc["admin_floor_share", "result"] == "not_checked"
+    with pytest.raises(InputError, match=r"column 'admin_floor_area_m2', row 1 \(contract_id "
+                       r"C1\): -1.0 is out of range. Fix: give a number >= 0 \[m2\]"):
+        checks(densified_stock=True, admin_floor_area_m2=-1.0)
+
+
+def test_sample_county_densified_contracts():
+    from landsim import load_sample
+
+    c = check_contracts(load_sample().industrial_contracts, "2022-12-31")
+    floor = c[c["indicator"] == "admin_floor_share"].set_index("contract_id")["result"]
+    assert floor.to_dict() == {"GY002": "not_checked", "GY004": "not_due",
+                               "GY014": "not_checked", "GY018": "not_checked"}
+    land = c[c["indicator"] == "admin_share"].set_index("contract_id")
+    assert land.loc["GY002", "result"] == "breach"  # 10 % of the land area > 7 %
+    assert (land["required"] == 0.07).all()
+    s = contract_summary(c).set_index("contract_id")
+    # 7 completion-stage checks due by 2022-12-31; admin_floor_share (not_checked) not counted
+    assert s.loc["GY014", "checks_due"] == 7
 
 
 def test_not_started_start_delay_runs_to_as_of():

@@ -24,6 +24,8 @@ from landsim.stockland.inventory import PLAN_COLUMNS
 TAX_ONLY = PerformanceRules(weight_tax=1, weight_value_added=0, weight_output=0,
                             weight_investment=0, weight_plot_ratio=0,
                             weight_building_coefficient=0)
+POOLED = dataclasses.replace(TAX_ONLY, evaluated_uses="all", benchmark_by_use=False)
+"""Tax only, every use scored against one pooled benchmark (the behaviour before issue 11)."""
 
 
 def units(**cols) -> pd.DataFrame:
@@ -38,19 +40,21 @@ def units(**cols) -> pd.DataFrame:
 
 
 def test_score_is_the_weighted_capped_ratio_to_the_pooled_benchmark():
-    ev = evaluate_performance(units(), TAX_ONLY)
+    ev = evaluate_performance(units(), POOLED)
     # benchmark 40 万元 / 30 mu; u1 2.0 /mu -> ratio 1.5 -> 150; u2 -> 0.5 -> 50
     assert ev["tax_per_mu_wan_yuan"].tolist() == pytest.approx([2.0, 2 / 3])
     assert ev["score"].tolist() == pytest.approx([150.0, 50.0])
     assert ev["perf_class"].tolist() == ["A", "D"]
-    assert ev["class_rule"].iloc[1] == "score 50.0: class D (< 60)"
-    capped = evaluate_performance(units(), dataclasses.replace(TAX_ONLY, score_cap=1.2))
+    assert ev["class_rule"].iloc[1] == ("score 50.0 against the commercial, industrial, "
+                                        "infrastructure, public, residential benchmark: "
+                                        "class D (< 60)")
+    capped = evaluate_performance(units(), dataclasses.replace(POOLED, score_cap=1.2))
     assert capped["score"].iloc[0] == pytest.approx(120.0)
     assert capped["perf_class"].iloc[0] == "A"  # exactly at the A threshold
 
 
 def test_default_weights_equal_units_score_100():
-    ev = evaluate_performance(units(annual_tax_wan_yuan=10.0))
+    ev = evaluate_performance(units(annual_tax_wan_yuan=10.0, land_use="industrial"))
     assert ev["score"].tolist() == pytest.approx([100.0, 100.0])
     assert ev["plot_ratio"].iloc[0] == 0.5 and ev["building_coefficient"].iloc[0] == 0.25
 
@@ -61,7 +65,7 @@ def test_class_boundaries():
 
 
 def test_standard_names_each_criterion():
-    ev = evaluate_performance(units(), TAX_ONLY)
+    ev = evaluate_performance(units(), POOLED)
     default = identify_inefficient(ev)
     assert default["inefficient"].tolist() == [False, True]
     assert default["criteria"].tolist() == ["", "class D in 'D'"]
@@ -80,6 +84,72 @@ def test_bad_performance_parameters():
         dataclasses.replace(TAX_ONLY, weight_tax=0)
     with pytest.raises(InputError, match="classes = 'E'; give letters from 'ABCD'"):
         InefficientStandard(classes="E")
+
+
+def mixed() -> pd.DataFrame:
+    """Two industrial units (tax 2 and 1 万元/mu) and a rich commercial and a poor public one."""
+    return units(unit_id=["i1", "i2", "c1", "p1"], plot_id=["i1", "i2", "c1", "p1"],
+                 land_use=["industrial", "industrial", "commercial", "public"],
+                 industry_code=[26, 26, pd.NA, pd.NA],
+                 annual_tax_wan_yuan=[30.0, 15.0, 120.0, 0.0])
+
+
+def test_industrial_benchmarked_against_industrial_only_by_default():
+    ev = evaluate_performance(mixed(), TAX_ONLY).set_index("unit_id")
+    # industrial benchmark 45 万元 / 30 mu = 1.5: i1 2.0 -> 133.3 (A), i2 1.0 -> 66.7 (C)
+    assert ev.loc[["i1", "i2"], "score"].tolist() == pytest.approx([400 / 3, 200 / 3])
+    assert ev.loc[["i1", "i2"], "perf_class"].tolist() == ["A", "C"]
+    assert ev.loc[["c1", "p1"], "perf_class"].tolist() == ["not_evaluated"] * 2
+    assert ev.loc[["c1", "p1"], "score"].isna().all()
+    assert "land use 'public' is not in evaluated_uses 'industrial'" in ev.loc["p1", "class_rule"]
+    ident = identify_inefficient(ev.reset_index(), InefficientStandard(classes="CD",
+                                                                       tax_per_mu_min=5.0))
+    assert ident.set_index("unit_id")["inefficient"].to_dict() == {
+        "i1": True, "i2": True, "c1": False, "p1": False}  # p1 pays no tax, still not classed
+    # pooled with the commercial plot (165 / 45 mu = 3.67) both industrial units fall to D
+    pooled = evaluate_performance(mixed(), dataclasses.replace(
+        TAX_ONLY, evaluated_uses="industrial,commercial", benchmark_by_use=False))
+    assert pooled.set_index("unit_id").loc[["i1", "i2"], "perf_class"].tolist() == ["D", "D"]
+
+
+def test_other_uses_get_their_own_benchmark_and_public_only_when_named():
+    rules = dataclasses.replace(TAX_ONLY, evaluated_uses="industrial, commercial, public")
+    ev = evaluate_performance(mixed(), rules).set_index("unit_id")
+    assert ev.loc[["i1", "i2"], "score"].tolist() == pytest.approx([400 / 3, 200 / 3])
+    assert ev.loc["c1", "score"] == pytest.approx(100.0)  # alone in its group
+    assert ev.loc["c1", "benchmark_group"] == "commercial"
+    assert ev.loc["p1", "perf_class"] == "B"  # benchmark 0: ratio 1 by convention
+    assert identify_inefficient(ev.reset_index())["inefficient"].tolist() == [False] * 4
+
+
+def test_evaluated_uses_checked():
+    assert PerformanceRules(evaluated_uses="all").uses() == {
+        "industrial", "residential", "commercial", "public", "infrastructure"}
+    with pytest.raises(InputError, match=r"evaluated_uses = 'industrial, offices': unknown land "
+                       r"use 'offices'"):
+        PerformanceRules(evaluated_uses="industrial, offices")
+    with pytest.raises(InputError, match=r"unknown land use \(none given\)"):
+        PerformanceRules(evaluated_uses=" , ")
+
+
+def test_sample_county_dx015_not_inefficient_gy009_gy010_class_d():
+    from landsim import load_sample
+    from landsim.stockland import performance_units
+
+    county = load_sample()
+    got = identify_inefficient(evaluate_performance(performance_units(
+        county.industrial_contracts, county.stock_plots, "2022-12-31"))).set_index("unit_id")
+    assert got.loc["DX015", "land_use"] == "public"
+    assert got.loc["DX015", "perf_class"] == "not_evaluated"
+    assert not got.loc["DX015", "inefficient"]
+    assert got.loc[["GY009", "GY010"], "perf_class"].tolist() == ["D", "D"]
+    assert got.loc[["GY009", "GY010"], "inefficient"].all()
+    assert set(got.loc[got["perf_class"] != "not_evaluated", "land_use"]) == {"industrial"}
+    # the old pooling put DX015 in D and GY009/GY010 in C
+    old = evaluate_performance(performance_units(
+        county.industrial_contracts, county.stock_plots, "2022-12-31"),
+        PerformanceRules(evaluated_uses="all", benchmark_by_use=False)).set_index("unit_id")
+    assert old.loc[["DX015", "GY009", "GY010"], "perf_class"].tolist() == ["D", "C", "C"]
 
 
 def plots() -> pd.DataFrame:

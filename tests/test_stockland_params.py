@@ -22,11 +22,14 @@ def test_toml_equals_dataclass_defaults_and_every_entry_has_unit_and_source():
         entry = raw[row["section"]][row["name"]]
         assert {"value", "unit", "source"} <= set(entry), row["name"]
         assert entry["value"] == row["default"], row["name"]
+        for key in ("unit", "source", "description"):
+            assert entry.get(key, row[key]) == row[key], (row["name"], key)
 
 
 def test_assumed_defaults_are_marked():
     rows = {r["name"]: r for r in stock_parameter_table()}
-    for name in ("weight_tax", "class_a_min", "compensation_price_factor"):
+    for name in ("weight_tax", "class_a_min", "compensation_price_factor", "evaluated_uses",
+                 "benchmark_by_use", "admin_floor_share_max_densified"):
         assert "ASSUMED" in rows[name]["source"]
 
 
@@ -45,8 +48,12 @@ def test_overrides_and_plot_ratio_table(tmp_path):
     ({"idle__fee_rate": "high"}, r"override: idle.fee_rate = 'high' must be a number \[fraction\]"),
     ({"unsupplied__supply_rate_floor": 1.2}, r"supply_rate_floor = 1.2 \[fraction\] is out"),
     ({"industry_plot_ratio": {"ab": 1.0}}, r"key 'ab' is not a 2-digit industry code"),
-    ({"contracts__admin_share_max_densified": 0.05},
-     r"admin_share_max_densified = 0.05 is below admin_share_max = 0.07"),
+    ({"contracts__admin_floor_share_max_densified": 0.05},
+     r"admin_floor_share_max_densified = 0.05 is below admin_share_max = 0.07"),
+    ({"contracts__admin_share_max_densified": 0.15},
+     r"unknown key contracts.admin_share_max_densified; did you mean "
+     r"'admin_floor_share_max_densified'\?"),
+    ({"performance__evaluated_uses": "industry"}, r"unknown land use 'industry'"),
 ])
 def test_bad_overrides(kwargs, match):
     with pytest.raises(InputError, match=match):

@@ -57,6 +57,10 @@ class CommonFigures(Params):
         Reasonable urban-land / urban-population growth elasticity. [ratio]
     gdp_land_decline_target : float
         Decline of construction land per unit GDP by the target year. [fraction]
+    town_per_capita_band_min_m2, town_per_capita_band_max_m2 : float
+        Per-capita construction land band of towns (镇) other than the county seat
+        (GB 50188-2007 镇规划标准, four grades spanning this range); the county seat and
+        cities take the GB 50137-2011 band above. [m2/person]
     """
 
     section: ClassVar[str] = "common"
@@ -97,6 +101,14 @@ class CommonFigures(Params):
     gdp_land_decline_target: float = param(
         0.40, "fraction", f"State Council approvals, {_F} s.5 (CONFIRMED)",
         "decline of construction land per unit GDP by the target year", lo=0, hi=1)
+    town_per_capita_band_min_m2: float = param(
+        60.0, "m2/person", f"GB 50188-2007, {_F} s.10 (CONFIRMED)",
+        "lower bound of per-capita construction land of towns other than the county seat",
+        lo=0)
+    town_per_capita_band_max_m2: float = param(
+        140.0, "m2/person", f"GB 50188-2007, {_F} s.10 (CONFIRMED)",
+        "upper bound of per-capita construction land of towns other than the county seat",
+        lo=0)
 
 
 COMMON = CommonFigures()

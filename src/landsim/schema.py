@@ -291,6 +291,9 @@ INDUSTRIAL_CONTRACTS = TableSchema(
            "building + structure footprint + stockyard area", minimum=0.0),
         _c("admin_area_m2", "float", "m2", "administrative and living facilities land",
            minimum=0.0),
+        optional("admin_floor_area_m2", "float", "m2", "floor area of administrative and "
+                 "living facilities (checked under county plan 三(六) on densified land)",
+                 minimum=0.0),
         _c("green_area_m2", "float", "m2", "green space", minimum=0.0),
         _c("annual_output_wan_yuan", "float", "万元", "output in the latest year", minimum=0.0),
         _c("annual_tax_wan_yuan", "float", "万元", "tax paid in the latest year", minimum=0.0),

@@ -54,6 +54,7 @@ __all__ = [
     "indicator_values",
     "monitor_frame",
     "planning_targets",
+    "seat_townships",
     "simulation_frame",
     "stock_supply_share",
     "target_ratio",
@@ -132,10 +133,28 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         f"<= 15 % from the UDB delineation guide, {_FACTS} s.5 (RECALLED)", "at_most",
         recalled=True),
     IndicatorSpec(
-        "per_capita_urban_land", "人均城镇建设用地面积", "Per-capita urban construction land",
+        "per_capita_urban_land", "人均城镇建设用地面积(全县)",
+        "Per-capita urban construction land, county total (vs plan target)",
         "urban_construction_land_ha x 10,000 / urban_pop", "m2/person",
-        f"GB 50137-2011, 65-115 m2/person in climate zones I/II, {_FACTS} s.10 (CONFIRMED)",
-        "within"),
+        "county total of the seat and every town (planning_targets.csv definition), shown "
+        "against the GB 50137-2011 band as the plan's 2035 target (115, not binding) is; "
+        f"the standards apply to the seat (GB 50137) and the towns (GB 50188), {_FACTS} "
+        "s.10 (CONFIRMED)", "within"),
+    IndicatorSpec(
+        "per_capita_seat_land", "县城人均城镇建设用地面积(GB 50137)",
+        "Per-capita urban construction land of the county seat (GB 50137-2011)",
+        "seat_urban_land_ha x 10,000 / seat_urban_pop (township with is_county_seat)",
+        "m2/person",
+        "GB 50137-2011 (cities and county-seat towns), 65-115 m2/person in climate zones "
+        f"I/II, {_FACTS} s.10 (CONFIRMED)", "within"),
+    IndicatorSpec(
+        "per_capita_town_land", "镇人均建设用地面积(GB 50188)",
+        "Per-capita construction land of the towns (GB 50188-2007)",
+        "town_urban_land_ha x 10,000 / town_urban_pop, every township other than the seat "
+        "pooled (urban construction land and urban population of population.csv)",
+        "m2/person",
+        "GB 50188-2007 镇规划标准 (towns other than the county seat), 60-140 m2/person over "
+        f"four grades, {_FACTS} s.10 (CONFIRMED)", "within"),
     IndicatorSpec(
         "gdp_land_decline_gap", "单位GDP建设用地下降率(较目标路径)",
         "Decline of construction land per unit GDP vs the 40 % path",
@@ -173,9 +192,16 @@ FRAME_COLUMNS = (
     "udb_base_urban_land_ha", "urban_construction_land_ha", "urban_pop",
     "construction_land_ha", "gdp_yi_yuan", "supply_rate_5y", "idle_identified_ha",
     "idle_disposed_ha", "land_supplied_ha", "supplied_from_stock_ha", "flexible_zone_ha",
-    "concentrated_zone_ha", "new_construction_land_ha",
+    "concentrated_zone_ha", "new_construction_land_ha", "seat_urban_land_ha",
+    "seat_urban_pop", "town_urban_land_ha", "town_urban_pop",
 )
-"""Inputs of the formulas, one row per year (``basis``: history or simulation)."""
+"""Inputs of the formulas, one row per year (``basis``: history or simulation). ``seat_*``:
+the county seat (townships.csv ``is_county_seat``), ``town_*``: every other township,
+pooled; NaN when the county has no townships table or no seat."""
+
+SEAT_TOWN_COLUMNS = ("seat_urban_land_ha", "seat_urban_pop", "town_urban_land_ha",
+                     "town_urban_pop")
+"""Frame columns splitting urban land and population into the seat and the towns."""
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -318,6 +344,36 @@ def udb_base(county: Any, udb_base_year: int = COMMON.udb_base_year) -> float:
     return float(udb_base_urban_land(pop, udb_base_year).sum())
 
 
+def seat_townships(county: Any) -> list[str]:
+    """Townships flagged ``is_county_seat`` in townships.csv (empty if none or no table).
+
+    >>> from landsim.datasets import load_sample
+    >>> seat_townships(load_sample())
+    ['新关镇']
+    """
+    t = getattr(county, "townships", None)
+    if t is None or "is_county_seat" not in t.columns:
+        return []
+    flag = t["is_county_seat"].astype(str).str.lower().isin(("true", "1"))
+    return [str(x) for x in t.loc[flag, "township"]]
+
+
+def _seat_town_split(land: pd.DataFrame, pop: pd.DataFrame, seats: Sequence[str]
+                     ) -> dict[str, np.ndarray]:
+    """Urban land [ha] and urban population of the seat and of the other townships.
+
+    ``land`` and ``pop`` are indexed by year with one column per township.
+    """
+    if not seats:
+        nan = np.full(len(land), np.nan)
+        return dict.fromkeys(SEAT_TOWN_COLUMNS, nan)
+    seat = land.columns.isin(list(seats))
+    return {"seat_urban_land_ha": land.loc[:, seat].sum(axis=1).to_numpy(float),
+            "seat_urban_pop": pop.loc[:, seat].sum(axis=1).to_numpy(float),
+            "town_urban_land_ha": land.loc[:, ~seat].sum(axis=1).to_numpy(float),
+            "town_urban_pop": pop.loc[:, ~seat].sum(axis=1).to_numpy(float)}
+
+
 def _idle_status(county: Any, years: Sequence[int]) -> list[tuple[float, float]]:
     """Idle area identified and disposed (accepted) by the end of each year. [ha]
 
@@ -371,8 +427,17 @@ def history_frame(county: Any, udb_base_year: int = COMMON.udb_base_year) -> pd.
     if pop is not None:
         urban = pop.groupby("year")["urban_pop"].sum()
         out["urban_pop"] = urban.reindex(years).to_numpy(float)
+        wide = {col: pop.pivot_table(index="year", columns="township", values=col,
+                                     aggfunc="sum").reindex(years)
+                for col in ("urban_construction_land_ha", "urban_pop")}
+        split = _seat_town_split(wide["urban_construction_land_ha"], wide["urban_pop"],
+                                 seat_townships(county))
+        for col, value in split.items():
+            out[col] = value
     else:
         out["urban_pop"] = np.nan
+        for col in SEAT_TOWN_COLUMNS:
+            out[col] = np.nan
     batches = getattr(county, "supply_batches", None)
     rates = []
     for y in years:
@@ -434,6 +499,13 @@ def simulation_frame(run: Any, county: Any,
         out[col] = last[col]
     out["urban_construction_land_ha"] = ann["urban_land_ha"].to_numpy()
     out["urban_pop"] = urban_pop
+    towns = list(res.drivers.townships)
+    split = _seat_town_split(
+        pd.DataFrame(res.arrays["urban_land_ha"][0][keep], columns=towns),
+        pd.DataFrame(res.arrays["urban_pop"][0][keep], columns=towns),
+        seat_townships(county))
+    for col, value in split.items():
+        out[col] = value
     out["construction_land_ha"] = ind["construction_land_ha"].to_numpy()
     out["gdp_yi_yuan"] = ind["gdp_yi_yuan"].to_numpy()
     out["supply_rate_5y"] = ann["supply_rate"].to_numpy()
@@ -500,6 +572,13 @@ def indicator_table(frame: pd.DataFrame, targets: dict[str, float] | None = None
     out["flexible_zone_share"] = zone_share(f["flexible_zone_ha"], f["concentrated_zone_ha"])
     out["per_capita_urban_land"] = per_capita_m2(f["urban_construction_land_ha"].to_numpy(float),
                                                  f["urban_pop"].to_numpy(float))
+    for key, where in (("per_capita_seat_land", "seat"), ("per_capita_town_land", "town")):
+        land_col, pop_col = f"{where}_urban_land_ha", f"{where}_urban_pop"
+        if land_col in f.columns and pop_col in f.columns:
+            sl, sp = f[land_col].to_numpy(float), f[pop_col].to_numpy(float)
+            out[key] = np.where(np.isnan(sl) | np.isnan(sp), np.nan, per_capita_m2(sl, sp))
+        else:
+            out[key] = nan
     y0 = params.gdp_land_base_year
     out["gdp_land_decline_gap"] = (
         gdp_land_decline_gap(f["construction_land_ha"], f["gdp_yi_yuan"], f["year"],

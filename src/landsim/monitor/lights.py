@@ -2,6 +2,13 @@
 
 Pure functions over the tables of :mod:`landsim.monitor.indicators`; the widgets of
 :mod:`landsim.monitor.widgets` only map controls onto the arguments of :func:`monitor_view`.
+
+Binding indicators (column ``binding``) are red on any breach of their floor or ceiling
+and yellow only inside an early-warning margin that still keeps the rule (the rule is
+enforced by :class:`~landsim.monitor.thresholds.Threshold`; margins in ``monitor.toml``).
+Per-capita land is shown three ways, each labelled by its standard: the county total (the
+plan's indicator), the county seat against GB 50137-2011 and the other towns against
+GB 50188-2007.
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ __all__ = [
 ]
 
 LIGHT_COLUMNS = ("indicator", "name", "value", "unit", "status", "green", "yellow",
-                 "basis", "recalled", "formula", "source")
-"""Columns of :func:`traffic_lights`."""
+                 "basis", "recalled", "formula", "source", "binding")
+"""Columns of :func:`traffic_lights` (``binding``: ratio to a binding floor or ceiling of
+planning_targets.csv, red on any breach)."""
 
 
 def check_year(values: pd.DataFrame, year: int) -> int:
@@ -88,7 +96,8 @@ def traffic_lights(values: pd.DataFrame, year: int,
             "indicator": spec.key, "name": f"{spec.name_zh} {spec.name_en}", "value": value,
             "unit": spec.unit, "status": classify(value, t), "green": t.describe("green"),
             "yellow": t.describe("yellow"), "basis": row["basis"], "recalled": spec.recalled,
-            "formula": spec.formula, "source": f"{spec.source}; thresholds: {t.source}"})
+            "formula": spec.formula, "source": f"{spec.source}; thresholds: {t.source}",
+            "binding": t.binding})
     return pd.DataFrame(rows, columns=list(LIGHT_COLUMNS))
 
 
@@ -120,7 +129,8 @@ def adjust_thresholds(thresholds: Mapping[str, Threshold] | None = None, *,
     Parameters
     ----------
     per_capita_max_m2 : float
-        Upper end of the green per-capita band (GB 50137-2011). [m2/person]
+        Upper end of the green GB 50137-2011 per-capita band, for the county total and
+        the county seat (the towns' GB 50188 band is left as it is). [m2/person]
     elasticity_max : float
         Highest green land-to-population elasticity. [ratio]
     supply_rate_floor : float
@@ -140,7 +150,7 @@ def adjust_thresholds(thresholds: Mapping[str, Threshold] | None = None, *,
     """
     t = dict(load_thresholds() if thresholds is None else thresholds)
     levers = [  # (value, indicators, interval, side: 0 lower bound, 1 upper bound)
-        (per_capita_max_m2, ("per_capita_urban_land",), "green", 1),
+        (per_capita_max_m2, ("per_capita_urban_land", "per_capita_seat_land"), "green", 1),
         (elasticity_max, ("land_pop_elasticity",), "green", 1),
         (supply_rate_floor, ("supply_rate_5y",), "yellow", 0),
         (udb_multiple_max, ("udb_expansion_multiple", "urban_land_growth_multiple"), "yellow", 1),

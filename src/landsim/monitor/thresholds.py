@@ -7,6 +7,16 @@ Defaults live in the packaged ``monitor.toml`` only (unit and source per indicat
 bound that is a shared policy figure is written there as ``"@common.<name>"`` and taken
 from :data:`landsim.policy.COMMON`, never retyped.
 
+Binding indicators (``binding = true``: the ratios to the binding floors and ceilings of
+``planning_targets.csv``) follow one rule, enforced here whatever file or override sets
+them: yellow is exactly the side of the target that keeps the rule (``[1, inf]`` for a
+floor, ``[-inf, 1]`` for a ceiling), so any breach is red; green is yellow minus an
+early-warning margin (ASSUMED), so yellow means "kept, but inside the margin".
+
+>>> [classify(x, DEFAULT_THRESHOLDS[k]) for k, x in (("cultivated_land_vs_target", 0.999),
+...  ("pbf_vs_task", 0.999), ("eco_redline_vs_target", 0.997), ("udb_area_vs_target", 1.004))]
+['red', 'red', 'red', 'red']
+
 >>> t = Threshold("supply_rate_5y", "fraction", green=(0.7, math.inf), yellow=(0.6, math.inf))
 >>> [classify(x, t) for x in (0.7, 0.6, 0.59, float("nan"))]
 ['green', 'yellow', 'red', 'no data']
@@ -27,6 +37,7 @@ from landsim.policy import common_figure
 from landsim.resources import policy_file
 
 __all__ = [
+    "BINDING_BOUND",
     "DEFAULT_THRESHOLDS",
     "STATUSES",
     "Threshold",
@@ -38,6 +49,10 @@ STATUSES = ("green", "yellow", "red", "no data")
 """Traffic-light states, best first."""
 
 _INF = math.inf
+
+BINDING_BOUND = 1.0
+"""Bound of every binding indicator: they are value / target ratios, so the target itself.
+[ratio]"""
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,9 @@ class Threshold:
         lie inside the yellow one. [unit]
     source : str
         Where the figures come from ("ASSUMED" where no official threshold was found).
+    binding : bool
+        The indicator is the ratio to a binding floor or ceiling: yellow must then be
+        exactly ``[BINDING_BOUND, inf]`` or ``[-inf, BINDING_BOUND]`` (any breach red).
     """
 
     indicator: str
@@ -62,6 +80,7 @@ class Threshold:
     green: tuple[float, float]
     yellow: tuple[float, float]
     source: str = ""
+    binding: bool = False
 
     def __post_init__(self) -> None:
         where = f"threshold {self.indicator}"
@@ -84,6 +103,15 @@ class Threshold:
         if glo < ylo or ghi > yhi:
             msg = (f"{where}: green [{glo:g}, {ghi:g}] must lie inside yellow [{ylo:g}, "
                    f"{yhi:g}] {self.unit}. Fix: widen yellow or narrow green")
+            raise InputError(msg)
+        if not isinstance(self.binding, bool):
+            msg = f"{where}: binding must be true or false, got {self.binding!r}"
+            raise InputError(msg)
+        if self.binding and (ylo, yhi) not in ((BINDING_BOUND, _INF), (-_INF, BINDING_BOUND)):
+            msg = (f"{where}: a binding indicator is red on any breach, so yellow must be "
+                   f"[{BINDING_BOUND:g}, inf] (floor) or [-inf, {BINDING_BOUND:g}] (ceiling), "
+                   f"got [{ylo:g}, {yhi:g}]. Fix: put the early-warning margin in green "
+                   "(e.g. green = [1.005, inf]) or set binding = false")
             raise InputError(msg)
 
     @property
@@ -114,7 +142,7 @@ class Threshold:
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (TOML-ready)."""
         return {"unit": self.unit, "green": list(self.green), "yellow": list(self.yellow),
-                "source": self.source}
+                "binding": self.binding, "source": self.source}
 
 
 def classify(value: float, threshold: Threshold) -> str:
@@ -158,7 +186,8 @@ def _apply(base: dict[str, Threshold], data: Mapping[str, Any], origin: str
             continue
         require_table(entry, origin, key, "green and/or yellow = [min, max]")
         for name in entry:
-            require_key(name, ("unit", "green", "yellow", "source"), origin, f"key {key}.{name}")
+            require_key(name, ("unit", "green", "yellow", "source", "binding"), origin,
+                        f"key {key}.{name}")
         if "unit" in entry and entry["unit"] != base[key].unit:
             msg = (f"{origin}: {key} is measured in {base[key].unit!r}, not "
                    f"{entry['unit']!r}. Fix: give the bounds in {base[key].unit}")
@@ -191,7 +220,7 @@ def _packaged() -> dict[str, Threshold]:
         green = tuple(_resolve(v, origin, f"{key}.green") for v in entry["green"])
         yellow = tuple(_resolve(v, origin, f"{key}.yellow") for v in entry["yellow"])
         out[key] = Threshold(key, entry["unit"], green, yellow,  # type: ignore[arg-type]
-                             entry.get("source", origin))
+                             entry.get("source", origin), entry.get("binding", False))
     return out
 
 
@@ -206,7 +235,7 @@ def load_thresholds(path: str | Path | None = None, **overrides: Any) -> dict[st
     ----------
     path : str or Path, optional
         TOML file with one table per indicator (``green``, ``yellow``, ``unit``,
-        ``source``); indicators it leaves out keep their default. Default:
+        ``source``, ``binding``); indicators it leaves out keep their default. Default:
         :data:`DEFAULT_THRESHOLDS` (the packaged ``monitor.toml``).
     **overrides
         ``indicator={"green": [lo, hi], "yellow": [lo, hi]}`` or a :class:`Threshold`.
@@ -220,7 +249,8 @@ def load_thresholds(path: str | Path | None = None, **overrides: Any) -> dict[st
     ------
     InputError
         Unknown indicator or key (naming the closest valid one), bounds that are not an
-        interval, green not inside yellow, a unit other than the indicator's.
+        interval, green not inside yellow, a unit other than the indicator's, a binding
+        indicator whose yellow reaches past its bound.
 
     Examples
     --------

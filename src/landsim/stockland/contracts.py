@@ -7,9 +7,16 @@
   (invested / area >= the agreed intensity and the optional minimum) [万元/ha], plot ratio
   (floor area / land area, storeys above 8 m counted twice in the floor area, >= the agreed
   ratio and the industry minimum of the 2008 control indicators), building coefficient
-  (>= 30 %), admin/living facilities share (<= 7 %, or the densified-stock maximum) and green
-  ratio (<= 20 %);
+  (>= 30 %), admin/living facilities share of the land area (<= 7 % on every contract), on
+  densified stock industrial land also their share of the floor area (county plan 三(六),
+  <= ``admin_floor_share_max_densified``) and green ratio (<= 20 %);
 - ``output_check`` (agreed output check date): output and tax per mu >= the agreed values.
+
+The 三(六) floor-area share needs the admin/living floor area, which the
+``industrial_contracts`` schema does not carry: it is read from an optional column
+:data:`ADMIN_FLOOR_COLUMN` when the table has it; otherwise (or when the contract has no
+floor area yet) the row is ``not_checked``, never a breach. The supervision contract's
+environmental terms are not checked: the table has no columns for them.
 
 Values are the latest recorded (the record is read as the state at the check). Each row
 names the stage, the check date, the requirement and its source, the actual value, the size
@@ -25,7 +32,12 @@ from landsim.stockland._common import DateLike, as_timestamp, contract_records, 
 from landsim.stockland.params import StockPolicy
 from landsim.units import M2_PER_HA, MU_PER_HA
 
-__all__ = ["ACTIONS", "CHECK_COLUMNS", "check_contracts", "contract_summary"]
+__all__ = ["ACTIONS", "ADMIN_FLOOR_COLUMN", "CHECK_COLUMNS", "check_contracts",
+           "contract_summary"]
+
+ADMIN_FLOOR_COLUMN = "admin_floor_area_m2"
+"""Optional contract column: floor area of the admin/living facilities [m2], used by the
+county plan 三(六) check on densified stock industrial land."""
 
 CHECK_COLUMNS = (
     "contract_id", "enterprise", "township", "industry_code", "stage", "check_date",
@@ -33,7 +45,8 @@ CHECK_COLUMNS = (
     "breach_share", "rule", "action",
 )
 """Columns of :func:`check_contracts`. ``bound`` is ``min`` or ``max``; ``result`` is
-``breach``, ``ok`` or ``not_due``; ``breach_size`` is how far the actual value misses the
+``breach``, ``ok``, ``not_due`` or ``not_checked`` (due, but the table lacks the figures;
+the rule says which); ``breach_size`` is how far the actual value misses the
 requirement, in ``unit``; ``breach_share`` that size / required."""
 
 ACTIONS = {
@@ -48,6 +61,8 @@ ACTIONS = {
                             "damages per the contract",
     "admin_share": "remove or convert the excess admin/living facilities (no residential "
                    "use); damages per the contract",
+    "admin_floor_share": "convert the excess admin/living floor area to production use "
+                         "(no residential use); damages per the contract",
     "green_ratio": "convert the excess green space to production use",
     "output_per_mu_wan_yuan": "supervision contract: damages on the output shortfall, no "
                               "preferential policies; consider exit (退出) if it persists",
@@ -85,8 +100,9 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
     rules = policy.contracts
     day = as_timestamp(as_of)
     f = contract_records(contracts, source, row_word=row_word, row_offset=row_offset).frame
+    admin_floor = _admin_floor_area(f)
     rows = []
-    for r in f.itertuples(index=False):
+    for r, admin_floor_m2 in zip(f.itertuples(index=False), admin_floor, strict=True):
         area_m2 = r.area_ha * M2_PER_HA
         area_mu = r.area_ha * MU_PER_HA
         base = (r.contract_id, r.enterprise, r.township, int(r.industry_code))
@@ -96,6 +112,8 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
             due = not pd.isna(when) and day >= when
             if not due or pd.isna(required):
                 result, size = "not_due", np.nan
+            elif pd.isna(actual):
+                result, size = "not_checked", np.nan
             else:
                 size = (required - actual) if bound == "min" else (actual - required)
                 result = "breach" if size > 1e-9 else "ok"
@@ -136,13 +154,21 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
         add("completion", when, "building_coefficient", "fraction", "min",
             rules.building_coefficient_min, r.building_footprint_m2 / area_m2,
             f"control indicators: >= {rules.building_coefficient_min:g}")
-        admin_max = rules.admin_share_max_densified if r.densified_stock \
-            else rules.admin_share_max
-        add("completion", when, "admin_share", "fraction", "max", admin_max,
+        add("completion", when, "admin_share", "fraction", "max", rules.admin_share_max,
             r.admin_area_m2 / area_m2,
-            f"control indicators: <= {admin_max:g}"
-            + (" (densified stock industrial land, county plan 三(六))"
-               if r.densified_stock else ""))
+            f"2004/2008 control indicators: admin/living land <= {rules.admin_share_max:g} of "
+            "the land area")
+        if r.densified_stock:
+            why = ("" if not pd.isna(admin_floor_m2) and r.floor_area_m2 > 0
+                   else f"; not checked: {ADMIN_FLOOR_COLUMN} not in the contract table"
+                   if ADMIN_FLOOR_COLUMN not in f.columns
+                   else f"; not checked: {ADMIN_FLOOR_COLUMN} empty"
+                   if pd.isna(admin_floor_m2) else "; not checked: no floor area built")
+            add("completion", when, "admin_floor_share", "fraction", "max",
+                rules.admin_floor_share_max_densified,
+                admin_floor_m2 / r.floor_area_m2 if not why else np.nan,
+                f"county plan 三(六), densified stock industrial land: admin/living floor area "
+                f"<= {rules.admin_floor_share_max_densified:g} of the floor area{why}")
         add("completion", when, "green_ratio", "fraction", "max", rules.green_ratio_max,
             r.green_area_m2 / area_m2, f"2008 control indicators: <= {rules.green_ratio_max:g}")
         check = r.agreed_output_check_date
@@ -155,9 +181,19 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
 
 
+def _admin_floor_area(f: pd.DataFrame) -> pd.Series:
+    """The optional :data:`ADMIN_FLOOR_COLUMN` as numbers (NaN when absent or empty).
+
+    The contracts schema has already checked the values (numbers >= 0 or empty).
+    """
+    if ADMIN_FLOOR_COLUMN not in f.columns:
+        return pd.Series(np.nan, index=f.index)
+    return pd.to_numeric(f[ADMIN_FLOOR_COLUMN], errors="coerce")
+
+
 def contract_summary(checks: pd.DataFrame) -> pd.DataFrame:
-    """Per contract: checks due, breaches, and the breached indicators."""
-    due = checks[checks["result"] != "not_due"]
+    """Per contract: checks due (and checked), breaches, and the breached indicators."""
+    due = checks[checks["result"].isin(["ok", "breach"])]
     breaches = checks[checks["result"] == "breach"]
     out = pd.DataFrame(index=pd.Index(checks["contract_id"].unique(), name="contract_id"))
     out["checks_due"] = due.groupby("contract_id").size().reindex(out.index).fillna(0)

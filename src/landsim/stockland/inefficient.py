@@ -2,10 +2,12 @@
 
 1. :func:`performance_units` gathers the evaluated units: enterprises on industrial contracts
    that have started production and stock plots with their own performance figures.
-2. :func:`evaluate_performance` scores them: each indicator (tax, value added and output per
-   mu, investment intensity, plot ratio, building coefficient) is divided by its pooled
-   county benchmark and capped; the score is 100 x the weighted mean; classes A/B/C/D by
-   the thresholds of :class:`~landsim.stockland.params.PerformanceRules`.
+2. :func:`evaluate_performance` scores the units whose land use is evaluated (default
+   industrial only): each indicator (tax, value added and output per mu, investment
+   intensity, plot ratio, building coefficient) is divided by the pooled county benchmark of
+   the unit's land use (default; or of all evaluated units) and capped; the score is 100 x
+   the weighted mean; classes A/B/C/D by the thresholds of
+   :class:`~landsim.stockland.params.PerformanceRules`. Other units are ``not_evaluated``.
 3. :func:`identify_inefficient` applies the county's own standard (因地制宜,
    :class:`~landsim.stockland.params.InefficientStandard`) and names every criterion met.
 4. :func:`redevelopment_plan` tracks disposal/redevelopment of stock plots per year, and
@@ -26,6 +28,7 @@ from landsim.units import M2_PER_HA, MU_PER_HA
 
 __all__ = [
     "INDICATORS",
+    "NOT_EVALUATED",
     "check_plots",
     "classify",
     "evaluate_performance",
@@ -39,6 +42,9 @@ __all__ = [
 INDICATORS = ("tax_per_mu_wan_yuan", "value_added_per_mu_wan_yuan", "output_per_mu_wan_yuan",
               "investment_intensity_wan_yuan_per_ha", "plot_ratio", "building_coefficient")
 """Per-mu performance indicators, in the order of the weights. [万元/亩, 万元/ha, ratio]"""
+
+NOT_EVALUATED = "not_evaluated"
+"""``perf_class`` of a unit whose land use is not in ``PerformanceRules.evaluated_uses``."""
 
 _UNIT_COLUMNS = ("unit_id", "kind", "plot_id", "contract_id", "enterprise", "township",
                  "land_use", "industry_code", "area_ha", "annual_output_wan_yuan",
@@ -145,47 +151,76 @@ def evaluate_performance(units: pd.DataFrame, rules: PerformanceRules | None = N
                          ) -> pd.DataFrame:
     """Per-mu performance score and class of each unit.
 
-    Benchmarks are pooled county values (total tax / total mu, total floor area / total
-    area, ...) over the evaluated units, so the weights apply to comparable ratios.
+    Only units whose ``land_use`` is in ``rules.evaluated_uses`` are scored (default:
+    industrial). Benchmarks are pooled values (total tax / total mu, total floor area /
+    total area, ...) over the scored units of the same land use (``benchmark_by_use``, the
+    default) or over all scored units, so the weights apply to comparable ratios.
 
     Returns
     -------
     pandas.DataFrame
         ``units`` plus area_mu, the :data:`INDICATORS`, ``score`` [points, 100 = at every
-        benchmark], ``perf_class`` (A-D) and ``class_rule`` (the score and the threshold
-        that decided the class).
+        benchmark; NaN when not scored], ``benchmark_group`` (the land use(s) the unit was
+        compared with), ``perf_class`` (A-D, or :data:`NOT_EVALUATED`) and ``class_rule``
+        (the score and the threshold that decided the class, or why it was not scored).
+
+    >>> u = pd.DataFrame({"unit_id": ["a", "b", "p"], "land_use": ["industrial"] * 2
+    ...                   + ["public"], "area_ha": [1.0] * 3,
+    ...                   "annual_output_wan_yuan": [1.0] * 3,
+    ...                   "annual_value_added_wan_yuan": [1.0] * 3,
+    ...                   "annual_tax_wan_yuan": [3.0, 1.0, 0.0], "investment_wan_yuan": [1.0] * 3,
+    ...                   "floor_area_m2": [1.0] * 3, "building_footprint_m2": [1.0] * 3})
+    >>> evaluate_performance(u)[["score", "perf_class"]].round(1).values.tolist()
+    [[117.5, 'B'], [82.5, 'C'], [nan, 'not_evaluated']]
     """
     rules = PerformanceRules() if rules is None else rules
     if units.empty:
-        return units.assign(area_mu=[], score=[], perf_class=[], class_rule=[])
+        return units.assign(area_mu=[], score=[], benchmark_group=[], perf_class=[],
+                            class_rule=[])
     ind = _indicators(units)
-    pooled = _indicators(pd.DataFrame([units[list(_UNIT_COLUMNS[8:])].sum()]))
+    scored = units["land_use"].isin(rules.uses()).to_numpy()
+    groups = (units["land_use"] if rules.benchmark_by_use
+              else pd.Series(", ".join(sorted(rules.uses())), index=units.index))
+    groups = groups.where(scored, "")
     weights = rules.weights()
     total_w = sum(weights.values())
-    score = pd.Series(0.0, index=units.index)
-    for name, w in weights.items():
-        bench = float(pooled[name].iloc[0])
-        ratio = (ind[name] / bench if bench > 0 else pd.Series(1.0, index=units.index))
-        score += w * ratio.clip(upper=rules.score_cap)
-    score = 100 * score / total_w
+    score = pd.Series(np.nan, index=units.index)
+    for group in sorted(set(groups[scored])):
+        members = (groups == group).to_numpy()
+        pooled = _indicators(pd.DataFrame([units.loc[members, list(_UNIT_COLUMNS[8:])].sum()]))
+        part = pd.Series(0.0, index=units.index[members])
+        for name, w in weights.items():
+            bench = float(pooled[name].iloc[0])
+            ratio = (ind.loc[members, name] / bench if bench > 0
+                     else pd.Series(1.0, index=part.index))
+            part += w * ratio.clip(upper=rules.score_cap)
+        score[members] = 100 * part / total_w
     out = units.copy()
     out.insert(out.columns.get_loc("area_ha") + 1, "area_mu", mu(units["area_ha"]))
     for name in INDICATORS:
         out[name] = ind[name]
     out["score"] = score
-    out["perf_class"] = classify(score, rules)
+    out["benchmark_group"] = groups
+    out["perf_class"] = np.where(scored, classify(score, rules), NOT_EVALUATED)
     bounds = {"A": f">= {rules.class_a_min:g}",
               "B": f"{rules.class_b_min:g} <= score < {rules.class_a_min:g}",
               "C": f"{rules.class_c_min:g} <= score < {rules.class_b_min:g}",
               "D": f"< {rules.class_c_min:g}"}
-    out["class_rule"] = [f"score {s:.1f}: class {c} ({bounds[c]})"
-                         for s, c in zip(out["score"], out["perf_class"], strict=True)]
+    out["class_rule"] = [
+        f"score {s:.1f} against the {g} benchmark: class {c} ({bounds[c]})" if c in bounds
+        else f"not evaluated: land use {u!r} is not in evaluated_uses "
+             f"{rules.evaluated_uses!r}"
+        for s, g, c, u in zip(out["score"], out["benchmark_group"], out["perf_class"],
+                              out["land_use"], strict=True)]
     return out
 
 
 def identify_inefficient(evaluated: pd.DataFrame, standard: InefficientStandard | None = None,
                          policy: StockPolicy | None = None) -> pd.DataFrame:
     """Apply the county's inefficient-land standard to evaluated units.
+
+    Units not scored by the 亩均 evaluation (``perf_class`` :data:`NOT_EVALUATED`, e.g.
+    public-service land by default) meet no criterion.
 
     Returns
     -------
@@ -197,6 +232,8 @@ def identify_inefficient(evaluated: pd.DataFrame, standard: InefficientStandard 
     std = policy.inefficient if standard is None else standard
     hits: list[list[str]] = [[] for _ in range(len(evaluated))]
     for i, r in enumerate(evaluated.itertuples(index=False)):
+        if r.perf_class == NOT_EVALUATED:
+            continue
         if r.perf_class in std.classes:
             hits[i].append(f"class {r.perf_class} in '{std.classes}'")
         if std.tax_per_mu_min > 0 and r.tax_per_mu_wan_yuan < std.tax_per_mu_min:

@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 from landsim._params import Params, build_sections, load_policy_file, param, shared
 from landsim.errors import InputError
 from landsim.policy import CommonFigures
+from landsim.schema import STOCK_PLOTS
 
 __all__ = [
     "INDUSTRY_MIN_PLOT_RATIO",
@@ -47,6 +48,9 @@ __all__ = [
 
 
 _F = "shared/domain/policy-facts.md"
+
+LAND_USES: tuple[str, ...] = STOCK_PLOTS.column("land_use").choices or ()
+"""Land uses of stock plots (schema ``stock_plots``); contracts are industrial."""
 
 INDUSTRY_MIN_PLOT_RATIO: dict[int, float] = {
     **dict.fromkeys((13, 14, 15, 16, 18, 19, 24, 30), 1.0),
@@ -142,6 +146,13 @@ class PerformanceRules(Params):
     ``class_a_min``, B if >= ``class_b_min``, C if >= ``class_c_min``, else D. Weights and
     thresholds are ASSUMED: Zhejiang's 亩均论英雄 uses A/B/C/D classes but its figures were
     NOT FOUND (policy-facts s.9).
+
+    Only units whose land use is in ``evaluated_uses`` are scored (default industrial
+    only); the others keep their indicators but get no score and the class
+    ``not_evaluated``, so public-service land (公共管理与公共服务) is never classed by the 亩均
+    score unless it is named there. With ``benchmark_by_use`` each land use is benchmarked
+    against its own pooled values (industrial against industrial); without it all
+    evaluated uses share one pooled benchmark.
     """
 
     section: ClassVar[str] = "performance"
@@ -161,6 +172,16 @@ class PerformanceRules(Params):
     class_a_min: float = param(120.0, "score", "ASSUMED", "lowest score of class A", lo=0)
     class_b_min: float = param(90.0, "score", "ASSUMED", "lowest score of class B", lo=0)
     class_c_min: float = param(60.0, "score", "ASSUMED", "lowest score of class C", lo=0)
+    evaluated_uses: str = param(
+        "industrial", "", f"ASSUMED: the 亩均 criteria of {_F} s.9 are for industrial land "
+        "(output, tax and plot ratio of enterprises); other uses have no comparable output or "
+        "tax and public-service land is not meant to earn any",
+        "land uses scored by the 亩均 evaluation, comma-separated (industrial, residential, "
+        "commercial, public, infrastructure) or 'all'")
+    benchmark_by_use: bool = param(
+        True, "", "ASSUMED: a unit is compared with units of the same land use, so commercial "
+        "tax per mu does not set the industrial bar", "benchmark each land use against its "
+        "own pooled values (False: one benchmark for all evaluated uses)")
 
     def weights(self) -> dict[str, float]:
         """Indicator name -> weight (indicator names as in the evaluation table)."""
@@ -171,7 +192,23 @@ class PerformanceRules(Params):
                 "plot_ratio": self.weight_plot_ratio,
                 "building_coefficient": self.weight_building_coefficient}
 
+    def uses(self) -> frozenset[str]:
+        """The land uses scored, from ``evaluated_uses``.
+
+        >>> sorted(PerformanceRules(evaluated_uses="industrial, commercial").uses())
+        ['commercial', 'industrial']
+        """
+        names = {u.strip() for u in self.evaluated_uses.replace(";", ",").split(",")}
+        names.discard("")
+        return frozenset(LAND_USES) if names == {"all"} else frozenset(names)
+
     def _check(self) -> None:
+        bad = sorted(self.uses() - set(LAND_USES))
+        if bad or not self.uses():
+            msg = (f"PerformanceRules.evaluated_uses = {self.evaluated_uses!r}: unknown land "
+                   f"use {', '.join(map(repr, bad)) or '(none given)'}; give names from "
+                   f"{', '.join(LAND_USES)} separated by commas, or 'all'")
+            raise InputError(msg)
         if sum(self.weights().values()) <= 0:
             msg = "PerformanceRules weights are all 0; give at least one positive weight"
             raise InputError(msg)
@@ -220,7 +257,13 @@ class InefficientStandard(Params):
 
 @dataclass(frozen=True)
 class ContractRules(Params):
-    """Control indicators checked on industrial contracts (双合同 supervision)."""
+    """Control indicators checked on industrial contracts (双合同 supervision).
+
+    Admin/living facilities: their land stays within ``admin_share_max`` of the land area
+    on every contract (2004/2008 control indicators); on densified stock industrial land
+    county plan 三(六) also allows their floor area up to ``admin_floor_share_max_densified``
+    of the total floor area, checked where the contract gives that floor area.
+    """
 
     section: ClassVar[str] = "contracts"
 
@@ -230,10 +273,12 @@ class ContractRules(Params):
     admin_share_max: float = param(0.07, "fraction", f"2004/2008 control indicators, {_F} s.4 "
                                 "(CONFIRMED)", "maximum admin/living facilities share of "
                                 "the land area", lo=0, hi=1)
-    admin_share_max_densified: float = param(
-        0.07, "fraction", f"county plan 三(六) allows more; provincial figure NOT FOUND ({_F} "
+    admin_floor_share_max_densified: float = param(
+        0.15, "fraction", f"ASSUMED: county plan 三(六) allows a higher floor-area share on "
+        f"densified stock industrial land without a figure; provincial figure NOT FOUND ({_F} "
         "s.4, ~0.15 RECALLED in eastern provinces): set per county",
-        "maximum admin/living share on densified stock industrial land", lo=0, hi=1)
+        "maximum admin/living facilities share of the floor area on densified stock "
+        "industrial land (the 7 % land-area limit still holds)", lo=0, hi=1)
     green_ratio_max: float = param(0.2, "fraction", f"2008 control indicators, {_F} s.4 "
                                 "(CONFIRMED sec.)", "maximum green ratio", lo=0, hi=1)
     investment_intensity_min_wan_yuan_per_ha: float = param(
@@ -247,10 +292,11 @@ class ContractRules(Params):
                                     "be late without a breach", lo=0)
 
     def _check(self) -> None:
-        if self.admin_share_max_densified < self.admin_share_max:
-            msg = (f"ContractRules.admin_share_max_densified = "
-                   f"{self.admin_share_max_densified:g} is below admin_share_max = "
-                   f"{self.admin_share_max:g} [fraction]; densified land may only get more")
+        if self.admin_floor_share_max_densified < self.admin_share_max:
+            msg = (f"ContractRules.admin_floor_share_max_densified = "
+                   f"{self.admin_floor_share_max_densified:g} is below admin_share_max = "
+                   f"{self.admin_share_max:g} [fraction]; county plan 三(六) may only raise "
+                   "the share")
             raise InputError(msg)
 
 
