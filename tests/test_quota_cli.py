@@ -93,3 +93,17 @@ def test_annual_csv_sums_reproduce_from_the_written_file(county_dir: Path, tmp_p
     areas = annual[[c for c in annual.columns if c.endswith("_ha")]].to_numpy(dtype=float)
     tiny = (areas != 0) & (abs(areas) < 1e-9)
     assert not tiny.any(), "float residues must be written as 0"
+
+
+def test_annual_csv_has_requested_and_granted_quota_per_source(county_dir: Path, tmp_path: Path):
+    """Design 5.3: Q_pop = M x s / 10,000 requested; granted never exceeds requested."""
+    out = tmp_path / "q"
+    assert main(["quota", "simulate", "--scenario", "baseline", "--county", str(county_dir),
+                 "--scheduler", "none", "--by", "township", "--out", str(out)]) == 0
+    annual = pd.read_csv(out / "annual.csv")
+    q_pop = annual["settled_migrants"] * annual["standard_m2"] / 10_000
+    assert abs(q_pop - annual["pop_link_requested_ha"]).max() < 1e-9
+    for source in ("pop_link", "stock_link"):
+        excess = annual[f"{source}_quota_ha"] - annual[f"{source}_requested_ha"]
+        assert excess.max() < 1e-9, source
+    assert (annual["stock_link_requested_ha"] > 0).any()

@@ -71,7 +71,8 @@ __all__ = [
 
 ANNUAL_COLUMNS = (
     "year", "settled_migrants", "per_capita_urban_land_m2", "standard_m2",
-    "pop_link_quota_ha", "stock_disposed_ha", "stock_link_quota_ha", "key_project_quota_ha",
+    "pop_link_requested_ha", "pop_link_quota_ha", "stock_disposed_ha",
+    "stock_link_requested_ha", "stock_link_quota_ha", "key_project_quota_ha",
     "new_construction_land_ha", "cumulative_new_ha", "cap_remaining_ha",
     "cultivated_occupied_ha",
 )
@@ -645,16 +646,22 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`ANNUAL_COLUMNS` first, then ``township`` (when ``by='township'``),
         ``draw`` (when there is more than one draw), supply_rate [fraction],
-        ordinary_requested_ha, udb_room_ha, urban_land_ha [ha], binding_cap. Quota
-        columns are the granted amounts: ``pop_link + stock_link + key_project =
-        new_construction_land``.
+        ordinary_requested_ha, udb_room_ha, urban_land_ha [ha], binding_cap. The
+        ``*_requested_ha`` columns are design 5.3's Q_pop = M x s / 10,000 and
+        Q_stock = ratio x disposed (after reward/penalty), before the floor and the caps;
+        the ``*_quota_ha`` columns are the granted amounts: ``pop_link + stock_link +
+        key_project = new_construction_land``. The county ``standard_m2`` is the effective
+        standard, requested pop-link quota x 10,000 / settled migrants (the migrant-weighted
+        mean of the township standards); in a year without migrants it is the tier standard
+        of the county's per-capita urban land.
     """
     a = result.arrays
     n_d, n_t, n_k = a["new_construction_land_ha"].shape
     years = result.drivers.years
-    sums = ("settled_migrants", "pop_link_quota_ha", "stock_disposed_ha",
-            "stock_link_quota_ha", "key_project_quota_ha", "new_construction_land_ha",
-            "cultivated_occupied_ha", "ordinary_requested_ha", "urban_land_ha")
+    sums = ("settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
+            "stock_disposed_ha", "stock_link_requested_ha", "stock_link_quota_ha",
+            "key_project_quota_ha", "new_construction_land_ha", "cultivated_occupied_ha",
+            "ordinary_requested_ha", "urban_land_ha")
     if by == "township":
         cols = {n: a[n] for n in sums}
         cols.update({n: a[n] for n in ("per_capita_urban_land_m2", "standard_m2",
