@@ -5,7 +5,7 @@ health-check report (国土空间规划年度体检评估).
 - :mod:`~landsim.monitor.thresholds` - green / yellow / red thresholds (user settable);
 - :mod:`~landsim.monitor.lights` - traffic-light tables, five-year review;
 - :mod:`~landsim.monitor.report` - the self-contained HTML report;
-- :mod:`~landsim.monitor.cli` - ``landsim report``.
+- :mod:`landsim.cli.report` - ``landsim report``.
 
 The explorer widget is :func:`landsim.widgets.monitor_explorer` and the trend chart
 :func:`landsim.plots.plot_trends` (presentation only; not imported here).

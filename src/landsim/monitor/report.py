@@ -169,14 +169,14 @@ def build_report(year: int, county_dir: str | os.PathLike[str] | None = None,
     county_dir : path, optional
         County folder (default: the bundled sample county).
     scenario : path, optional
-        Scenario TOML of the quota simulation (default ``data/scenarios/baseline.toml``,
+        Scenario TOML of the quota simulation (default the packaged ``baseline`` scenario,
         else the built-in default scenario).
     layout : path, optional
         Farmland layout result folder with ``summary.json``.
     review : bool
         Add the five-year review of targets against the trajectory.
     thresholds : path or dict, optional
-        Threshold TOML or a ready dict (default ``data/policy/monitor.toml``).
+        Threshold TOML or a ready dict (default the packaged ``monitor.toml``).
     county : landsim.datasets.County, optional
         An already loaded county (overrides ``county_dir``).
     """
@@ -387,8 +387,8 @@ def section_notes(data: ReportData) -> str:
             "fill the last history year and are held in simulated years.</li>"
             "<li>模拟年份耕地仅扣减占用，未模拟补充。Simulated cultivated land only loses the "
             "occupied area; replenishment is not simulated.</li>"
-            "<li>无官方预警阈值的指标注明 ASSUMED，可在 data/policy/monitor.toml 中修改。"
-            "Thresholds marked ASSUMED are user settings (data/policy/monitor.toml).</li>"
+            "<li>无官方预警阈值的指标注明 ASSUMED，可用 landsim report --thresholds 文件修改。"
+            "Thresholds marked ASSUMED are user settings (landsim report --thresholds FILE).</li>"
             f"{items}</ul>")
 
 

@@ -11,7 +11,7 @@ The parameters of the two-links quota simulation (design 5.3) are grouped by rul
 
 :class:`QuotaPolicy` bundles them. Every rule has an ``enabled`` switch. The defaults are
 the figures of ``shared/domain/policy-facts.md``; where a figure was NOT FOUND the default
-is an *assumption* and its ``source`` says so. ``data/policy/default.toml`` repeats every
+is an *assumption* and its ``source`` says so. the packaged ``landsim/data/policy/default.toml`` repeats every
 default with unit and source; :func:`load_policy` reads it and a test fails when the two
 drift apart.
 

@@ -501,7 +501,7 @@ class Scenario:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
-        """Read a scenario TOML file (see ``data/scenarios/baseline.toml``)."""
+        """Read a scenario TOML file (see the packaged ``landsim/data/scenarios/baseline.toml``)."""
         path = Path(path)
         data = read_toml(path, what="scenario file", keep_schema_version=True)
         return cls.from_dict(data, origin=str(path))

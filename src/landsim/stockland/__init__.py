@@ -5,8 +5,8 @@ The stock itself (what is idle, unsupplied and inefficient at a date) is derived
 :mod:`landsim.stockland.inventory`; the quota engine, the assessment and the monitor read it.
 
 Pure rule engines over DataFrames; every output row names the rule and the dates or
-numbers that decided it. Parameters: :func:`load_stock_policy` (``data/policy/stockland.toml``).
-Widgets live in :mod:`landsim.stockland.widgets` (not imported here).
+numbers that decided it. Parameters: :func:`load_stock_policy` (the packaged ``stockland.toml``).
+Widgets live in :mod:`landsim.widgets` (not imported here).
 """
 
 from landsim.stockland.assess import (

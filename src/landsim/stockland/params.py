@@ -9,7 +9,7 @@ One group per rule family:
 - :class:`ContractRules` - 工业项目建设用地控制指标 and the 双合同 supervision checks.
 
 :class:`StockPolicy` bundles them with the industry minimum plot ratios of the 2008 control
-indicators. ``data/policy/stockland.toml`` repeats every default with unit and source; a
+indicators. the packaged ``landsim/data/policy/stockland.toml`` repeats every default with unit and source; a
 default marked ASSUMED has no national figure behind it (see
 ``shared/domain/policy-facts.md``) and should be set per county.
 
