@@ -31,7 +31,6 @@ __all__ = [
     "read_edges",
     "read_parcels",
     "read_table",
-    "sample_dir",
     "synthesize",
     "write_county",
 ]
@@ -64,14 +63,9 @@ class County:
         return isinstance(self.parcels, gpd.GeoDataFrame)
 
 
-def sample_dir() -> Path:
-    """Folder of the bundled sample county (package data; ``$LANDSIM_SAMPLE_DIR`` overrides)."""
-    return sample_county_dir()
-
-
 def load_sample() -> County:
     """The bundled sample county (Pianguan-like; see ``landsim/data/sample_county/README.md``)."""
-    return read_county(sample_dir())
+    return read_county(sample_county_dir())
 
 
 # ----------------------------------------------------------------------------- raw reading
