@@ -64,6 +64,8 @@ def test_default_toml_matches_dataclasses():
     assert set(from_toml) == set(from_code), "keys drifted between default.toml and params.py"
     for key, row in from_code.items():
         entry = from_toml[key]
+        if isinstance(row["default"], tuple):
+            entry = {**entry, "value": tuple(entry["value"])}
         assert entry["value"] == row["default"] or (
             math.isinf(row["default"]) and math.isinf(entry["value"])), key
         assert type(entry["value"]) is type(row["default"]), key

@@ -93,6 +93,12 @@ def test_annual_csv_sums_reproduce_from_the_written_file(county_dir: Path, tmp_p
     areas = annual[[c for c in annual.columns if c.endswith("_ha")]].to_numpy(dtype=float)
     tiny = (areas != 0) & (abs(areas) < 1e-9)
     assert not tiny.any(), "float residues must be written as 0"
+    # the plan's remainder: what was left before minus what the year granted
+    left = annual["cap_remaining_ha"].shift(1) - annual["new_construction_land_ha"]
+    assert abs(left.iloc[1:] - annual["cap_remaining_ha"].iloc[1:]).max() < 1e-9
+    granted = annual[["pop_link_quota_ha", "stock_link_quota_ha"]].sum(axis=1)
+    requested = annual[["pop_link_requested_ha", "stock_link_requested_ha"]].sum(axis=1)
+    assert abs(requested - granted - annual["withheld_ha"]).max() < 1e-9
 
 
 def test_annual_csv_has_requested_and_granted_quota_per_source(county_dir: Path, tmp_path: Path):
@@ -107,3 +113,25 @@ def test_annual_csv_has_requested_and_granted_quota_per_source(county_dir: Path,
         excess = annual[f"{source}_quota_ha"] - annual[f"{source}_requested_ha"]
         assert excess.max() < 1e-9, source
     assert (annual["stock_link_requested_ha"] > 0).any()
+
+
+def test_registrations_given_in_a_file(tmp_path: Path, capsys):
+    rows = [{"year": y, "township": t, "registrations": 100 if t == "新关镇" else 0}
+            for y in range(2023, 2036)
+            for t in ("新关镇", "老牛湾镇", "万家寨镇", "水泉镇", "老营镇", "尚峪镇", "窑头乡", "楼沟乡")]
+    path = tmp_path / "落户 2023-2035.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    out = tmp_path / "q"
+    assert main(["quota", "simulate", "--scenario", "baseline", "--registrations", str(path),
+                 "--out", str(out)]) == 0
+    annual = pd.read_csv(out / "annual.csv")
+    assert annual["settled_migrants"].tolist() == [100.0] * 13
+    ledger = pd.read_csv(out / "ledger.csv")
+    assert "given directly" in ledger.loc[ledger["quantity"] == "settled_migrants", "rule"].iloc[0]
+    pd.DataFrame(rows[:-1]).to_csv(path, index=False)  # one (year, township) missing
+    capsys.readouterr()
+    assert main(["quota", "simulate", "--scenario", "baseline", "--registrations", str(path),
+                 "--out", str(tmp_path / "bad")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "落户 2023-2035.csv" in err[0] and "(2035, '楼沟乡')" in err[0]
+    assert not (tmp_path / "bad").exists()

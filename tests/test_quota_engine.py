@@ -35,7 +35,8 @@ def dtk(value, n_t: int, n_k: int) -> np.ndarray:
 def make_drivers(*, settled=0.0, land=(10.0,), urban_pop=(1000.0,), years=(2023,),
                  disposed_unsupplied=0.0, opening_unsupplied=0.0, disposed_idle=0.0,
                  opening_idle=0.0, disposed_inefficient=0.0, keys=0.0, udb_base=None,
-                 cohort_approved=None, cohort_supplied=None) -> QuotaDrivers:
+                 cohort_approved=None, cohort_supplied=None, keys_udb=None,
+                 seat=None) -> QuotaDrivers:
     """Small drivers: urban population constant, stock given directly per year."""
     n_t, n_k = len(years), len(land)
     land = np.asarray(land, dtype=float)
@@ -56,7 +57,7 @@ def make_drivers(*, settled=0.0, land=(10.0,), urban_pop=(1000.0,), years=(2023,
         base_urban_land_ha=land,
         udb_base_urban_land_ha=land * 10 if udb_base is None else np.asarray(udb_base, float),
         stock=stock, key_projects_ha=keys, cohort_years=c_years, cohort_approved=c_app,
-        cohort_supplied=c_sup)
+        cohort_supplied=c_sup, key_projects_udb_ha=keys_udb, is_county_seat=seat)
 
 
 def run(policy: QuotaPolicy | None = None, **kw):
@@ -172,37 +173,82 @@ def test_zero_migrants_and_zero_disposal_give_zero_ordinary_quota():
 # ----------------------------------------------------------------------------- 60 % rule
 
 
+NO_EXEMPTION = {"supply_rate": {"exempt_pop_link": False}}
+
+
 @pytest.mark.parametrize(("supplied", "ordinary"), [(59.0, 0.0), (60.0, 8.0)])
 def test_supply_rate_floor(supplied, ordinary):
     # 100 ha approved last year, 59 (60) supplied -> rate 59 % (60 %): no (full) quota
-    res = run(settled=1000.0, land=(12.0,), keys=2.0, cohort_approved=[[100.0]],
+    policy = load_policy(**NO_EXEMPTION)
+    res = run(policy, settled=1000.0, land=(12.0,), keys=2.0, cohort_approved=[[100.0]],
               cohort_supplied=[[supplied]])
-    assert res["supply_rate"][0, 0, 0] == pytest.approx(supplied / 100)
+    assert res["supply_rate_tested"][0, 0, 0] == pytest.approx(supplied / 100)
     assert res["pop_link_quota_ha"][0, 0, 0] == pytest.approx(ordinary)
     assert res["key_project_quota_ha"][0, 0, 0] == 2.0  # key projects are exempt
     bind = annual_table(simulate_quota(make_drivers(
         settled=1000.0, land=(12.0,), cohort_approved=[[100.0]],
-        cohort_supplied=[[supplied]])))["binding_cap"].iloc[0]
+        cohort_supplied=[[supplied]]), policy))["binding_cap"].iloc[0]
     assert bind == ("supply_rate_floor" if ordinary == 0 else "none")
+
+
+def test_floor_withholds_stock_link_but_not_livelihood_population_link():
+    # default: population-linked quota (housing, schools for settled people) is exempt
+    res = run(settled=1000.0, land=(12.0,), cohort_approved=[[100.0]],
+              cohort_supplied=[[59.0]], disposed_idle=2.0, opening_idle=2.0)
+    assert res["pop_link_quota_ha"][0, 0, 0] == pytest.approx(8.0)
+    assert res["stock_link_requested_ha"][0, 0, 0] > 0
+    assert res["stock_link_quota_ha"][0, 0, 0] == 0.0
+    assert annual_table(res)["binding_cap"].iloc[0] == "supply_rate_floor"
 
 
 def test_supply_rate_window_excludes_older_batches():
     # a 0 % batch six years back is outside the 5-year window
-    res = run(settled=1000.0, land=(12.0,), cohort_approved=[[100.0], [0], [0], [0], [0], [0]],
+    res = run(load_policy(**NO_EXEMPTION), settled=1000.0, land=(12.0,),
+              cohort_approved=[[100.0], [0], [0], [0], [0], [0]],
               cohort_supplied=[[0.0], [0], [0], [0], [0], [0]])
-    assert np.isnan(res["supply_rate"][0, 0, 0])
+    assert np.isnan(res["supply_rate_tested"][0, 0, 0])
     assert res["pop_link_quota_ha"][0, 0, 0] == pytest.approx(8.0)
 
 
 def test_supply_rate_rises_when_unsupplied_land_is_disposed():
     # year 1: 50 % rate -> no ordinary quota; 30 of the 50 unsupplied ha are supplied;
     # year 2: (50 + 30 + new 0) / 100 = 80 % -> quota allowed
-    res = run(settled=1000.0, land=(12.0,), years=(2023, 2024), cohort_approved=[[100.0]],
-              cohort_supplied=[[50.0]], disposed_unsupplied=[[[30.0], [0.0]]],
-              opening_unsupplied=[[[50.0], [20.0]]])
-    assert res["supply_rate"][0, :, 0] == pytest.approx([0.5, 0.8])
+    res = run(load_policy(**NO_EXEMPTION), settled=1000.0, land=(12.0,), years=(2023, 2024),
+              cohort_approved=[[100.0]], cohort_supplied=[[50.0]],
+              disposed_unsupplied=[[[30.0], [0.0]]], opening_unsupplied=[[[50.0], [20.0]]])
+    assert res["supply_rate_tested"][0, :, 0] == pytest.approx([0.5, 0.8])
+    assert res["supply_rate"][0, 0, 0] == pytest.approx(0.8)  # end of 2023 = tested in 2024
     assert res["pop_link_quota_ha"][0, 0, 0] == 0.0
     assert res["pop_link_quota_ha"][0, 1, 0] > 0.0
+
+
+def test_new_land_is_supplied_by_the_lag_distribution():
+    # 10 ha approved in 2023 (1,000 migrants at 100 m2), nothing before: supplied 50 %
+    # in 2023, 80 % by 2024 (lag shares 0.5, 0.3, ...), 100 % by 2026
+    res = run(settled=np.array([[[1000.0], [0.0], [0.0], [0.0]]]), land=(10.0,),
+              years=(2023, 2024, 2025, 2026))
+    assert res["new_construction_land_ha"][0, :, 0] == pytest.approx([10.0, 0, 0, 0])
+    assert res["supply_rate"][0, :, 0] == pytest.approx([0.5, 0.8, 0.9, 0.95])
+    assert res["supply_rate_tested"][0, 1:, 0] == pytest.approx([0.5, 0.8, 0.9])
+    custom = run(load_policy(supply_rate__lag_shares=[0.2, 0.2]),
+                 settled=np.array([[[1000.0], [0.0]]]), land=(10.0,), years=(2023, 2024))
+    assert custom["supply_rate"][0, :, 0] == pytest.approx([0.2, 0.4])
+
+
+def test_supply_floor_binds_in_a_future_year_after_a_surge_of_approvals():
+    # a scenario built for it: a 100 ha key project in 2024, supplied slowly (10 %/year):
+    # the 2025 test sees 10 % -> stock-linked quota withheld in 2025, not in 2024
+    policy = load_policy(supply_rate__lag_shares=[0.1] * 10)
+    keys = np.array([[[0.0], [100.0], [0.0]]])
+    res = run(policy, land=(12.0,), years=(2023, 2024, 2025), keys=keys, keys_udb=0.0,
+              disposed_idle=2.0, opening_idle=2.0, cohort_approved=[[10.0]],
+              cohort_supplied=[[10.0]])
+    assert res["supply_rate_tested"][0, 1, 0] >= 0.6
+    assert res["stock_link_quota_ha"][0, 1, 0] > 0
+    assert res["supply_rate_tested"][0, 2, 0] < 0.6
+    assert res["stock_link_quota_ha"][0, 2, 0] == 0.0
+    table = annual_table(res)
+    assert table["binding_cap"].tolist()[1:] == ["none", "supply_rate_floor"]
 
 
 def test_supply_rate_rule_switched_off():
@@ -225,9 +271,13 @@ def test_udb_cap_binds():
     assert table["binding_cap"].iloc[0] == "udb"
 
 
-def test_udb_cap_does_not_limit_key_projects_and_can_be_switched_off():
-    res = run(settled=0.0, land=(13.0,), udb_base=(10.0,), keys=4.0)
-    assert res["key_project_quota_ha"][0, 0, 0] == 4.0
+def test_udb_cap_limits_key_projects_inside_it_only_and_can_be_switched_off():
+    outside = run(settled=0.0, land=(13.0,), udb_base=(10.0,), keys=4.0, keys_udb=0.0)
+    assert outside["key_project_quota_ha"][0, 0, 0] == 4.0
+    assert outside["urban_land_ha"][0, 0, 0] == pytest.approx(13.0)
+    inside = run(settled=0.0, land=(12.0,), udb_base=(10.0,), keys=4.0)
+    assert inside["key_project_quota_ha"][0, 0, 0] == pytest.approx(1.0)  # room 13 - 12
+    assert inside["urban_land_ha"][0, 0, 0] == pytest.approx(13.0)
     off = run(load_policy(caps__udb_enabled=False), settled=1000.0, land=(13.0,),
               udb_base=(10.0,))
     assert off["new_construction_land_ha"][0, 0, 0] == pytest.approx(8.0)
@@ -423,3 +473,66 @@ def test_a_thousand_migrants_at_exactly_100_m2_get_10_ha():
     assert standard.tolist() == [100.0]
     assert float(population_link_quota(np.array([1_000.0]), standard)[0]) == pytest.approx(10.0)
     assert tier_standard(e, PopulationLink())[1].tolist() == [1]
+
+
+# ----------------------------------------------------------------------------- priorities
+
+
+def test_a_later_key_project_is_never_starved_by_earlier_ordinary_quota():
+    # plan: 20 ha over three years; ordinary asks 10 ha a year; a 15 ha key project in
+    # the third year. Ordinary quota may take only 20 - 15 = 5 ha before it.
+    policy = load_policy(caps={"upper_plan_new_construction_ha": 20.0})
+    keys = np.array([[[0.0], [0.0], [15.0]]])
+    res = run(policy, settled=1000.0, land=(12.0,), urban_pop=(1e6,),
+              years=(2023, 2024, 2025), keys=keys)
+    assert res["key_project_quota_ha"][0, 2, 0] == pytest.approx(15.0)
+    ordinary = res["pop_link_quota_ha"] + res["stock_link_quota_ha"]
+    assert ordinary[0, :, 0].sum() == pytest.approx(5.0)
+    assert res["cumulative_new_ha"][0, -1, 0] == pytest.approx(20.0)
+    table = annual_table(res)
+    assert table["binding_cap"].iloc[0] == "upper_plan"
+    assert table["withheld_ha"].iloc[0] == pytest.approx(5.0)
+    lines = ledger(res)
+    rule = lines.loc[(lines["quantity"] == "pop_link_quota_ha") & (lines["year"] == 2023),
+                     "rule"].iloc[0]
+    assert "less key projects" in rule and "5.00 ha withheld" in rule
+
+
+def test_population_link_comes_before_stock_link_and_keeps_room_for_later_migrants():
+    # UDB room 2 ha over two years; 100 migrants a year at 100 m2 -> 1 ha a year;
+    # stock-linked quota asks 5 ha: it gets nothing, the migrants get 1 ha each year
+    kw = dict(settled=100.0, land=(11.0,), urban_pop=(1e6,), udb_base=(10.0,),
+              years=(2023, 2024), disposed_idle=5.0, opening_idle=5.0)
+    res = run(load_policy(reward_penalty__enabled=False), **kw)
+    assert res["pop_link_quota_ha"][0, :, 0] == pytest.approx([1.0, 1.0])
+    assert res["stock_link_quota_ha"][0, :, 0] == pytest.approx([0.0, 0.0])
+    # without the set-aside, stock-linked quota takes the 2024 migrants' room in 2023
+    off = run(load_policy(reward_penalty__enabled=False, caps__reserve_pop_link=False), **kw)
+    assert off["stock_link_quota_ha"][0, 0, 0] == pytest.approx(1.0)
+    assert off["pop_link_quota_ha"][0, 1, 0] == pytest.approx(0.0)
+
+
+def test_township_without_urban_population_is_assessed_at_county_level():
+    # T1 has no urban population: its e is the county's (12 ha / 1,000 = 120 m2), tier 2
+    res = run(settled=[0.0, 100.0], land=(12.0, 0.0), urban_pop=(1000.0, 0.0))
+    assert res["per_capita_urban_land_m2"][0, 0].tolist() == pytest.approx([120.0, 120.0])
+    assert res["standard_m2"][0, 0, 1] == 80.0
+    assert bool(res["county_level"][0, 0, 1]) and not bool(res["county_level"][0, 0, 0])
+    lines = ledger(res)
+    rule = lines.loc[(lines["quantity"] == "per_capita_urban_land_m2")
+                     & (lines["township"] == "T1"), "rule"].iloc[0]
+    assert "county level" in rule
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("proportional", 8.0 * 115 / 130), ("stop", 0.0)])
+def test_per_capita_brake_cuts_ordinary_quota_above_the_band(mode, expected):
+    # seat at 130 m2/person > 115 (GB 50137): the brake cuts its 8 ha of ordinary quota
+    policy = load_policy(per_capita_brake={"enabled": True, "mode": mode})
+    res = run(policy, settled=1000.0, land=(13.0,), urban_pop=(1000.0,), seat=[True])
+    assert res["new_construction_land_ha"][0, 0, 0] == pytest.approx(expected)
+    assert annual_table(res)["binding_cap"].iloc[0] == "per_capita_brake"
+    # a town (not the seat) at 130 m2 is within GB 50188's 140: no cut
+    town = run(policy, settled=1000.0, land=(13.0,), urban_pop=(1000.0,), seat=[False])
+    assert town["new_construction_land_ha"][0, 0, 0] == pytest.approx(8.0)
+    off = run(settled=1000.0, land=(13.0,), urban_pop=(1000.0,), seat=[True])
+    assert off["new_construction_land_ha"][0, 0, 0] == pytest.approx(8.0)

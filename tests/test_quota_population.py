@@ -10,7 +10,10 @@ from landsim.errors import InputError
 from landsim.quota.population import (
     base_population,
     broadcast_dtk,
+    calibrated_settlement_share,
+    destination_shares,
     historical_growth_rate,
+    historical_transfers,
     logistic_urbanisation,
     new_urban_residents,
     per_capita_m2,
@@ -85,7 +88,7 @@ def test_projection_can_shrink_and_gives_no_negative_migrants():
     # urbanisation already at saturation and people leave: urban population falls
     assert np.all(np.diff(path.urban_pop, axis=1) < 0)
     assert path.new_urban_residents.min() == 0.0
-    assert settled_migrants(path.new_urban_residents, 0.5).sum() == 0.0
+    assert path.transfers.min() >= 0.0
 
 
 def test_projection_compound_growth_hand_computed():
@@ -97,6 +100,7 @@ def test_projection_compound_growth_hand_computed():
     assert path.resident_pop[0, :, 0] == pytest.approx([p0 * 0.98, p0 * 0.98**2])
     u0 = base.loc["A", "urbanisation_rate"]
     assert path.urban_pop[0, :, 0] == pytest.approx([u0 * p0 * 0.98, u0 * p0 * 0.98**2])
+    assert path.transfers.sum() == pytest.approx(0.0)  # speed 0: no one moves
 
 
 def test_projection_vectorised_over_draws():
@@ -161,3 +165,92 @@ def test_broadcast_and_per_capita_helpers():
     s = pd.Series([10.0, 0.0])
     assert per_capita_m2(s.to_numpy(), np.array([1000.0, 0.0])).tolist() == [100.0, 0.0]
     assert per_capita_m2(10.0, 1000.0) == 100.0
+
+
+# ----------------------------------------------------------------------------- registrations
+
+
+def seat_and_village() -> pd.DataFrame:
+    """A seat at 90 % urbanisation and a rural township at 10 %, base year 2022."""
+    base = pd.DataFrame({"resident_pop": [20_000.0, 10_000.0],
+                         "registered_pop": [20_000.0, 10_000.0],
+                         "urban_pop": [18_000.0, 1_000.0],
+                         "urban_construction_land_ha": [250.0, 0.0]}, index=["seat", "rural"])
+    base["urbanisation_rate"] = base["urban_pop"] / base["resident_pop"]
+    base.attrs["base_year"] = 2022
+    return base
+
+
+def test_transfers_continue_while_the_population_shrinks():
+    # county u0 = 19,000 / 30,000 = 63.3 % < S = 70 %; people leave at 3 %/year
+    path = project_population(seat_and_village(), range(2023, 2031), net_migration_rate=-0.03,
+                              urbanisation_saturation=0.7, urbanisation_speed=0.1,
+                              destination=[1.0, 0.0])
+    total = path.resident_pop.sum(axis=-1)[0]
+    assert np.all(np.diff(total) < 0)  # the county shrinks ...
+    assert np.all(path.transfers[0, :, 0] > 0)  # ... and the seat keeps receiving migrants
+    assert path.transfers[0, :, 1].sum() == 0.0
+    # county urbanisation follows the logistic path exactly
+    u = path.urban_pop.sum(axis=-1)[0] / total
+    expected = logistic_urbanisation(19_000 / 30_000, 0.7, 0.1, np.arange(1, 9))
+    assert u == pytest.approx(expected)
+    # migrants leave the countryside: the village shrinks faster than the seat
+    assert path.resident_pop[0, -1, 1] / 10_000 < path.resident_pop[0, -1, 0] / 20_000
+
+
+def test_a_seat_above_the_saturation_is_never_pushed_down():
+    # township scope: the seat starts at 90 % > S = 70 %: its rate stays at 90 %
+    path = project_population(seat_and_village(), range(2023, 2026), urbanisation_saturation=0.7,
+                              urbanisation_speed=0.2, scope="township")
+    seat_rate = path.urban_pop[0, :, 0] / path.resident_pop[0, :, 0]
+    assert seat_rate == pytest.approx([0.9, 0.9, 0.9])
+    assert path.transfers[0, :, 0] == pytest.approx([0.0, 0.0, 0.0])
+    assert np.all(path.transfers[0, :, 1] > 0)  # the village urbanises towards 70 %
+    # county scope, county above the saturation: no transfers, and never negative ones
+    high = project_population(seat_and_village(), [2023], urbanisation_saturation=0.5,
+                              urbanisation_speed=0.2)
+    assert high.transfers.sum() == 0.0
+    assert high.urban_pop[0, 0].sum() == pytest.approx(19_000.0)
+    with pytest.raises(InputError, match="scope must be one of"):
+        project_population(seat_and_village(), [2023], scope="province")
+
+
+def test_registrations_given_directly_join_the_urban_population():
+    given = np.array([[[300.0, 0.0], [200.0, 0.0]]])
+    path = project_population(seat_and_village(), [2023, 2024], transfers=given)
+    assert path.scope == "given"
+    assert path.urban_pop[0, :, 0] == pytest.approx([18_300.0, 18_500.0])
+    assert path.resident_pop[0, -1].sum() == pytest.approx(30_000.0)  # moved, not born
+    # they leave the countryside of the whole county, pro rata to its rural people
+    rural = path.resident_pop[0] - path.urban_pop[0]
+    assert rural.sum(axis=-1) == pytest.approx([11_000.0 - 300.0, 11_000.0 - 500.0])
+    assert rural[0, 1] / rural[0, 0] == pytest.approx(9_000 / 2_000)
+    assert settled_migrants(path.transfers, 1.0)[0, :, 0].tolist() == [300.0, 200.0]
+
+
+def test_destination_shares_and_calibration_from_a_registration_history():
+    base = seat_and_village()
+    assert destination_shares(base).tolist() == pytest.approx([18 / 19, 1 / 19])
+    history = pd.DataFrame({"year": [2021, 2021, 2022], "township": ["seat", "rural", "seat"],
+                            "registrations": [60, 20, 120]})
+    assert destination_shares(base, history).tolist() == pytest.approx([0.9, 0.1])
+    pop = pd.DataFrame({"year": [2020, 2021, 2022], "township": ["A"] * 3,
+                        "resident_pop": [1000, 1000, 800], "urban_pop": [500, 600, 520]})
+    transfers = historical_transfers(pop)
+    # 2021: 1,000 x (0.6 - 0.5) = 100; 2022: 800 x (0.65 - 0.6) = 40
+    assert transfers.to_dict() == pytest.approx({2021: 100.0, 2022: 40.0})
+    assert calibrated_settlement_share(pop, history) == pytest.approx(200 / 140)
+    with pytest.raises(InputError, match="sum"):
+        project_population(base, [2023], destination=[0.5, 0.2])
+
+
+def test_the_sample_registration_history_is_synthetic_and_plausible():
+    from landsim.datasets import load_sample
+
+    county = load_sample()
+    reg = county.registrations
+    assert set(reg["source"]) == {"synthetic"}
+    share = calibrated_settlement_share(county.population, reg)
+    assert 0.4 < share < 0.7
+    by_town = reg.groupby("township")["registrations"].sum()
+    assert by_town.idxmax() == "新关镇"  # the county seat takes most registrations

@@ -206,3 +206,69 @@ def test_run_errors():
     unknown = Scenario(name="k", key_projects=(KeyProject("x", 2025, "Nowhere", 1.0),))
     with pytest.raises(InputError, match="unknown township \\['Nowhere'\\]"):
         run_scenario(unknown, inputs)
+
+
+# ----------------------------------------------------------------------------- sample county
+
+
+@pytest.fixture(scope="module")
+def sample_inputs() -> ScenarioInputs:
+    from landsim.datasets import load_sample
+
+    return ScenarioInputs.from_county(load_sample())
+
+
+def test_high_urbanisation_gives_the_county_seat_population_linked_quota(sample_inputs):
+    run = run_scenario(Scenario.packaged("high_urbanisation"), sample_inputs, by="township")
+    seat = run.annual[run.annual["township"] == "新关镇"].set_index("year")
+    urban = pd.Series(run.result["urban_pop"][0, :, list(run.result.drivers.townships)
+                                              .index("新关镇")], index=seat.index)
+    growing = (urban.diff().fillna(1.0) > 0) | (seat["settled_migrants"] > 0)
+    assert growing.all()
+    assert (seat.loc[growing, "pop_link_quota_ha"] > 0).all()
+    baseline = run_scenario(Scenario.packaged("baseline"), sample_inputs)
+    high = run_scenario(Scenario.packaged("high_urbanisation"), sample_inputs)
+    assert high.annual["pop_link_quota_ha"].sum() > 2 * baseline.annual["pop_link_quota_ha"].sum()
+
+
+def test_the_upper_plan_cap_comes_from_the_planning_targets_and_binds(sample_inputs):
+    base = run_scenario(Scenario.packaged("baseline"), sample_inputs)
+    # 450 ha for 2021-2035 (planning_targets.csv) less 19.47 + 32.54 ha used in 2021-22
+    targets = sample_inputs.planning_targets.set_index("indicator")
+    history = sample_inputs.indicator_history.set_index("year")
+    remaining = (targets.loc["new_construction_land_2021_2035_ha", "target_value"]
+                 - history.loc[[2021, 2022], "new_construction_land_ha"].sum())
+    assert base.upper_plan.remaining_ha == pytest.approx(remaining)
+    first = base.annual.iloc[0]
+    assert first["cap_remaining_ha"] == pytest.approx(remaining
+                                                      - first["new_construction_land_ha"])
+    # a scenario built to hit it: three hectares of quota per hectare disposed, no UDB cap
+    hungry = Scenario(name="hungry", policy={"stock_link": {"ratio": 3.0},
+                                             "caps": {"udb_enabled": False}},
+                      stock=StockAssumptions(unsupplied_disposal_rate=0.5,
+                                             idle_disposal_rate=0.5,
+                                             inefficient_redevelopment_rate=0.4))
+    run = run_scenario(hungry, sample_inputs)
+    annual = run.annual
+    assert annual["cumulative_new_ha"].iloc[-1] == pytest.approx(remaining)
+    assert annual["cap_remaining_ha"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
+    bound = annual[annual["binding_cap"] == "upper_plan"]
+    assert len(bound) > 0 and (bound["withheld_ha"] > 0).all()
+    # an explicit allocation in the scenario wins over the county's table
+    own = dataclasses.replace(hungry, name="own", policy={
+        **hungry.policy, "caps": {"udb_enabled": False,
+                                  "upper_plan_new_construction_ha": 100.0}})
+    assert run_scenario(own, sample_inputs).annual["cumulative_new_ha"].iloc[-1] == \
+        pytest.approx(100.0)
+
+
+def test_key_projects_count_as_urban_land_inside_the_udb(sample_inputs):
+    inside = Scenario(name="in", key_projects=(KeyProject("park", 2024, "新关镇", 20.0),))
+    outside = Scenario(name="out", key_projects=(
+        KeyProject("road", 2024, "新关镇", 20.0, in_udb=False),))
+    a = run_scenario(inside, sample_inputs).annual.set_index("year")
+    b = run_scenario(outside, sample_inputs).annual.set_index("year")
+    assert a.loc[2024, "key_project_quota_ha"] == b.loc[2024, "key_project_quota_ha"] == 20.0
+    assert a.loc[2024, "udb_room_ha"] == pytest.approx(b.loc[2024, "udb_room_ha"] - 20.0)
+    with pytest.raises(InputError, match="in_udb = 'yes' must be true or false"):
+        KeyProject("x", 2024, "新关镇", 1.0, in_udb="yes")

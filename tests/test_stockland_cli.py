@@ -83,3 +83,15 @@ def test_widget_controls_are_arguments_of_the_pure_views():
     assert controls <= set(inspect.signature(class_view).parameters) - {"units"}
     assert {"class_a_min", "class_b_min", "class_c_min"} <= controls
     assert "as_of" in inspect.signature(idle_view).parameters
+
+
+def test_back_dated_assessment_says_supply_status_is_as_recorded(tmp_path, capsys):
+    from landsim.cli import main
+
+    assert main(["stock", "assess", "--as-of", "2020-12-31", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "back-dated: supply status as recorded (approvals up to 2022)" in out
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["supply_status"].startswith("back-dated")
+    assert main(["stock", "assess", "--out", str(tmp_path / "now")]) == 0
+    assert "back-dated" not in capsys.readouterr().out

@@ -123,3 +123,18 @@ def test_bad_dates():
     with pytest.raises(InputError, match=r"column 'actual_completion_date', row 1 \(contract_id "
                        r"C1\): actual_completion_date is before actual_start_date"):
         checks(actual_completion_date="2019-01-05")
+
+
+def test_environmental_terms_are_checked_where_the_contract_gives_them():
+    c = checks(agreed_energy_tce_per_wan_yuan=0.5, energy_tce_per_wan_yuan=0.6,
+               agreed_emission_t_per_year=10.0, emission_t_per_year=8.0)
+    energy = c.loc["energy_tce_per_wan_yuan"]
+    assert energy["result"] == "breach" and energy["breach_size"] == pytest.approx(0.1)
+    assert energy["stage"] == "output_check" and "energy use" in energy["rule"]
+    assert c.loc["emission_t_per_year", "result"] == "ok"
+    assert checks(as_of="2022-05-31", agreed_emission_t_per_year=10.0,
+                  emission_t_per_year=12.0).loc["emission_t_per_year", "result"] == "not_due"
+    # a term without the actual figure is not checked; no term, no row
+    c = checks(agreed_emission_t_per_year=10.0)
+    assert c.loc["emission_t_per_year", "result"] == "not_checked"
+    assert "energy_tce_per_wan_yuan" not in checks().index

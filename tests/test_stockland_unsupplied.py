@@ -65,7 +65,9 @@ def test_window_length_is_a_parameter():
 
 def test_history_has_nan_for_empty_windows():
     hist = supply_rate_history(B, [2010, 2022]).set_index("last_year")
-    assert np.isnan(hist.loc[2010, "supply_rate"]) and not hist.loc[2010, "meets_floor"]
+    assert np.isnan(hist.loc[2010, "supply_rate"])
+    # nothing approved: the floor is not applied (the quota engine's treatment too)
+    assert not hist.loc[2010, "floor_applies"] and hist.loc[2010, "meets_floor"]
     assert hist.loc[2022, "supply_rate"] == pytest.approx(23 / 35)
 
 
@@ -101,3 +103,13 @@ def test_bad_batches():
         unsupplied_inventory(over, 2022)
     with pytest.raises(InputError, match="as-of year must be a whole year"):
         unsupplied_inventory(B, 2022.5)
+
+
+def test_a_township_without_approvals_in_the_window_is_not_held_to_the_floor():
+    old = pd.DataFrame({"batch_id": ["a", "b"], "township": ["X", "Y"],
+                        "approval_year": [2022, 2010], "approved_ha": [10.0, 5.0],
+                        "supplied_ha": [4.0, 0.0], "intended_use": ["industrial"] * 2})
+    table = supply_rate_table(old, 2022).set_index("township")
+    assert not table.loc["Y", "floor_applies"] and table.loc["Y", "meets_floor"]
+    assert "floor not applied" in table.loc["Y", "rule"]
+    assert table.loc["X", "floor_applies"] and not table.loc["X", "meets_floor"]

@@ -72,7 +72,7 @@ def test_quota_controls_are_arguments_of_adjust_scenario():
     from landsim.widgets import QUOTA_CONTROLS
 
     params = inspect.signature(adjust_scenario).parameters
-    assert set(QUOTA_CONTROLS) | {"reward_penalty"} == set(params) - {"scenario"}
+    assert set(QUOTA_CONTROLS) | {"reward_penalty", "per_capita_brake"} == set(params) - {"scenario"}
 
 
 def test_moving_a_slider_changes_the_quota(quota_setup):

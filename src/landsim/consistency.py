@@ -210,7 +210,7 @@ def _quota_values(county: Any, day: pd.Timestamp, add: Any, notes: list[str]) ->
         add(f"{cat}_ha", QUOTA, float(opening[0, 0].sum()))
     first = run.annual.iloc[0]
     if caps.level == "county":
-        add("supply_rate_5y", QUOTA, float(first["supply_rate"]))
+        add("supply_rate_5y", QUOTA, float(first["supply_rate_tested"]))
     else:
         notes.append("quota engine: township-level caps give no county supply rate")
     add("per_capita_urban_land_m2", QUOTA, float(first["per_capita_urban_land_m2"]))

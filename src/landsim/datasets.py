@@ -51,6 +51,7 @@ class County:
     townships: pd.DataFrame | None = None
     edges: pd.DataFrame | None = None
     population: pd.DataFrame | None = None
+    registrations: pd.DataFrame | None = None
     supply_batches: pd.DataFrame | None = None
     stock_plots: pd.DataFrame | None = None
     industrial_contracts: pd.DataFrame | None = None

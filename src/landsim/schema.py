@@ -181,19 +181,37 @@ TOWNSHIPS = TableSchema(
     ),
 )
 
+YEAR = _c("year", "int", "year", "calendar year", minimum=1949, maximum=2100)
+"""A calendar-year column."""
+
 POPULATION = TableSchema(
     name="population",
     filename="population.csv",
     description="Population history per township and year",
     label=("year", "township"),
     columns=(
-        _c("year", "int", "year", "calendar year", minimum=1949, maximum=2100),
+        YEAR,
         _c("township", "str", "", "township name", references="townships"),
         _c("resident_pop", "int", "persons", "resident (常住) population", minimum=0),
         _c("registered_pop", "int", "persons", "registered (户籍) population", minimum=0),
         _c("urban_pop", "int", "persons", "urban resident population", minimum=0),
         _c("urban_construction_land_ha", "float", "ha",
            "urban construction land (城镇建设用地) in the township", minimum=0.0),
+    ),
+)
+
+REGISTRATIONS = TableSchema(
+    name="registrations",
+    filename="registrations.csv",
+    description="Registrations (落户) of rural migrants in towns per township and year",
+    label=("year", "township"),
+    columns=(
+        YEAR,
+        _c("township", "str", "", "township whose towns the migrants registered in",
+           references="townships"),
+        _c("registrations", "int", "persons",
+           "agricultural migrants who registered (农业转移人口落户) in the year", minimum=0),
+        optional("source", "str", "", "where the figure comes from (e.g. 公安户籍, synthetic)"),
     ),
 )
 
@@ -310,6 +328,15 @@ INDUSTRIAL_CONTRACTS = TableSchema(
         _c("densified_stock", "bool", "", "stock industrial land densified (more floors, "
            "density, less green), which may allow a higher admin/living share",
            required=False, default=False),
+        optional("agreed_energy_tce_per_wan_yuan", "float", "tce/万元", "environmental term "
+                 "of the supervision contract: energy use per 万元 of output at most",
+                 minimum=0.0),
+        optional("energy_tce_per_wan_yuan", "float", "tce/万元",
+                 "energy use per 万元 of output in the latest year", minimum=0.0),
+        optional("agreed_emission_t_per_year", "float", "t/year", "environmental term of the "
+                 "supervision contract: pollutant discharge at most (排污总量)", minimum=0.0),
+        optional("emission_t_per_year", "float", "t/year",
+                 "pollutant discharge in the latest year", minimum=0.0),
     ),
 )
 
@@ -356,7 +383,7 @@ PLANNING_TARGETS = TableSchema(
 
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
-    for s in (TOWNSHIPS, PARCELS, EDGES, POPULATION, SUPPLY_BATCHES, INDUSTRIAL_CONTRACTS,
+    for s in (TOWNSHIPS, PARCELS, EDGES, POPULATION, REGISTRATIONS, SUPPLY_BATCHES, INDUSTRIAL_CONTRACTS,
               STOCK_PLOTS, INDICATORS, PLANNING_TARGETS)
 }
 """Every input table by name, in the order a county folder is read."""

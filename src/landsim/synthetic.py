@@ -87,6 +87,7 @@ class SyntheticCounty:
     townships: pd.DataFrame
     township_boundaries: gpd.GeoDataFrame
     population: pd.DataFrame
+    registrations: pd.DataFrame
     supply_batches: pd.DataFrame
     stock_plots: pd.DataFrame
     industrial_contracts: pd.DataFrame
@@ -101,6 +102,7 @@ class SyntheticCounty:
             "parcels": pd.DataFrame(self.parcels.drop(columns="geometry")),
             "edges": self.edges,
             "population": self.population,
+            "registrations": self.registrations,
             "supply_batches": self.supply_batches,
             "stock_plots": self.stock_plots,
             "industrial_contracts": self.industrial_contracts,
@@ -372,6 +374,36 @@ def _population(parcels: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     frame.loc[seat, "urban_construction_land_ha"] = np.round(
         frame.loc[seat, "urban_construction_land_ha"] * mapped / in_2020, 2)
     return frame
+
+
+REGISTRATION_YEARS = range(2013, BASE_YEAR + 1)
+"""Years of the synthetic registration (落户) history."""
+
+
+def _registrations(population: pd.DataFrame, ext: np.random.Generator) -> pd.DataFrame:
+    """Synthetic registrations (落户) of rural migrants per township and year.
+
+    The county's rural-to-urban transfers implied by the population history
+    (resident population x rise of the urbanisation rate) times a synthetic settlement
+    share of about 0.55, spread over the towns: 60 % to the county seat, the rest by urban
+    population; townships (乡) without urban population register nobody.
+    """
+    county = population.groupby("year")[["resident_pop", "urban_pop"]].sum().sort_index()
+    rate = county["urban_pop"] / county["resident_pop"]
+    transfers = (county["resident_pop"] * rate.diff()).clip(lower=0.0)
+    names = [t[0] for t in TOWNSHIPS]
+    rows = []
+    for year in REGISTRATION_YEARS:
+        urban = (population[population["year"] == year].set_index("township")["urban_pop"]
+                 .reindex(names).fillna(0).to_numpy(float))
+        weight = np.where(np.arange(len(names)) == 0, 0.0, urban)
+        weight = 0.4 * weight / weight.sum()
+        weight[0] = 0.6
+        total = round(float(transfers.loc[year]) * 0.55 * ext.uniform(0.9, 1.1))
+        counts = ext.multinomial(total, weight)
+        rows += [(year, name, int(c), "synthetic") for name, c in zip(names, counts,
+                                                                      strict=True)]
+    return pd.DataFrame(rows, columns=["year", "township", "registrations", "source"])
 
 
 def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
@@ -660,8 +692,11 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
     stock = _stock_plots(contracts, rng)
     indicators = _indicators(table, population, batches, rng)
     targets = _planning_targets(table, indicators, population)
+    # spawned last, so the generators spawned above (and their tables) do not move
+    registrations = _registrations(population, rng.spawn(1)[0])
     return SyntheticCounty(parcels=parcels, edges=edges, townships=_townships_table(),
                            township_boundaries=township_boundaries, population=population,
+                           registrations=registrations,
                            supply_batches=batches, stock_plots=stock,
                            industrial_contracts=contracts, indicators=indicators,
                            planning_targets=targets, seed=seed)

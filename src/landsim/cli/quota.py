@@ -2,6 +2,7 @@
 
     landsim quota simulate --scenario baseline --out build/quota
     landsim quota simulate --scenario FILE --draws 10000 --seed 1 [--scheduler ADDRESS] --out DIR
+    landsim quota simulate --scenario baseline --registrations FILE --out DIR
 
 Writes ``annual.csv`` (design 5.3 columns; with ``--draws`` > 1 one row per draw and
 year), and for one run ``ledger.csv`` and ``indicators.csv``; for an ensemble
@@ -43,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "quota") -> Non
                           "probability (default: the scenario's demand_ha_per_year)")
     sim.add_argument("--by", choices=("county", "township"), default="county",
                      help="rows of annual.csv for a single run")
+    sim.add_argument("--registrations", default=None, metavar="FILE",
+                     help="registrations (落户) per simulated year and township (columns "
+                          "year, township, registrations): replace the projection")
     add_out(sim)
     sim.set_defaults(func=simulate)
 
@@ -53,7 +57,12 @@ def simulate(args: argparse.Namespace) -> int:
     from landsim.outputs import csv_writer, write_outputs
     from landsim.quota.engine import ledger
     from landsim.quota.ensemble import run_ensemble
-    from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
+    from landsim.quota.scenario import (
+        Scenario,
+        ScenarioInputs,
+        run_scenario,
+        with_registrations,
+    )
 
     if args.draws < 1:
         msg = f"--draws must be >= 1, got {args.draws}"
@@ -63,6 +72,21 @@ def simulate(args: argparse.Namespace) -> int:
     county = load_sample() if args.county is None else read_county(args.county)
     inputs = ScenarioInputs.from_county(county)
     inputs_used = [scenario_path, *([] if args.county is None else [args.county])]
+    if args.registrations is not None:
+        from landsim.datasets import read_table
+        from landsim.quota.population import settled_migrants_from_table
+
+        table = read_table(args.registrations, "registrations")
+        base_year = int(inputs.population["year"].max())
+        towns = sorted(inputs.population["township"].astype(str).unique())
+        try:
+            settled_migrants_from_table(table, range(base_year + 1, scenario.end_year + 1),
+                                        towns)
+        except InputError as err:
+            msg = f"{args.registrations}: {err}"
+            raise InputError(msg) from None
+        scenario = with_registrations(scenario, table)
+        inputs_used.append(args.registrations)
     if args.draws == 1:
         run = run_scenario(scenario, inputs, by=args.by)
         write_outputs(args.out, {"annual.csv": csv_writer(run.annual, None),
@@ -86,12 +110,15 @@ def simulate(args: argparse.Namespace) -> int:
 
 def _print_single(name: str, annual: pd.DataFrame) -> None:
     total = annual["new_construction_land_ha"].sum()
-    binding = annual.loc[annual["binding_cap"] != "none", ["year", "binding_cap"]]
-    limits = ", ".join(f"{y} {c}" for y, c in binding.itertuples(index=False)) or "none"
+    binding = annual.loc[annual["binding_cap"] != "none", ["year", "binding_cap", "withheld_ha"]]
+    limits = ", ".join(f"{y} {c} ({w:,.1f} ha withheld)"
+                       for y, c, w in binding.itertuples(index=False)) or "none"
     print(f"scenario {name}: {int(annual['year'].min())}-{int(annual['year'].max())}, "
           f"new construction land 新增建设用地 {total:,.1f} ha ({ha_to_mu(total):,.0f} mu); "
-          f"population link {annual['pop_link_quota_ha'].sum():,.1f} ha, stock link "
-          f"{annual['stock_link_quota_ha'].sum():,.1f} ha, key projects "
+          f"population link {annual['pop_link_quota_ha'].sum():,.1f} of "
+          f"{annual['pop_link_requested_ha'].sum():,.1f} ha requested, stock link "
+          f"{annual['stock_link_quota_ha'].sum():,.1f} of "
+          f"{annual['stock_link_requested_ha'].sum():,.1f} ha, key projects "
           f"{annual['key_project_quota_ha'].sum():,.1f} ha")
     print(f"limits 约束: {limits}")
 

@@ -40,6 +40,8 @@ def _assess(args: argparse.Namespace) -> int:
           f"{s['unpaid_recovery_eligible']} eligible for unpaid recovery")
     print(f"  unsupplied 批而未供: {s['unsupplied_ha']:,.2f} ha ({s['unsupplied_mu']:,.1f} mu); "
           f"5-year supply rate {s['supply_rate_5y']:.1%} (floor {s['supply_rate_floor']:.0%})")
+    if s["supply_status"].startswith("back-dated"):
+        print(f"  note: {s['supply_status']}")
     print(f"  inefficient 低效: {s['inefficient_units']} of {s['performance_units']} units, "
           f"{s['inefficient_ha']:,.2f} ha")
     print(f"  contracts 双合同: {s['contract_breaches']} breaches in "

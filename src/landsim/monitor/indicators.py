@@ -170,7 +170,9 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "ratio", f"1.12 benchmark, 熊柴、蔡继明 2014, {_FACTS} s.10 (CONFIRMED)", "at_most"),
     IndicatorSpec(
         "supply_rate_5y", "近五年平均供地率", "5-year average land-supply rate",
-        "supplied_ha / approved_ha of the batches approved in the 5 years up to t", "fraction",
+        "supplied_ha / approved_ha of the batches approved in the 5 years up to t (end of "
+        "year t, as stock assess and the quota's supply_rate); nothing approved: no data, and "
+        "the floor is not applied (the quota engine and stock assess do the same)", "fraction",
         f">= 60 % or no ordinary quota, {_FACTS} s.2 (CONFIRMED)", "at_least"),
     IndicatorSpec(
         "idle_disposal_rate", "闲置土地处置率", "Idle-land disposal rate",

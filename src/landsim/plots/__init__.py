@@ -18,7 +18,13 @@ from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
 from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
 from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
 from landsim.plots.monitor import plot_trends
-from landsim.plots.quota import QUOTA_SOURCES, plot_fan, plot_per_capita, plot_quota_sources
+from landsim.plots.quota import (
+    QUOTA_SOURCES,
+    plot_fan,
+    plot_per_capita,
+    plot_quota_sources,
+    plot_requested_granted,
+)
 from landsim.plots.siting import plot_footprints
 from landsim.plots.topsoil import plot_flows
 
@@ -36,6 +42,7 @@ __all__ = [
     "plot_layout",
     "plot_per_capita",
     "plot_quota_sources",
+    "plot_requested_granted",
     "plot_trends",
     "show_figures",
 ]

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["CAP_NAMES", "QUOTA_SOURCES", "plot_fan", "plot_per_capita", "plot_quota_sources"]
+__all__ = ["CAP_NAMES", "QUOTA_SOURCES", "plot_fan", "plot_per_capita", "plot_quota_sources",
+           "plot_requested_granted"]
 
 QUOTA_SOURCES = (("pop_link_quota_ha", "人地挂钩 Population link", "#377eb8"),
                  ("stock_link_quota_ha", "增存挂钩 Stock link", "#ff7f00"),
@@ -21,7 +22,7 @@ QUOTA_SOURCES = (("pop_link_quota_ha", "人地挂钩 Population link", "#377eb8"
 """Stacked bars of :func:`plot_quota_sources`: annual column, legend label, colour."""
 
 CAP_NAMES = {"supply_rate_floor": f"供地率<{COMMON.supply_rate_floor:.0%}", "udb": "UDB",
-             "upper_plan": "上级规划"}
+             "upper_plan": "上级规划", "per_capita_brake": "人均制动"}
 """Short label written above a year whose quota a cap limited (``binding_cap``)."""
 
 
@@ -38,14 +39,40 @@ def plot_quota_sources(annual: pd.DataFrame, title: str = "", ax: Axes | None = 
     ax.plot(years, annual["ordinary_requested_ha"] + annual["key_project_quota_ha"],
             color="black", marker="o", ms=3, lw=1,
             label="规则可得 Requested before caps")
-    for year, top, cap in zip(years, bottom, annual["binding_cap"], strict=True):
+    _caps_and_labels(ax, years, bottom, annual["binding_cap"],
+                     "新增建设用地 New construction land [ha]", title)
+    return fig
+
+
+def _caps_and_labels(ax: Axes, years: object, tops: object, caps: pd.Series, ylabel: str,
+                     title: str) -> None:
+    """Write the limiting rule above each capped year; axis labels, title and legend."""
+    for year, top, cap in zip(years, tops, caps, strict=True):
         if cap != "none":
             ax.annotate(CAP_NAMES.get(cap, cap), (year, top), textcoords="offset points",
                         xytext=(0, 3), ha="center", fontsize=7, rotation=90)
     ax.set_xlabel("年份 Year")
-    ax.set_ylabel("新增建设用地 New construction land [ha]")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize=7, loc="upper right")
+
+
+def plot_requested_granted(annual: pd.DataFrame, title: str = "",
+                           ax: Axes | None = None) -> Figure:
+    """Requested (outline) against granted (filled) quota per source and year [ha], with
+    the rule that cut the ordinary quota written above the year."""
+    fig, ax = new_axes(ax, (9, 4))
+    years = annual["year"].to_numpy()
+    width = 0.27
+    for j, (col, label, colour) in enumerate(QUOTA_SOURCES):
+        requested = annual[col.replace("_quota_ha", "_requested_ha")]
+        x = years + (j - 1) * width
+        ax.bar(x, requested, width=width, facecolor="none", edgecolor=colour, lw=1)
+        ax.bar(x, annual[col], width=width, color=colour, label=f"{label} (granted 批准)")
+    ax.bar([], [], facecolor="none", edgecolor="grey", label="申请 Requested (outline)")
+    top = annual[["pop_link_requested_ha", "stock_link_requested_ha",
+                  "key_project_requested_ha"]].max(axis=1)
+    _caps_and_labels(ax, years, top, annual["binding_cap"], "指标 Quota [ha]", title)
     return fig
 
 

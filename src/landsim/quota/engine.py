@@ -5,24 +5,29 @@ years loop is needed because this year's new land changes next year's per-capita
 cap room and supply rate):
 
 - current per-capita urban construction land ``e = U(t-1) / P_urban(t-1)`` [m2/person];
+  a township without urban population is assessed at the county's level;
 - tier standard ``s(e)``: ``e <= 100 -> 100``, ``100 < e <= 150 -> 80``, ``e > 150 -> 50``
-  m2/person, times the provincial factor (0.9..1.1);
-- population-linked quota ``Q_pop = M s / 10,000`` [ha] for M settled migrants;
+  m2/person (bounds inclusive, exact despite float residue), times the provincial factor;
+- population-linked quota ``Q_pop = M s / 10,000`` [ha] for M settled migrants
+  (registrations, 落户);
 - stock-linked quota ``Q_stock = ratio x D x m`` [ha] for D ha of stock disposed, with
   m = 1 + 10 % when both disposal tasks (批而未供, 闲置) are met and 1 - 20 % when either
   is missed;
-- no ordinary quota (``Q_pop + Q_stock``) when the five-year average supply rate of the
-  batches approved in ``t-5..t-1`` is below 60 % (no batches: rule not applied);
-- key-project quota granted directly;
-- caps: the upper-level plan's remaining new construction land (county total; limits key
-  projects first, then ordinary quota) and the urban development boundary
-  ``U(t) <= 1.3 U(2020)`` (limits ordinary quota, which becomes urban land; key projects
-  are separately sited and do not). Township requests are scaled pro rata when a
-  county cap binds.
+- no ordinary quota (``Q_pop + Q_stock``) when the five-year supply rate at the end of
+  the previous year (approvals ``t-5..t-1``) is below 60 %; nothing approved in the
+  window: the floor is not applied (the one treatment used by ``stock assess`` and the
+  monitor too);
+- an optional per-capita brake on ordinary quota above the GB 50137 / GB 50188 band;
+- key projects first: granted within the upper-level plan's remainder (and, inside the
+  UDB, the UDB room), counted as new construction land and, inside the UDB, as urban
+  land; ordinary quota takes what remains after the room later key projects need;
+- caps on ordinary quota: the UDB ``U(t) <= 1.3 U(2020)`` and the upper-level plan's
+  remaining new construction land (from the county's planning targets). Township
+  requests are scaled pro rata when a county cap binds.
 
-New construction land is approved and supplied in the same year (quota follows projects,
-2020 rule), so it enters the supply rate as a fully supplied cohort. Disposal of 批而未供
-land supplies it, pro rata over approval cohorts.
+New construction land is supplied over the years after its approval by the supply-lag
+distribution ``supply_rate.lag_shares``, so the supply rate evolves and the floor can bind
+in later years. Disposal of 批而未供 land supplies the historical cohorts pro rata.
 
 >>> import numpy as np
 >>> from landsim.quota.params import PopulationLink
@@ -40,7 +45,7 @@ import pandas as pd
 
 from landsim.errors import InputError
 from landsim.policy import COMMON
-from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty
+from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty, SupplyRateRule
 from landsim.quota.population import (
     PopulationPath,
     base_population,
@@ -78,8 +83,9 @@ ANNUAL_COLUMNS = (
 )
 """Columns of ``annual.csv`` fixed by design 5.3 (more may follow)."""
 
-BINDING = ("none", "supply_rate_floor", "udb", "upper_plan")
-"""Codes of the ``binding_cap`` column: what limited the ordinary quota."""
+BINDING = ("none", "supply_rate_floor", "udb", "upper_plan", "per_capita_brake")
+"""Codes of the ``binding_cap`` column: what limited the ordinary quota (the last rule
+that cut it, in the order floor, brake, UDB, upper-level plan)."""
 
 _TOL = 1e-9
 _TIER_RTOL = 1e-9
@@ -279,6 +285,13 @@ class QuotaDrivers:
     stock_link_ratio, provincial_factor : numpy.ndarray, optional
         Per-draw values ``(draws,)`` replacing the policy's scalar stock-link ratio
         [ha/ha] and provincial factor [factor] (Monte Carlo).
+    key_projects_udb_ha : numpy.ndarray, optional
+        Part of the key-project requests that lies inside the urban development boundary
+        and so becomes urban construction land; default all of it. [ha/year]
+    is_county_seat : numpy.ndarray, optional
+        Boolean per township; default the township with the most base-year urban land.
+    caps_source : str
+        Where the upper-level plan's allocation came from (for the ledger).
     """
 
     years: np.ndarray
@@ -296,9 +309,24 @@ class QuotaDrivers:
     migrants_rule: str = "new urban residents x settlement share"
     stock_link_ratio: np.ndarray | None = None
     provincial_factor: np.ndarray | None = None
+    key_projects_udb_ha: np.ndarray | None = None
+    is_county_seat: np.ndarray | None = None
+    caps_source: str = "policy"
 
     def __post_init__(self) -> None:
         n_t, n_k = len(self.years), len(self.townships)
+        if self.key_projects_udb_ha is None:
+            object.__setattr__(self, "key_projects_udb_ha", self.key_projects_ha)
+        if self.is_county_seat is None:
+            seat = np.zeros(n_k, dtype=bool)
+            if n_k:
+                seat[int(np.argmax(np.asarray(self.base_urban_land_ha, dtype=float)))] = True
+            object.__setattr__(self, "is_county_seat", seat)
+        seat = np.asarray(self.is_county_seat, dtype=bool).reshape(-1)
+        if seat.shape[0] != n_k:
+            msg = f"QuotaDrivers.is_county_seat needs one flag per township ({n_k})"
+            raise InputError(msg)
+        object.__setattr__(self, "is_county_seat", seat)
         for name in ("stock_link_ratio", "provincial_factor"):
             value = getattr(self, name)
             if value is not None:
@@ -307,17 +335,23 @@ class QuotaDrivers:
                     msg = f"QuotaDrivers.{name} must be >= 0 everywhere (no NaN)"
                     raise InputError(msg)
                 object.__setattr__(self, name, arr)
-        for name in ("settled_migrants", "urban_pop", "key_projects_ha"):
+        for name in ("settled_migrants", "urban_pop", "key_projects_ha",
+                     "key_projects_udb_ha"):
             arr = broadcast_dtk(getattr(self, name), n_t, n_k, name)
             if np.isnan(arr).any() or (arr < 0).any():
                 msg = f"QuotaDrivers.{name} must be >= 0 everywhere (no NaN)"
                 raise InputError(msg)
             object.__setattr__(self, name, arr)
+        if (np.asarray(self.key_projects_udb_ha) > np.asarray(self.key_projects_ha) + _TOL).any():
+            msg = ("QuotaDrivers.key_projects_udb_ha exceeds key_projects_ha: the part of a "
+                   "key project inside the UDB cannot exceed the project")
+            raise InputError(msg)
 
     @property
     def n_draws(self) -> int:
         """Number of draws after broadcasting every driver. [-]"""
         arrays = [self.settled_migrants, self.urban_pop, self.key_projects_ha,
+                  self.key_projects_udb_ha,
                   *self.stock.disposed.values(), *self.stock.opening.values()]
         per_draw = [len(a) for a in (self.stock_link_ratio, self.provincial_factor)
                     if a is not None]
@@ -325,20 +359,32 @@ class QuotaDrivers:
 
 
 def key_project_array(key_projects: pd.DataFrame | None, years: Sequence[int],
-                      townships: Sequence[str]) -> np.ndarray:
+                      townships: Sequence[str], *, in_udb_only: bool = False) -> np.ndarray:
     """Key-project quota requests as ``(1, years, townships)``.
 
     Parameters
     ----------
     key_projects : pandas.DataFrame or None
-        Columns year, township, area_ha [ha] (and optionally name).
+        Columns year, township, area_ha [ha], optionally name and in_udb (bool, default
+        true: the project lies inside the urban development boundary).
     years : sequence of int
     townships : sequence of str
+    in_udb_only : bool
+        Count only the projects inside the UDB (the urban land they add).
 
     Returns
     -------
     numpy.ndarray
         Requested key-project quota. [ha/year]
+
+    Examples
+    --------
+    >>> kp = pd.DataFrame({"year": [2024, 2024], "township": ["A", "A"],
+    ...                    "area_ha": [3.0, 2.0], "in_udb": [True, False]})
+    >>> key_project_array(kp, [2024], ["A"]).ravel().tolist()
+    [5.0]
+    >>> key_project_array(kp, [2024], ["A"], in_udb_only=True).ravel().tolist()
+    [3.0]
     """
     out = np.zeros((1, len(years), len(townships)))
     if key_projects is None or key_projects.empty:
@@ -348,10 +394,13 @@ def key_project_array(key_projects: pd.DataFrame | None, years: Sequence[int],
     if (key_projects["area_ha"] < 0).any():
         msg = "key projects: area_ha must be >= 0 [ha]"
         raise InputError(msg)
+    inside = (key_projects["in_udb"].astype(bool) if "in_udb" in key_projects.columns
+              else pd.Series(True, index=key_projects.index))
     year_index = {int(y): i for i, y in enumerate(years)}
-    for row in key_projects.itertuples(index=False):
+    for row, in_udb in zip(key_projects.itertuples(index=False), inside, strict=True):
         i = year_index.get(int(row.year))
-        if i is not None:  # projects outside the horizon do not draw quota in it
+        if i is not None and (in_udb or not in_udb_only):
+            # projects outside the horizon do not draw quota in it
             out[0, i, list(townships).index(str(row.township))] += float(row.area_ha)
     return out
 
@@ -408,6 +457,9 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
                   migrants_rule: str = "new urban residents x settlement share",
                   stock_link_ratio: np.ndarray | None = None,
                   provincial_factor: np.ndarray | None = None,
+                  key_projects_udb_ha: np.ndarray | None = None,
+                  is_county_seat: np.ndarray | None = None,
+                  caps_source: str = "policy",
                   ) -> QuotaDrivers:
     """Assemble :class:`QuotaDrivers` from the tables and the projected paths.
 
@@ -432,6 +484,12 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         Ledger text for the settled migrants.
     stock_link_ratio, provincial_factor : numpy.ndarray, optional
         Per-draw policy values ``(draws,)`` (Monte Carlo).
+    key_projects_udb_ha : numpy.ndarray, optional
+        The part of the key projects inside the UDB (default all). [ha/year]
+    is_county_seat : numpy.ndarray, optional
+        Seat flag per township in ``path.townships`` order.
+    caps_source : str
+        Where the upper-level plan's allocation came from.
 
     Returns
     -------
@@ -457,7 +515,9 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         .to_numpy(float),
         stock=stock, key_projects_ha=keys, cohort_years=c_years, cohort_approved=c_app,
         cohort_supplied=c_sup, migrants_rule=migrants_rule,
-        stock_link_ratio=stock_link_ratio, provincial_factor=provincial_factor)
+        stock_link_ratio=stock_link_ratio, provincial_factor=provincial_factor,
+        key_projects_udb_ha=key_projects_udb_ha, is_county_seat=is_county_seat,
+        caps_source=caps_source)
 
 
 # ----------------------------------------------------------------------------- engine
@@ -484,8 +544,42 @@ def _pool(x: np.ndarray, county: bool) -> np.ndarray:
     return np.broadcast_to(x.sum(axis=-1, keepdims=True), x.shape) if county else x
 
 
+def _window_rate(year: int, i: int, hist: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 survival: np.ndarray, new_land: np.ndarray, rule: SupplyRateRule,
+                 county: bool) -> np.ndarray:
+    """Supply rate at the end of ``year`` over the approvals of its window.
+
+    The window holds the ``rule.window_years`` approval years up to ``year``, the same
+    window as :func:`landsim.stockland.inventory.supply_rate` for that year. Historical
+    cohorts keep what they had supplied plus the 批而未供 disposed since (``survival`` is
+    the share of their unsupplied land left); new land of simulated years ``0..i`` is
+    supplied by the lag distribution ``rule.lag_shares``.
+    """
+    hist_years, hist_approved, hist_unsup = hist
+    first = year - rule.window_years + 1
+    in_hist = (hist_years >= first) & (hist_years <= year)
+    approved = hist_approved[in_hist].sum(axis=0) + 0.0 * survival
+    supplied = approved - survival * hist_unsup[in_hist].sum(axis=0)
+    lo = max(0, i - rule.window_years + 1)
+    if i >= lo and i >= 0:
+        cohorts = new_land[lo:i + 1]  # (cohorts, draws, townships)
+        shares = np.asarray(rule.cumulative_supplied(np.arange(i - lo, -1, -1)))
+        approved = approved + cohorts.sum(axis=0)
+        supplied = supplied + np.tensordot(shares, cohorts, axes=(0, 0))
+    return supply_rate_from_sums(approved, supplied, county)
+
+
 def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> QuotaResult:
     """Run the two-links quota rules year by year, vectorised over draws and townships.
+
+    Each year: the standard from the current per-capita urban land (a township without
+    urban population takes the county's level); the requested population- and
+    stock-linked quota; the supply-rate floor tested on the rate at the end of the
+    previous year; the optional per-capita brake; key projects granted first (within the
+    upper-level plan's remainder, and within the UDB room when they lie in the UDB);
+    ordinary quota takes what remains after the room still needed by later key projects
+    is set aside, cut first to the UDB room and then to the plan's remainder. New land is
+    supplied over the following years by ``policy.supply_rate.lag_shares``.
 
     Parameters
     ----------
@@ -501,7 +595,7 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     """
     policy = QuotaPolicy() if policy is None else policy
     pl, sl, rp = policy.population_link, policy.stock_link, policy.reward_penalty
-    sr, caps = policy.supply_rate, policy.caps
+    sr, caps, brake = policy.supply_rate, policy.caps, policy.per_capita_brake
     county = caps.level == "county"
     n_d, n_t, n_k = drivers.n_draws, len(drivers.years), len(drivers.townships)
     shape = (n_d, n_t, n_k)
@@ -526,23 +620,31 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     settled = full(drivers.settled_migrants)
     urban_pop = full(drivers.urban_pop)
     keys = full(drivers.key_projects_ha)
+    keys_udb = full(drivers.key_projects_udb_ha)
+    within = caps.key_projects_within_caps
+    # room later key projects still need, set aside before ordinary quota is granted
+    later_keys = np.cumsum(keys[:, ::-1], axis=1)[:, ::-1] - keys
+    later_keys_udb = np.cumsum(keys_udb[:, ::-1], axis=1)[:, ::-1] - keys_udb
+    later_settled = np.cumsum(settled[:, ::-1], axis=1)[:, ::-1] - settled
     disp_u = full(stock.disposed["unsupplied"])
+    seat = np.asarray(drivers.is_county_seat, dtype=bool)
+    band_max = np.where(seat, brake.seat_band_max_m2, brake.town_band_max_m2)
 
     # Historical cohorts share one survival factor of their unsupplied land per draw and
-    # township (disposal is pro rata over cohorts), and new land is fully supplied, so the
-    # window sums need (draws, townships) state only, not (draws, cohorts, townships).
+    # township (disposal is pro rata over cohorts).
     hist_years = np.asarray(drivers.cohort_years)
     hist_approved = np.asarray(drivers.cohort_approved, dtype=float).reshape(-1, n_k)
     hist_unsup = np.maximum(hist_approved - np.asarray(drivers.cohort_supplied, dtype=float)
                             .reshape(-1, n_k), 0.0)
+    hist = (hist_years, hist_approved, hist_unsup)
     survival = np.ones((n_d, n_k))
 
     names = ("per_capita_urban_land_m2", "standard_m2", "tier", "pop_link_requested_ha",
-             "stock_link_requested_ha", "supply_rate", "ordinary_requested_ha",
-             "pop_link_quota_ha", "stock_link_quota_ha", "key_project_requested_ha",
-             "key_project_quota_ha", "new_construction_land_ha", "cumulative_new_ha",
-             "cap_remaining_ha", "udb_room_ha", "urban_land_ha", "binding",
-             "key_binding")
+             "stock_link_requested_ha", "supply_rate", "supply_rate_tested",
+             "ordinary_requested_ha", "pop_link_quota_ha", "stock_link_quota_ha",
+             "key_project_requested_ha", "key_project_quota_ha", "new_construction_land_ha",
+             "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha", "urban_land_ha",
+             "binding", "key_binding", "withheld_ha", "county_level")
     # year-major storage keeps each year's write contiguous; views are returned below
     out = {n: np.empty((n_t, n_d, n_k)) for n in names}
 
@@ -552,45 +654,84 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     plan_left = np.full((n_d, 1), caps.upper_plan_new_construction_ha - caps.upper_plan_used_ha
                         if caps.upper_plan_enabled else np.inf)
     cumulative = np.zeros((n_d, 1))
+    no_udb = np.full((n_d, n_k), np.inf)
 
+    def udb_room_now() -> np.ndarray:
+        if not caps.udb_enabled:
+            return no_udb
+        room = _pool(udb_limit - land, county)
+        return room[:, :1] if county else room
+
+    year0 = int(drivers.years[0])
+    rate_prev = _window_rate(year0 - 1, -1, hist, survival, out["new_construction_land_ha"],
+                             sr, county)
     for i, year in enumerate(drivers.years):
-        e = per_capita_m2(land, pop_prev)
+        county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
+                                 pop_prev.sum(axis=-1, keepdims=True))
+        # townships without urban population are assessed at the county's level
+        no_urban = pop_prev <= 0
+        e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
         std, tier = tier_standard(e, pl, factor)
         std = std if pl.enabled else np.zeros_like(std)
         q_pop = population_link_quota(settled[:, i], std)
         q_stock = q_stock_all[:, i]
 
-        first = year - sr.window_years
-        in_hist = (hist_years >= first) & (hist_years <= year - 1)
-        approved_w = (hist_approved[in_hist].sum(axis=0)
-                      + out["new_construction_land_ha"][max(0, i - sr.window_years):i].sum(axis=0))
-        supplied_w = approved_w - survival * hist_unsup[in_hist].sum(axis=0)
-        rate = supply_rate_from_sums(approved_w, supplied_w, county)
+        rate = rate_prev
         ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
         requested = q_pop + q_stock
-        ordinary = np.where(ok, requested, 0.0)
+        # the floor withholds stock-linked quota; population-linked quota too unless it
+        # is exempt as livelihood (民生) land
+        pop_ok = ok | sr.exempt_pop_link
+        wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
+        if brake.enabled:
+            over = e > band_max * (1.0 + _TIER_RTOL)
+            cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
+            braked = np.where(over, wanted * cut, wanted)
+        else:
+            braked = wanted
 
-        key_req = keys[:, i]
-        key_granted = (scale_to_room(key_req, plan_left, county=True)
-                       if caps.key_projects_within_caps else key_req)
+        # key projects first: the plan's remainder, then (inside the UDB) the UDB room
+        key_req, key_udb_req = keys[:, i], keys_udb[:, i]
+        key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
+        kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
+        key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
+        key_granted = key_granted - (key_udb_req * kept - key_udb)
+        land = land + key_udb
+        # ordinary quota: what remains after the room later key projects need; the
+        # population-linked quota (a special quota, 专项) before the stock-linked one,
+        # which also leaves the room later settled migrants need at this year's standard
+        # (caps.reserve_pop_link)
         plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
-                                 if caps.key_projects_within_caps else 0.0)
-        udb_room = (_pool(udb_limit - land, county) if caps.udb_enabled
-                    else np.full((n_d, n_k), np.inf))
-        if county:
-            udb_room = udb_room[:, :1]
-        after_udb = scale_to_room(ordinary, udb_room, county)
-        granted = scale_to_room(after_udb, plan_room, county=True)
+                                 + later_keys[:, i].sum(axis=-1, keepdims=True)
+                                 if within else 0.0)
+        udb_room = udb_room_now()
+        if caps.udb_enabled:
+            udb_room = udb_room - (later_keys_udb[:, i].sum(axis=-1, keepdims=True) if county
+                                   else later_keys_udb[:, i])
+        after_udb = np.empty_like(braked)
+        granted_by = np.empty_like(braked)
+        for j in (0, 1):
+            after_udb[j] = scale_to_room(braked[j], udb_room, county)
+            granted_by[j] = scale_to_room(after_udb[j], plan_room, county=True)
+            if j == 0:
+                set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
+                                             if caps.reserve_pop_link else 0.0)
+                plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
+                udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
+                                       else set_aside)
+        granted = granted_by.sum(axis=0)
 
-        binding = np.where(granted < ordinary - _TOL,
-                           np.where(granted < after_udb - _TOL, 3, 2),
-                           np.where((~ok) & (requested > _TOL), 1, 0))
-        share = np.divide(granted, requested, out=np.zeros_like(granted),
-                          where=requested > _TOL)
+        binding = np.select(
+            [(granted_by < after_udb - _TOL).any(axis=0),
+             (after_udb < braked - _TOL).any(axis=0),
+             (braked < wanted - _TOL).any(axis=0),
+             (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
+            [BINDING.index("upper_plan"), BINDING.index("udb"),
+             BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
+            BINDING.index("none"))
         new = granted + key_granted
 
-        # supply cohorts: this year's 批而未供 disposal supplies old cohorts pro rata,
-        # and this year's new land is approved and supplied at once.
+        # this year's 批而未供 disposal supplies old cohorts pro rata
         total_unsup = survival * hist_unsup.sum(axis=0)
         frac = np.divide(disp_u[:, i], total_unsup, out=np.zeros_like(total_unsup),
                          where=total_unsup > _TOL)
@@ -600,22 +741,26 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
         pop_prev = urban_pop[:, i]
         cumulative = cumulative + new.sum(axis=-1, keepdims=True)
         plan_left = plan_left - new.sum(axis=-1, keepdims=True)
+        out["new_construction_land_ha"][i] = new
+        rate_end = _window_rate(int(year), i, hist, survival, out["new_construction_land_ha"],
+                                sr, county)
 
         values = {
             "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
             "pop_link_requested_ha": q_pop, "stock_link_requested_ha": q_stock,
-            "supply_rate": rate, "ordinary_requested_ha": requested,
-            "pop_link_quota_ha": q_pop * share, "stock_link_quota_ha": q_stock * share,
+            "supply_rate": rate_end, "supply_rate_tested": rate,
+            "ordinary_requested_ha": requested,
+            "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
             "key_project_requested_ha": key_req, "key_project_quota_ha": key_granted,
-            "new_construction_land_ha": new, "cumulative_new_ha": cumulative,
-            "cap_remaining_ha": plan_left,
-            "udb_room_ha": (_pool(udb_limit - land, county) if caps.udb_enabled
-                            else np.full((n_d, n_k), np.inf)),
+            "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
+            "udb_room_ha": (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb),
             "urban_land_ha": land, "binding": binding,
-            "key_binding": key_granted < key_req - _TOL,
+            "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
+            "county_level": np.broadcast_to(no_urban, (n_d, n_k)),
         }
         for name, value in values.items():
             out[name][i] = value
+        rate_prev = rate_end
 
     arrays = {name: np.moveaxis(value, 0, 1) for name, value in out.items()}
     # inputs are returned as read-only broadcast views, not copies
@@ -645,8 +790,13 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`ANNUAL_COLUMNS` first, then ``township`` (when ``by='township'``),
-        ``draw`` (when there is more than one draw), supply_rate [fraction],
-        ordinary_requested_ha, udb_room_ha, urban_land_ha [ha], binding_cap. The
+        ``draw`` (when there is more than one draw), supply_rate [fraction] (five-year
+        rate at the end of the year: the approvals of the year and the four before, as
+        ``landsim stock assess`` and the monitor give it for that year),
+        supply_rate_tested [fraction] (the rate the floor was tested on: the end of the
+        previous year), ordinary_requested_ha, key_project_requested_ha, withheld_ha
+        (ordinary quota requested but not granted), udb_room_ha, urban_land_ha [ha],
+        binding_cap (what cut the ordinary quota, :data:`BINDING`). The
         ``*_requested_ha`` columns are design 5.3's Q_pop = M x s / 10,000 and
         Q_stock = ratio x disposed (after reward/penalty), before the floor and the caps;
         the ``*_quota_ha`` columns are the granted amounts: ``pop_link + stock_link +
@@ -661,11 +811,12 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     sums = ("settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
             "stock_disposed_ha", "stock_link_requested_ha", "stock_link_quota_ha",
             "key_project_quota_ha", "new_construction_land_ha", "cultivated_occupied_ha",
-            "ordinary_requested_ha", "urban_land_ha")
+            "ordinary_requested_ha", "urban_land_ha", "key_project_requested_ha",
+            "withheld_ha")
     if by == "township":
         cols = {n: a[n] for n in sums}
         cols.update({n: a[n] for n in ("per_capita_urban_land_m2", "standard_m2",
-                                       "supply_rate", "udb_room_ha")})
+                                       "supply_rate", "supply_rate_tested", "udb_room_ha")})
         cols["cumulative_new_ha"] = np.cumsum(a["new_construction_land_ha"], axis=1)
         cols["cap_remaining_ha"] = a["cap_remaining_ha"]
         binding = np.asarray(BINDING)[a["binding"].astype(int)]
@@ -699,7 +850,8 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
                                          where=migrants > 0).ravel()
         frame["cumulative_new_ha"] = a["cumulative_new_ha"][..., 0].ravel()
         frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].ravel()
-        frame["supply_rate"] = _county_supply_rate(a).ravel()
+        frame["supply_rate"] = _county_supply_rate(a["supply_rate"]).ravel()
+        frame["supply_rate_tested"] = _county_supply_rate(a["supply_rate_tested"]).ravel()
         frame["udb_room_ha"] = _county_udb_room(result).ravel()
         frame["binding_cap"] = _county_binding(a["binding"])
         frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
@@ -709,7 +861,8 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     else:
         msg = f"annual_table: by must be 'county' or 'township', got {by!r}"
         raise InputError(msg)
-    extra = ["supply_rate", "ordinary_requested_ha", "udb_room_ha", "urban_land_ha",
+    extra = ["supply_rate", "supply_rate_tested", "ordinary_requested_ha",
+             "key_project_requested_ha", "withheld_ha", "udb_room_ha", "urban_land_ha",
              "binding_cap"]
     order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
     if n_d > 1:
@@ -726,9 +879,8 @@ def _without_residues(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _county_supply_rate(a: dict[str, np.ndarray]) -> np.ndarray:
+def _county_supply_rate(rate: np.ndarray) -> np.ndarray:
     """County supply rate (identical across townships in county mode, else the minimum)."""
-    rate = a["supply_rate"]
     with np.errstate(all="ignore"):
         filled = np.where(np.isnan(rate), np.inf, rate).min(axis=-1)
     return np.where(np.isinf(filled), np.nan, filled)
@@ -784,15 +936,17 @@ def ledger(result: QuotaResult, draw: int = 0) -> pd.DataFrame:
                 return float(a[name][i, k])
 
             bind = BINDING[int(v("binding"))]
-            rate = v("supply_rate")
+            rate = v("supply_rate_tested")
+            window = f"approvals {int(year) - sr.window_years}-{int(year) - 1}"
             if not sr.enabled:
                 rate_rule = "supply-rate floor switched off"
             elif np.isnan(rate):
-                rate_rule = f"no batches approved in the last {sr.window_years} years: not applied"
+                rate_rule = (f"nothing approved in the {sr.window_years} years before "
+                             f"({window}): floor not applied")
             elif rate >= sr.floor - _TOL:
-                rate_rule = f"{rate:.1%} >= {sr.floor:.0%}: ordinary quota allowed"
+                rate_rule = f"{rate:.1%} ({window}) >= {sr.floor:.0%}: ordinary quota allowed"
             else:
-                rate_rule = f"{rate:.1%} < {sr.floor:.0%}: no ordinary quota"
+                rate_rule = f"{rate:.1%} ({window}) < {sr.floor:.0%}: no ordinary quota"
             mult = v("stock_multiplier")
             if not rp.enabled:
                 mult_rule = "reward/penalty switched off"
@@ -813,16 +967,23 @@ def ledger(result: QuotaResult, draw: int = 0) -> pd.DataFrame:
                         else "population link switched off")
             stock_rule = (f"ratio {sl.ratio:g} x {_fmt(v('stock_disposed_ha'))} ha x {mult:g}"
                           f" ({mult_rule})" if sl.enabled else "stock link switched off")
+            withheld = v("withheld_ha")
             granted_rule = {
                 "none": "requested quota granted in full",
                 "supply_rate_floor": "withheld: supply rate below the floor",
+                "per_capita_brake": "cut by the per-capita brake "
+                                    f"({pol.per_capita_brake.mode})",
                 "udb": "cut to the urban development boundary room "
                        f"({pol.caps.udb_expansion_multiple:g} x {pol.caps.udb_base_year} "
-                       "urban land)",
-                "upper_plan": "cut to the upper-level plan's remaining new construction land",
+                       "urban land, less key projects)",
+                "upper_plan": "cut to the upper-level plan's remaining new construction land "
+                              f"({result.drivers.caps_source}), less key projects",
             }[bind]
-            key_rule = ("cut to the upper-level plan's remaining new construction land"
-                        if a["key_binding"][i, k] else "granted directly")
+            if bind != "none":
+                granted_rule += f"; {_fmt(withheld)} ha withheld"
+            key_rule = (f"cut to the remaining caps: {_fmt(v('key_project_requested_ha'))} ha "
+                        "requested" if a["key_binding"][i, k]
+                        else "granted first, directly")
             disp_rule = (f"批而未供 {_fmt(v('disposed_unsupplied_ha'))} + idle "
                          f"{_fmt(v('disposed_idle_ha'))} + inefficient "
                          f"{_fmt(v('disposed_inefficient_ha'))} ha disposed; counted: "
@@ -834,12 +995,14 @@ def ledger(result: QuotaResult, draw: int = 0) -> pd.DataFrame:
                 ("settled_migrants", v("settled_migrants"), "persons",
                  result.drivers.migrants_rule),
                 ("per_capita_urban_land_m2", v("per_capita_urban_land_m2"), "m2/person",
+                 "no urban population: the county's level (assessed at county level)"
+                 if a["county_level"][i, k] else
                  "urban construction land / urban population at the start of the year"),
                 ("standard_m2", v("standard_m2"), "m2/person", std_rule),
                 ("pop_link_requested_ha", v("pop_link_requested_ha"), "ha", pop_rule),
                 ("stock_disposed_ha", v("stock_disposed_ha"), "ha", disp_rule),
                 ("stock_link_requested_ha", v("stock_link_requested_ha"), "ha", stock_rule),
-                ("supply_rate", rate, "fraction", rate_rule),
+                ("supply_rate_tested", rate, "fraction", rate_rule),
                 ("ordinary_requested_ha", v("ordinary_requested_ha"), "ha",
                  "pop-link + stock-link quota requested"),
                 ("pop_link_quota_ha", v("pop_link_quota_ha"), "ha", granted_rule),

@@ -7,6 +7,7 @@ The parameters of the two-links quota simulation (design 5.3) are grouped by rul
 - :class:`RewardPenalty` - +10 % / -20 % on meeting or missing disposal tasks;
 - :class:`SupplyRateRule` - no ordinary quota under a 60 % five-year supply rate;
 - :class:`Caps` - remaining upper-level plan quota and the urban development boundary;
+- :class:`PerCapitaBrake` - optional cut of ordinary quota above the per-capita band;
 - :class:`IndicatorParams` - GB 50137-2011 band and change limits, elasticity, GDP-land.
 
 :class:`QuotaPolicy` bundles them. Every rule has an ``enabled`` switch. The defaults are
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
+
 from landsim._params import Params, build_sections, load_policy_file, param, shared
 from landsim.errors import InputError
 from landsim.policy import CommonFigures
@@ -42,6 +45,7 @@ from landsim.resources import policy_file
 __all__ = [
     "Caps",
     "IndicatorParams",
+    "PerCapitaBrake",
     "PopulationLink",
     "QuotaPolicy",
     "RewardPenalty",
@@ -217,6 +221,13 @@ class SupplyRateRule(Params):
         Minimum five-year average supply rate. [fraction]
     window_years : int
         Number of approval years in the window. [year]
+    exempt_pop_link : bool
+        The floor does not withhold population-linked quota: land for settled migrants'
+        housing, schools and clinics is livelihood (民生) land, which the floor exempts.
+    lag_shares : tuple of float
+        Share of the land approved in a year that is supplied in that year, the next, and
+        so on (a supply-lag distribution); what the shares leave below 1 stays unsupplied
+        (批而未供) in the simulation. The default is ASSUMED. [fraction]
     """
 
     section: ClassVar[str] = "supply_rate"
@@ -224,6 +235,44 @@ class SupplyRateRule(Params):
     enabled: bool = param(True, "", f"{_SRC_FACTS} s.2", "apply the supply-rate floor")
     floor: float = shared(CommonFigures, "supply_rate_floor")
     window_years: int = shared(CommonFigures, "supply_rate_window_years")
+    exempt_pop_link: bool = param(
+        True, "", f"{_SRC_FACTS} s.2 (RECALLED: below 60 % no new quota except national key "
+        "and livelihood projects) and s.1 (CONFIRMED: linked land goes to housing, schools, "
+        "health)", "the supply-rate floor does not withhold population-linked quota")
+    lag_shares: tuple[float, ...] = param(
+        (0.5, 0.3, 0.1, 0.05, 0.05), "fraction",
+        "ASSUMED: no published supply-lag figure; most land approved for a project "
+        "('quota follows projects', 2020) is supplied within two years",
+        "share of a year's approved land supplied in that year, the next, ... (sum <= 1)")
+
+    def _check(self) -> None:
+        shares = self.lag_shares
+        if isinstance(shares, str) or not isinstance(shares, list | tuple) or not shares:
+            msg = (f"supply_rate.lag_shares = {shares!r} must be a list of fractions, e.g. "
+                   "[0.5, 0.3, 0.2]")
+            raise InputError(msg)
+        values = []
+        for j, x in enumerate(shares):
+            if isinstance(x, bool) or not isinstance(x, int | float) or not 0 <= x <= 1:
+                msg = (f"supply_rate.lag_shares[{j}] = {x!r} must be a fraction from 0 to 1 "
+                       "[fraction]")
+                raise InputError(msg)
+            values.append(float(x))
+        if sum(values) > 1.0 + 1e-9:
+            msg = (f"supply_rate.lag_shares sum to {sum(values):g} > 1; a year's approved "
+                   "land cannot be supplied more than once. Fix: lower the shares")
+            raise InputError(msg)
+        object.__setattr__(self, "lag_shares", tuple(values))
+
+    def cumulative_supplied(self, age: object) -> np.ndarray:
+        """Share of a cohort supplied by the end of the year ``age`` years after approval.
+
+        >>> SupplyRateRule(lag_shares=(0.5, 0.3)).cumulative_supplied([0, 1, 5]).tolist()
+        [0.5, 0.8, 0.8]
+        """
+        cum = np.concatenate([[0.0], np.cumsum(self.lag_shares)])
+        idx = np.clip(np.asarray(age, dtype=int) + 1, 0, len(cum) - 1)
+        return cum[idx]
 
 
 @dataclass(frozen=True)
@@ -239,6 +288,9 @@ class Caps(Params):
         Pianguan, default unlimited (``inf``). [ha]
     upper_plan_used_ha : float
         Part of that allocation already used before the simulation starts. [ha]
+    upper_plan_start_year : int
+        First year of the upper-level plan period (when the county's planning targets do
+        not name it). [year]
     udb_enabled : bool
         Cap urban construction land by the urban development boundary.
     udb_expansion_multiple : float
@@ -251,6 +303,11 @@ class Caps(Params):
         scales townships pro rata; ``'township'`` applies them per township.
     key_projects_within_caps : bool
         Key-project quota counts against (and is limited by) the upper-level plan cap.
+    reserve_pop_link : bool
+        Population-linked quota is a special quota (专项): under the caps, the room that
+        later settled migrants need (at this year's standard) is set aside before
+        stock-linked quota is granted. Within a year population-linked quota always comes
+        before stock-linked quota.
     """
 
     section: ClassVar[str] = "caps"
@@ -261,6 +318,9 @@ class Caps(Params):
         "new construction land allowed by the upper-level plan over its period", lo=0)
     upper_plan_used_ha: float = param(0.0, "ha", "county data",
                                    "allocation already used before the simulation", lo=0)
+    upper_plan_start_year: int = param(
+        2021, "year", "the 2021-2035 territorial spatial planning period",
+        "first year of the upper-level plan period", lo=1949, hi=2100)
     udb_enabled: bool = param(True, "", f"{_SRC_FACTS} s.5", "apply the UDB expansion cap")
     udb_expansion_multiple: float = shared(CommonFigures, "udb_expansion_multiple")
     udb_base_year: int = shared(CommonFigures, "udb_base_year")
@@ -268,6 +328,9 @@ class Caps(Params):
                     "'county' or 'township' level of caps and assessments")
     key_projects_within_caps: bool = param(
         True, "", "modelling choice", "key-project quota counts against the upper-level cap")
+    reserve_pop_link: bool = param(
+        True, "", f"{_SRC_FACTS} s.1 (CONFIRMED: provinces set aside a special quota for "
+        "settled migrants)", "set aside the cap room later settled migrants need")
 
     def _check(self) -> None:
         if self.level not in ("county", "township"):
@@ -331,12 +394,44 @@ class IndicatorParams(Params):
             raise InputError(msg)
 
 
+@dataclass(frozen=True)
+class PerCapitaBrake(Params):
+    """Optional brake: cut ordinary quota where per-capita urban land is above its band.
+
+    When a township's current per-capita urban construction land e exceeds the upper end
+    of its band (GB 50137-2011 for the county seat, GB 50188-2007 for other towns), its
+    ordinary (population- and stock-linked) quota is cut: ``'proportional'`` multiplies
+    it by ``band_max / e``; ``'stop'`` withholds it. Key projects are not braked. No
+    national rule does this: the brake is ASSUMED and off by default, so a planner can
+    see the consequence of a rising per-capita level.
+
+    Parameters
+    ----------
+    enabled : bool
+        Apply the brake.
+    mode : str
+        ``'proportional'`` or ``'stop'``.
+    seat_band_max_m2, town_band_max_m2 : float
+        Upper end of the band for the county seat and for other towns. [m2/person]
+    """
+
+    section: ClassVar[str] = "per_capita_brake"
+    enabled: bool = param(False, "", "ASSUMED: no national rule; off by default",
+                          "cut ordinary quota above the per-capita band")
+    mode: str = param("proportional", "", "ASSUMED",
+                      "'proportional' (x band_max / e) or 'stop' (no ordinary quota)",
+                      choices=("proportional", "stop"))
+    seat_band_max_m2: float = shared(CommonFigures, "per_capita_band_max_m2")
+    town_band_max_m2: float = shared(CommonFigures, "town_per_capita_band_max_m2")
+
+
 _SECTIONS: dict[str, type[Params]] = {
     "population_link": PopulationLink,
     "stock_link": StockLink,
     "reward_penalty": RewardPenalty,
     "supply_rate": SupplyRateRule,
     "caps": Caps,
+    "per_capita_brake": PerCapitaBrake,
     "indicators": IndicatorParams,
 }
 
@@ -350,6 +445,7 @@ class QuotaPolicy:
     reward_penalty: RewardPenalty = field(default_factory=RewardPenalty)
     supply_rate: SupplyRateRule = field(default_factory=SupplyRateRule)
     caps: Caps = field(default_factory=Caps)
+    per_capita_brake: PerCapitaBrake = field(default_factory=PerCapitaBrake)
     indicators: IndicatorParams = field(default_factory=IndicatorParams)
 
     def __post_init__(self) -> None:

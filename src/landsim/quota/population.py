@@ -8,7 +8,10 @@ vectors broadcast.
 
 The projection can shrink: Pianguan's resident population fell from 112,111 (2010
 census) to 73,382 (2020 census), about -4.2 %/year. When the urban population falls the
-new urban residents are 0, never negative.
+net change is not what the policy counts: it counts registrations (落户) of rural
+people moving into towns, a gross flow that continues while the total population shrinks.
+:func:`project_population` therefore projects gross rural-to-urban transfers from the
+urbanisation path, and :func:`settled_migrants` takes a share of them.
 
 >>> import numpy as np
 >>> logistic_urbanisation(np.array(0.5), 0.7, 0.1, np.array([0.0, 10.0])).round(4)
@@ -31,9 +34,14 @@ __all__ = [
     "POPULATION_COLUMNS",
     "PopulationPath",
     "base_population",
+    "REGISTRATION_COLUMNS",
+    "SCOPES",
     "broadcast_dtk",
+    "calibrated_settlement_share",
     "check_years",
+    "destination_shares",
     "historical_growth_rate",
+    "historical_transfers",
     "logistic_urbanisation",
     "new_urban_residents",
     "per_capita_m2",
@@ -256,7 +264,14 @@ class PopulationPath:
     base_urban_pop : numpy.ndarray
         Urban population in the base year, shape ``(townships,)``. [persons]
     new_urban_residents : numpy.ndarray
-        Increase of the urban population, floored at 0. [persons/year]
+        Net increase of the urban population, floored at 0 (reported only; the quota uses
+        the gross transfers). [persons/year]
+    transfers : numpy.ndarray
+        Gross rural-to-urban transfers (农业转移人口) arriving in each township's towns in
+        the year; a gross flow that continues while the total population shrinks.
+        [persons/year]
+    scope : str
+        ``'county'``, ``'township'`` or ``'given'``: how the transfers were obtained.
     """
 
     years: np.ndarray
@@ -266,19 +281,85 @@ class PopulationPath:
     urban_pop: np.ndarray
     base_urban_pop: np.ndarray
     new_urban_residents: np.ndarray
+    transfers: np.ndarray
+    scope: str = "county"
+
+
+SCOPES = ("county", "township")
+"""Levels at which the urbanisation path (and its saturation) is set."""
+
+
+def destination_shares(base: pd.DataFrame,
+                       registrations: pd.DataFrame | None = None) -> np.ndarray:
+    """Share of the county's rural-to-urban transfers that each township's towns receive.
+
+    From a registration history (the share of each township in all registrations), or
+    without one from the base-year urban population (people settle where towns are).
+
+    Parameters
+    ----------
+    base : pandas.DataFrame
+        Output of :func:`base_population` (townships in its index order).
+    registrations : pandas.DataFrame, optional
+        Registration history (year, township, registrations [persons]).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shares per township in ``base``'s order, summing to 1. [fraction]
+
+    Examples
+    --------
+    >>> base = pd.DataFrame({"urban_pop": [300.0, 100.0]}, index=["A", "B"])
+    >>> destination_shares(base).tolist()
+    [0.75, 0.25]
+    >>> reg = pd.DataFrame({"year": [2021, 2022], "township": ["B", "B"],
+    ...                     "registrations": [5, 5]})
+    >>> destination_shares(base, reg).tolist()
+    [0.0, 1.0]
+    """
+    towns = list(base.index.astype(str))
+    if registrations is not None and len(registrations):
+        require_columns(registrations, ["township", "registrations"], "registrations")
+        by_town = (registrations.assign(township=registrations["township"].astype(str))
+                   .groupby("township")["registrations"].sum().reindex(towns).fillna(0.0)
+                   .to_numpy(dtype=float))
+        if by_town.sum() > 0:
+            return by_town / by_town.sum()
+    urban = base["urban_pop"].to_numpy(dtype=float)
+    if urban.sum() > 0:
+        return urban / urban.sum()
+    return np.full(len(towns), 1.0 / max(len(towns), 1))
 
 
 def project_population(base: pd.DataFrame, years: Sequence[int], *,
                        natural_growth_rate: object = 0.0,
                        net_migration_rate: object = 0.0,
                        urbanisation_saturation: object = 0.7,
-                       urbanisation_speed: object = 0.05) -> PopulationPath:
-    """Project resident and urban population per township.
+                       urbanisation_speed: object = 0.05,
+                       scope: str = "county",
+                       destination: Sequence[float] | np.ndarray | None = None,
+                       transfers: np.ndarray | None = None) -> PopulationPath:
+    """Project resident and urban population per township with gross rural-urban transfers.
 
-    ``P(t) = P(t-1) (1 + g + m)`` with natural growth g and net migration m (both shares
-    of the resident population, negative for decline), and ``urban(t) = u(t) P(t)`` with
-    u on the logistic path of :func:`logistic_urbanisation`. Rates may be scalars,
-    per-township vectors or ``(draws, years|1, townships|1)`` arrays.
+    Each year, every township's urban and rural population first changes by natural
+    growth g and net migration m (shares of the resident population, negative for
+    decline). Then rural people move into towns (农业转移人口):
+
+    - ``scope='county'`` (default): the county urbanisation rate follows a logistic path
+      from its base level towards the saturation S (:func:`logistic_urbanisation`); the
+      transfers are what it takes to reach it, ``T = max(u(t) P(t) - U'(t), 0)``, drawn
+      from the rural population of every township pro rata and arriving in the towns by
+      ``destination`` (default :func:`destination_shares` of the base urban population).
+      A county seat already above S keeps receiving migrants from the countryside.
+    - ``scope='township'``: each township on its own logistic path, with the saturation
+      raised to the township's base rate where it starts above S (its urbanisation is
+      never pushed down); transfers stay within the township.
+    - ``transfers`` given (``(draws|1, years, townships)``, persons arriving in each
+      township): they replace the projected transfers and join the urban population,
+      drawn from the rural population of the county pro rata.
+
+    Transfers are never negative and never exceed the rural population.
 
     Parameters
     ----------
@@ -294,6 +375,13 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
         Level the urbanisation rate tends to. [fraction]
     urbanisation_speed : float or array-like
         Logistic growth rate of urbanisation. [1/year]
+    scope : {'county', 'township'}
+        Level of the urbanisation path.
+    destination : array-like, optional
+        Share of the county's transfers per township (``scope='county'``); sums to 1.
+        [fraction]
+    transfers : numpy.ndarray, optional
+        Transfers given directly. [persons/year]
 
     Returns
     -------
@@ -303,10 +391,27 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
     ------
     InputError
         Years not consecutive or not after the base year; rates out of range (growth
-        plus migration must stay above -100 %).
+        plus migration must stay above -100 %); unknown scope; bad destination shares.
+
+    Examples
+    --------
+    A shrinking county that keeps urbanising still sends migrants to its towns:
+
+    >>> base = pd.DataFrame({"resident_pop": [1000.0, 1000.0], "urban_pop": [900.0, 100.0],
+    ...                      "urbanisation_rate": [0.9, 0.1]}, index=["seat", "rural"])
+    >>> base.attrs["base_year"] = 2022
+    >>> path = project_population(base, [2023], net_migration_rate=-0.02,
+    ...                           urbanisation_saturation=0.7, urbanisation_speed=0.1,
+    ...                           destination=[1.0, 0.0])
+    >>> bool(path.transfers[0, 0, 0] > 0), float(path.transfers[0, 0, 1])
+    (True, 0.0)
     """
     years_arr = check_years(years, after=int(base.attrs.get("base_year", -10_000)))
+    base_year = int(base.attrs.get("base_year", years_arr[0] - 1))
     n_t, n_k = len(years_arr), len(base)
+    if scope not in SCOPES:
+        msg = f"urbanisation scope must be one of {', '.join(SCOPES)}, got {scope!r}"
+        raise InputError(msg)
     g = broadcast_dtk(natural_growth_rate, n_t, n_k, "natural_growth_rate")
     m = broadcast_dtk(net_migration_rate, n_t, n_k, "net_migration_rate")
     sat = broadcast_dtk(urbanisation_saturation, n_t, n_k, "urbanisation_saturation")
@@ -316,16 +421,67 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
     _check_range(k, "urbanisation_speed", 0.0, 10.0, "1/year")
     resident0 = base["resident_pop"].to_numpy(dtype=float)
     urban0 = base["urban_pop"].to_numpy(dtype=float)
-    u0 = base["urbanisation_rate"].to_numpy(dtype=float)
-    growth = np.broadcast_arrays(g, m)
-    resident = resident0 * np.cumprod(1.0 + growth[0] + growth[1], axis=1)
-    t_since = (years_arr - int(base.attrs.get("base_year", years_arr[0] - 1)))[None, :, None]
-    urban = logistic_urbanisation(u0, sat, k, t_since) * resident
+    dest = _destination(base, destination)
+    given = None
+    if transfers is not None:
+        given = broadcast_dtk(transfers, n_t, n_k, "transfers")
+        _check_range(given, "transfers", 0.0, np.inf, "persons/year")
+    g_b, m_b = np.broadcast_arrays(g, m)
+    growth = 1.0 + g_b + m_b
+    n_d = max(a.shape[0] for a in (growth, sat, k, *(() if given is None else (given,))))
+    resident = np.empty((n_d, n_t, n_k))
+    urban = np.empty((n_d, n_t, n_k))
+    moved = np.empty((n_d, n_t, n_k))
+    pop = np.broadcast_to(resident0, (n_d, n_k)).astype(float)
+    urb = np.broadcast_to(urban0, (n_d, n_k)).astype(float)
+    u0_county = urban0.sum() / resident0.sum() if resident0.sum() > 0 else 0.0
+    u0_town = np.divide(urban0, resident0, out=np.zeros(n_k), where=resident0 > 0)
+    for i, year in enumerate(years_arr):
+        grow = np.broadcast_to(growth[:, i], (n_d, n_k))
+        pop0, urb0 = pop * grow, urb * grow
+        rural0 = np.maximum(pop0 - urb0, 0.0)
+        t = float(year - base_year)
+        s_i, k_i = np.broadcast_to(sat[:, i], (n_d, n_k)), np.broadcast_to(k[:, i], (n_d, n_k))
+        if given is not None or scope == "county":
+            if given is not None:
+                arriving = np.broadcast_to(given[:, i], (n_d, n_k)).astype(float)
+            else:
+                target = logistic_urbanisation(u0_county, s_i[:, :1], k_i[:, :1], t)
+                total = np.maximum(target * pop0.sum(axis=-1, keepdims=True)
+                                   - urb0.sum(axis=-1, keepdims=True), 0.0)
+                arriving = total * dest
+            total = arriving.sum(axis=-1, keepdims=True)
+            rural_total = rural0.sum(axis=-1, keepdims=True)
+            scale = np.divide(rural_total, total, out=np.ones_like(total),
+                              where=total > rural_total)
+            arriving = arriving * np.minimum(scale, 1.0)
+            leaving = arriving.sum(axis=-1, keepdims=True) * np.divide(
+                rural0, rural_total, out=np.zeros_like(rural0), where=rural_total > 0)
+        else:
+            target = logistic_urbanisation(u0_town, np.maximum(s_i, u0_town), k_i, t)
+            arriving = np.clip(target * pop0 - urb0, 0.0, rural0)
+            leaving = arriving
+        pop = pop0 - leaving + arriving
+        urb = urb0 + arriving
+        resident[:, i], urban[:, i], moved[:, i] = pop, urb, arriving
     return PopulationPath(
-        years=years_arr, townships=tuple(base.index.astype(str)),
-        base_year=int(base.attrs.get("base_year", years_arr[0] - 1)),
+        years=years_arr, townships=tuple(base.index.astype(str)), base_year=base_year,
         resident_pop=resident, urban_pop=urban, base_urban_pop=urban0,
-        new_urban_residents=new_urban_residents(urban, urban0))
+        new_urban_residents=new_urban_residents(urban, urban0), transfers=moved,
+        scope="given" if given is not None else scope)
+
+
+def _destination(base: pd.DataFrame, destination: object) -> np.ndarray:
+    """Destination shares as a ``(townships,)`` vector summing to 1."""
+    if destination is None:
+        return destination_shares(base)
+    dest = np.asarray(destination, dtype=float).reshape(-1)
+    if dest.shape[0] != len(base) or np.isnan(dest).any() or (dest < 0).any() \
+            or not np.isclose(dest.sum(), 1.0):
+        msg = (f"destination shares must be {len(base)} values >= 0 (one per township) "
+               f"summing to 1, got {dest.tolist()}")
+        raise InputError(msg)
+    return dest
 
 
 def check_years(years: Sequence[int], after: int | None = None) -> np.ndarray:
@@ -376,15 +532,16 @@ def new_urban_residents(urban_pop: np.ndarray, base_urban_pop: np.ndarray) -> np
     return np.maximum(urban_pop - prev, 0.0)
 
 
-def settled_migrants(new_urban: np.ndarray, settlement_share: object) -> np.ndarray:
-    """Settled migrants (落户) = new urban residents x settlement share.
+def settled_migrants(transfers: np.ndarray, settlement_share: object) -> np.ndarray:
+    """Settled migrants (落户 registrations) = rural-to-urban transfers x settlement share.
 
     Parameters
     ----------
-    new_urban : numpy.ndarray
-        New urban residents, ``(draws, years, townships)``. [persons/year]
+    transfers : numpy.ndarray
+        Gross rural-to-urban transfers, ``(draws, years, townships)``
+        (:attr:`PopulationPath.transfers`). [persons/year]
     settlement_share : float or array-like
-        Share of new urban residents who register (落户). [fraction 0-1]
+        Share of the transferred people who register (落户) where they settle. [fraction 0-1]
 
     Returns
     -------
@@ -396,11 +553,73 @@ def settled_migrants(new_urban: np.ndarray, settlement_share: object) -> np.ndar
     >>> settled_migrants(np.full((1, 2, 1), 1000.0), 0.4).ravel().tolist()
     [400.0, 400.0]
     """
-    new_urban = np.asarray(new_urban, dtype=float)
-    share = broadcast_dtk(settlement_share, new_urban.shape[1], new_urban.shape[2],
+    transfers = np.asarray(transfers, dtype=float)
+    share = broadcast_dtk(settlement_share, transfers.shape[1], transfers.shape[2],
                           "settlement_share")
     _check_range(share, "settlement_share", 0.0, 1.0, "fraction")
-    return new_urban * share
+    return transfers * share
+
+
+REGISTRATION_COLUMNS = ("year", "township", "registrations")
+"""Columns of a registration (落户) history table; ``source`` may follow."""
+
+
+def historical_transfers(population: pd.DataFrame) -> pd.Series:
+    """County rural-to-urban transfers per year implied by the population history.
+
+    ``T(t) = P(t) (u(t) - u(t-1))`` with P the county resident population and u the
+    county urbanisation rate: the growth of the urban population that natural change and
+    migration of the whole population do not explain. Negative values (urbanisation
+    falling) count as 0.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Population history (:data:`POPULATION_COLUMNS`).
+
+    Returns
+    -------
+    pandas.Series
+        Transfers by year, from the second year of the table. [persons/year]
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"year": [2021, 2022], "township": ["A", "A"],
+    ...                     "resident_pop": [1000, 900], "urban_pop": [500, 495]})
+    >>> historical_transfers(pop).round(1).to_dict()
+    {2022: 45.0}
+    """
+    require_columns(population, ["year", "township", "resident_pop", "urban_pop"],
+                    "population")
+    county = population.groupby("year")[["resident_pop", "urban_pop"]].sum().sort_index()
+    rate = county["urban_pop"] / county["resident_pop"]
+    out = (county["resident_pop"] * rate.diff()).iloc[1:].clip(lower=0.0)
+    return out.rename("transfers")
+
+
+def calibrated_settlement_share(population: pd.DataFrame,
+                                registrations: pd.DataFrame) -> float:
+    """Share of the historical transfers that registered (落户), over the common years.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Population history.
+    registrations : pandas.DataFrame
+        Registration history (:data:`REGISTRATION_COLUMNS`).
+
+    Returns
+    -------
+    float
+        Sum of registrations / sum of :func:`historical_transfers` over the years both
+        cover; NaN when they share no year or no transfer. [fraction]
+    """
+    require_columns(registrations, REGISTRATION_COLUMNS, "registrations")
+    transfers = historical_transfers(population)
+    regs = registrations.groupby("year")["registrations"].sum()
+    common = transfers.index.intersection(regs.index)
+    total = float(transfers.loc[common].sum())
+    return float(regs.loc[common].sum()) / total if total > 0 else float("nan")
 
 
 def settled_migrants_from_table(table: pd.DataFrame, years: Sequence[int],
@@ -410,8 +629,8 @@ def settled_migrants_from_table(table: pd.DataFrame, years: Sequence[int],
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns year, township, settled_migrants [persons]; every simulated (year,
-        township) pair must be present once.
+        Columns year, township and settled_migrants or registrations [persons]; every
+        simulated (year, township) pair must be present once.
     years : sequence of int
         Simulated years. [year]
     townships : sequence of str
@@ -427,6 +646,8 @@ def settled_migrants_from_table(table: pd.DataFrame, years: Sequence[int],
     InputError
         Missing columns, unknown townships, negative counts or missing pairs.
     """
+    if "settled_migrants" not in table.columns and "registrations" in table.columns:
+        table = table.rename(columns={"registrations": "settled_migrants"})
     require_columns(table, ["year", "township", "settled_migrants"], "settled migrants")
     unknown = sorted(set(table["township"].astype(str)) - set(townships))
     if unknown:

@@ -38,12 +38,15 @@ from landsim.quota.engine import (
 from landsim.quota.indicators import indicator_table
 from landsim.quota.params import QuotaPolicy, load_policy
 from landsim.quota.population import (
+    SCOPES,
     base_population,
+    destination_shares,
     project_population,
     settled_migrants,
     settled_migrants_from_table,
 )
 from landsim.quota.stock import CATEGORIES, inventory_date, project_stock, stock_inventory
+from landsim.quota.upper_plan import UpperPlan, upper_plan_allocation
 from landsim.resources import scenario_file, scenario_names
 from landsim.units import ha_to_mu
 
@@ -62,6 +65,7 @@ __all__ = [
     "run_scenario",
     "run_scenarios",
     "scenario_summary",
+    "with_registrations",
 ]
 
 SCHEMA_VERSION = 1
@@ -127,9 +131,16 @@ class PopulationAssumptions:
     urbanisation_speed : float
         Logistic growth rate of urbanisation. [1/year]
     settlement_share : float
-        Share of new urban residents who register (落户). [fraction]
+        Share of the rural people moving into towns (农业转移人口) who register (落户)
+        there. [fraction]
     settled_migrants : tuple of (year, township, persons)
-        Settled migrants given directly; when set they replace the projection. [persons]
+        Registrations given directly; when set they replace the projection and join the
+        urban population of their township. [persons]
+    urbanisation_scope : str
+        ``'county'`` (default): one urbanisation path for the county, migrants from every
+        township settle in the towns by the destination shares (the county's registration
+        history, else its urban population); ``'township'``: each township on its own
+        path, never pushed below its base-year rate.
     """
 
     natural_growth_rate: float = -0.002
@@ -138,6 +149,7 @@ class PopulationAssumptions:
     urbanisation_speed: float = 0.05
     settlement_share: float = 0.5
     settled_migrants: tuple[tuple[int, str, float], ...] = ()
+    urbanisation_scope: str = "county"
 
     def __post_init__(self) -> None:
         w = "population"
@@ -158,6 +170,10 @@ class PopulationAssumptions:
             msg = f"{w}.urbanisation_speed = {speed:g} [1/year]: negative rates are invalid"
             raise InputError(msg)
         object.__setattr__(self, "urbanisation_speed", speed)
+        if self.urbanisation_scope not in SCOPES:
+            msg = (f"{w}.urbanisation_scope = {self.urbanisation_scope!r}; allowed "
+                   f"{', '.join(repr(x) for x in SCOPES)}")
+            raise InputError(msg)
         entries = []
         for j, entry in enumerate(self.settled_migrants):
             if isinstance(entry, Mapping):
@@ -228,12 +244,16 @@ class KeyProject:
     township : str
     area_ha : float
         New construction land. [ha]
+    in_udb : bool
+        The project lies inside the urban development boundary, so its land is urban
+        construction land and counts against the UDB cap (default true).
     """
 
     name: str
     year: int
     township: str
     area_ha: float
+    in_udb: bool = True
 
     def __post_init__(self) -> None:
         where = f"key_projects[{self.name!r}]"
@@ -243,6 +263,9 @@ class KeyProject:
             msg = f"{where}.area_ha = {area:g} [ha]: negative areas are invalid"
             raise InputError(msg)
         object.__setattr__(self, "area_ha", area)
+        if not isinstance(self.in_udb, bool):
+            msg = f"{where}.in_udb = {self.in_udb!r} must be true or false"
+            raise InputError(msg)
 
 
 @dataclass(frozen=True)
@@ -291,7 +314,7 @@ class EconomyAssumptions:
 
 _UNCERTAIN_TARGETS = tuple(
     [f"population.{f.name}" for f in dataclasses.fields(PopulationAssumptions)
-     if f.name != "settled_migrants"]
+     if f.name not in ("settled_migrants", "urbanisation_scope")]
     + [f"stock.{f.name}" for f in dataclasses.fields(StockAssumptions) if f.name != "plan"]
     + ["policy.stock_link.ratio", "policy.population_link.provincial_factor",
        "economy.gdp_growth_rate"])
@@ -491,7 +514,8 @@ class Scenario:
         for j, kp in enumerate(data.get("key_projects", ())):
             valid = [f.name for f in dataclasses.fields(KeyProject)]
             _check_keys(kp, valid, f"{origin} key_projects[{j}]")
-            missing = [k for k in valid if k not in kp]
+            missing = [f.name for f in dataclasses.fields(KeyProject)
+                       if f.name not in kp and f.default is dataclasses.MISSING]
             if missing:
                 msg = f"{origin} key_projects[{j}]: missing {', '.join(missing)}"
                 raise InputError(msg)
@@ -590,6 +614,15 @@ class ScenarioInputs:
     industrial_contracts : pandas.DataFrame, optional
         Industrial contracts: with them the Order No. 53 engine decides which stock is
         idle at the end of the base year (:func:`landsim.quota.stock.stock_inventory`).
+    registrations : pandas.DataFrame, optional
+        Registration (落户) history (year, township, registrations): gives the shares of
+        the county's migrants that each township's towns receive.
+    planning_targets : pandas.DataFrame, optional
+        Planning targets: the upper-level plan's new construction land allocation.
+    indicator_history : pandas.DataFrame, optional
+        Indicator history (year, new_construction_land_ha, ...): the allocation used to date.
+    townships : pandas.DataFrame, optional
+        Townships (township, is_county_seat): which band the per-capita brake applies.
     """
 
     population: pd.DataFrame
@@ -598,6 +631,10 @@ class ScenarioInputs:
     construction_land_ha: pd.Series | None = None
     gdp_yi_yuan: pd.Series | None = None
     industrial_contracts: pd.DataFrame | None = None
+    registrations: pd.DataFrame | None = None
+    planning_targets: pd.DataFrame | None = None
+    indicator_history: pd.DataFrame | None = None
+    townships: pd.DataFrame | None = None
 
     @classmethod
     def from_county(cls, county: Any) -> ScenarioInputs:
@@ -617,7 +654,10 @@ class ScenarioInputs:
             land, gdp = by_year["construction_land_ha"], by_year["gdp_yi_yuan"]
         return cls(population=county.population, supply_batches=county.supply_batches,
                    stock_plots=county.stock_plots, construction_land_ha=land,
-                   gdp_yi_yuan=gdp, industrial_contracts=county.industrial_contracts)
+                   gdp_yi_yuan=gdp, industrial_contracts=county.industrial_contracts,
+                   registrations=getattr(county, "registrations", None),
+                   planning_targets=county.planning_targets, indicator_history=history,
+                   townships=county.townships)
 
 
 @dataclass(frozen=True)
@@ -628,6 +668,7 @@ class ScenarioRun:
     result: QuotaResult
     annual: pd.DataFrame
     indicators: pd.DataFrame
+    upper_plan: UpperPlan | None = None
 
 
 def _gdp_series(scenario: Scenario, inputs: ScenarioInputs, years: np.ndarray,
@@ -657,7 +698,6 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
         Values of uncertain inputs per draw, ``{target: array (n_draws,)}`` with targets
         as in :attr:`Scenario.uncertain` (see :func:`landsim.quota.ensemble.sample_draws`);
         they replace the scenario's values and the engine runs all draws at once.
-
     Returns
     -------
     ScenarioRun
@@ -692,23 +732,33 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
     else:
         years_all = years
     pa = scenario.population
+    towns = list(base.index.astype(str))
+    given, rule = None, "registrations given directly in the scenario"
+    if pa.settled_migrants:
+        given = pd.DataFrame(list(pa.settled_migrants),
+                             columns=["year", "township", "settled_migrants"])
+    transfers = (None if given is None
+                 else settled_migrants_from_table(given, years_all.tolist(), towns))
     path = project_population(
         base, years_all,
         natural_growth_rate=value("population.natural_growth_rate", pa.natural_growth_rate),
         net_migration_rate=value("population.net_migration_rate", pa.net_migration_rate),
         urbanisation_saturation=value("population.urbanisation_saturation",
                                       pa.urbanisation_saturation),
-        urbanisation_speed=value("population.urbanisation_speed", pa.urbanisation_speed))
-    towns = list(path.townships)
-    if pa.settled_migrants:
-        table = pd.DataFrame(list(pa.settled_migrants),
-                             columns=["year", "township", "settled_migrants"])
-        settled = settled_migrants_from_table(table, years_all.tolist(), towns)
-        rule = "given directly in the scenario"
+        urbanisation_speed=value("population.urbanisation_speed", pa.urbanisation_speed),
+        scope=pa.urbanisation_scope,
+        destination=destination_shares(base, inputs.registrations),
+        transfers=transfers)
+    if transfers is not None:
+        settled = path.transfers
     else:
-        settled = settled_migrants(path.new_urban_residents,
+        settled = settled_migrants(path.transfers,
                                    value("population.settlement_share", pa.settlement_share))
-        rule = f"new urban residents x settlement share {pa.settlement_share:g}"
+        where = ("the county's urbanisation path, settling by the registration history"
+                 if pa.urbanisation_scope == "county" and inputs.registrations is not None
+                 else f"the {pa.urbanisation_scope}'s urbanisation path")
+        rule = (f"rural-to-urban transfers from {where} x settlement share "
+                f"{pa.settlement_share:g}")
     inventory = stock_inventory(inputs.supply_batches, inputs.stock_plots, towns,
                                 contracts=inputs.industrial_contracts,
                                 as_of=inventory_date(base_year))
@@ -722,14 +772,19 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
         inefficient_rate=value("stock.inefficient_redevelopment_rate",
                                sa.inefficient_redevelopment_rate), plan=plan)
     kp = pd.DataFrame([dataclasses.asdict(k) for k in scenario.key_projects],
-                      columns=["name", "year", "township", "area_ha"])
+                      columns=["name", "year", "township", "area_ha", "in_udb"])
+    policy, upper, caps_source = _with_upper_plan(policy, inputs, base_year)
     drivers = build_drivers(inputs.population, inputs.supply_batches, path, stock,
                             settled=settled,
                             key_projects_ha=key_project_array(kp, years_all.tolist(), towns),
+                            key_projects_udb_ha=key_project_array(
+                                kp, years_all.tolist(), towns, in_udb_only=True),
                             udb_base_year=policy.caps.udb_base_year, migrants_rule=rule,
                             stock_link_ratio=draws.get("policy.stock_link.ratio"),
                             provincial_factor=draws.get(
-                                "policy.population_link.provincial_factor"))
+                                "policy.population_link.provincial_factor"),
+                            is_county_seat=_seat_flags(inputs.townships, towns),
+                            caps_source=caps_source)
     result = simulate_quota(drivers, policy)
     annual = annual_table(result, by=by)
     indicators = indicator_table(
@@ -739,7 +794,40 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
     keep = annual["year"] >= start
     return ScenarioRun(scenario=scenario, result=result,
                        annual=annual[keep].reset_index(drop=True),
-                       indicators=indicators[indicators["year"] >= start].reset_index(drop=True))
+                       indicators=indicators[indicators["year"] >= start].reset_index(drop=True),
+                       upper_plan=upper)
+
+
+def _with_upper_plan(policy: QuotaPolicy, inputs: ScenarioInputs,
+                     base_year: int) -> tuple[QuotaPolicy, UpperPlan | None, str]:
+    """The policy with the upper-level plan cap taken from the county's planning targets.
+
+    A finite ``caps.upper_plan_new_construction_ha`` set in the policy or the scenario is
+    kept as given; otherwise the county's allocation minus its use to date binds.
+    """
+    caps = policy.caps
+    if not caps.upper_plan_enabled:
+        return policy, None, "upper-level plan cap switched off"
+    if np.isfinite(caps.upper_plan_new_construction_ha):
+        return policy, None, (f"policy: {caps.upper_plan_new_construction_ha:g} ha, used "
+                              f"{caps.upper_plan_used_ha:g} ha")
+    upper = upper_plan_allocation(inputs.planning_targets, base_year,
+                                  history=inputs.indicator_history,
+                                  batches=inputs.supply_batches,
+                                  start_year=caps.upper_plan_start_year)
+    if upper is None:
+        return policy, None, "no allocation in the county's planning targets: unlimited"
+    new_caps = dataclasses.replace(caps, upper_plan_new_construction_ha=upper.allocation_ha,
+                                   upper_plan_used_ha=upper.used_ha)
+    return dataclasses.replace(policy, caps=new_caps), upper, upper.source
+
+
+def _seat_flags(townships: pd.DataFrame | None, towns: Sequence[str]) -> np.ndarray | None:
+    """County-seat flag per township in ``towns`` order (None without a townships table)."""
+    if townships is None or "is_county_seat" not in townships.columns:
+        return None
+    flags = townships.set_index(townships["township"].astype(str))["is_county_seat"]
+    return np.array([bool(flags.get(t, False)) for t in towns])
 
 
 def run_scenarios(scenarios: Iterable[Scenario], inputs: ScenarioInputs, *,
@@ -789,6 +877,27 @@ def run_scenarios(scenarios: Iterable[Scenario], inputs: ScenarioInputs, *,
     return out.set_index(index)
 
 
+def with_registrations(scenario: Scenario, table: pd.DataFrame) -> Scenario:
+    """A copy of ``scenario`` whose registrations (落户) are given by ``table``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    table : pandas.DataFrame
+        Columns year, township, registrations [persons] (the registration table of
+        :data:`landsim.schema.SCHEMAS`), one row per simulated year and township.
+
+    Returns
+    -------
+    Scenario
+        ``population.settled_migrants`` set from the table (they replace the projection).
+    """
+    entries = tuple((int(y), str(t), float(n)) for y, t, n in
+                    table[["year", "township", "registrations"]].itertuples(index=False))
+    return dataclasses.replace(scenario, population=dataclasses.replace(
+        scenario.population, settled_migrants=entries))
+
+
 def adjust_scenario(scenario: Scenario, *, settlement_share: float | None = None,
                     provincial_factor: float | None = None,
                     standard_tier1_m2: float | None = None,
@@ -798,7 +907,8 @@ def adjust_scenario(scenario: Scenario, *, settlement_share: float | None = None
                     idle_disposal_rate: float | None = None,
                     inefficient_redevelopment_rate: float | None = None,
                     stock_link_ratio: float | None = None,
-                    reward_penalty: bool | None = None) -> Scenario:
+                    reward_penalty: bool | None = None,
+                    per_capita_brake: bool | None = None) -> Scenario:
     """A copy of ``scenario`` with the planner's usual levers changed (None: keep).
 
     Parameters
@@ -815,6 +925,8 @@ def adjust_scenario(scenario: Scenario, *, settlement_share: float | None = None
         New quota per hectare of stock disposed. [ha/ha]
     reward_penalty : bool
         Apply the +10 % / -20 % reward-penalty rule.
+    per_capita_brake : bool
+        Cut ordinary quota above the per-capita band (ASSUMED rule, off by default).
     """
     policy = {k: dict(v) for k, v in scenario.policy.items()}
 
@@ -828,6 +940,7 @@ def adjust_scenario(scenario: Scenario, *, settlement_share: float | None = None
     put("population_link", "standard_tier3_m2", standard_tier3_m2)
     put("stock_link", "ratio", stock_link_ratio)
     put("reward_penalty", "enabled", reward_penalty)
+    put("per_capita_brake", "enabled", per_capita_brake)
     pop_changes = {} if settlement_share is None else {"settlement_share": settlement_share}
     stock_changes = {k: v for k, v in (
         ("unsupplied_disposal_rate", unsupplied_disposal_rate),
@@ -842,24 +955,33 @@ def adjust_scenario(scenario: Scenario, *, settlement_share: float | None = None
 def scenario_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Totals per scenario of a :func:`run_scenarios` table (county level) [ha and mu].
 
-    Columns: first and last year, new construction land and its three sources [ha], new
-    land in mu, settled migrants, years in which a cap or the supply-rate floor bound,
+    Columns: first and last year, new construction land [ha and mu]; requested and
+    granted quota per source (population link, stock link) and key projects [ha]; settled
+    migrants [persons]; the first year each rule cut the ordinary quota (empty: never);
     and the per-capita urban construction land in the last year [m2/person].
     """
+    from landsim.quota.views import first_binding_years
+
     rows = []
     for name, table in results.groupby(level="scenario", sort=False):
         t = table.reset_index()
         total = float(t["new_construction_land_ha"].sum())
+        first = first_binding_years(t)
         rows.append({
             "scenario": name,
             "years": f"{int(t['year'].min())}-{int(t['year'].max())}",
             "new_construction_land_ha": total,
             "new_construction_land_mu": ha_to_mu(total),
+            "pop_link_requested_ha": float(t["pop_link_requested_ha"].sum()),
             "pop_link_quota_ha": float(t["pop_link_quota_ha"].sum()),
+            "stock_link_requested_ha": float(t["stock_link_requested_ha"].sum()),
             "stock_link_quota_ha": float(t["stock_link_quota_ha"].sum()),
             "key_project_quota_ha": float(t["key_project_quota_ha"].sum()),
             "settled_migrants": float(t["settled_migrants"].sum()),
-            "years_limited": int((t["binding_cap"] != "none").sum()),
+            **{f"first_{cap}": first[cap] for cap in first},
             "per_capita_urban_land_last_m2": float(t["per_capita_urban_land_m2"].iloc[-1]),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for cap in [c for c in out.columns if c.startswith("first_")]:
+        out[cap] = out[cap].astype("Int64")
+    return out

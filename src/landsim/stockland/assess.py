@@ -63,6 +63,7 @@ class StockAssessment:
     disposal_plan: pd.DataFrame
     inventory: pd.DataFrame
     stock: StockInventory
+    supply_status: str = ""
 
     def summary(self) -> dict[str, Any]:
         """Headline figures (JSON-ready)."""
@@ -93,6 +94,7 @@ class StockAssessment:
             "supply_rate_5y": r(county["supply_rate"], 4),
             "supply_rate_floor": r(county["floor"], 4),
             "supply_rate_meets_floor": bool(county["meets_floor"]),
+            "supply_status": self.supply_status,
             "performance_units": int(len(ineff)),
             "performance_classes": {k: int(v) for k, v in ineff["perf_class"]
                                     .value_counts().sort_index().items()},
@@ -108,6 +110,22 @@ class StockAssessment:
                 str(k): r(v) for k, v in self.disposal_plan.groupby("year")["area_ha"].sum()
                 .items()},
         }
+
+
+def supply_status_note(batches: pd.DataFrame, as_of: str) -> str:
+    """How the supply status of the batches relates to the assessment date.
+
+    ``supplied_ha`` is the area supplied as recorded when the table was made, not at the
+    as-of date. A table that holds approvals after the as-of year was recorded later, so a
+    back-dated assessment shows today's supply of the older cohorts (a rate no lower than
+    the one that applied then).
+    """
+    year = int(str(as_of)[:4])
+    latest = int(batches["approval_year"].max()) if len(batches) else year
+    if latest > year:
+        return (f"back-dated: supply status as recorded (approvals up to {latest}), not as "
+                f"of {as_of}; the {year} rate counts supply made after {as_of}")
+    return f"supply status as recorded in the batches table (approvals up to {latest})"
 
 
 def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None, *,
@@ -167,7 +185,8 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
         supply_rate=supply_rate_table(county.supply_batches, day.year, policy.unsupplied),
         inefficient=ineff, redevelopment=redevelopment,
         redevelopment_by_year=inefficient.plan_by_year(redevelopment), contracts=checks,
-        disposal_plan=plan, inventory=stock.by_township().reset_index(), stock=stock)
+        disposal_plan=plan, inventory=stock.by_township().reset_index(), stock=stock,
+        supply_status=supply_status_note(county.supply_batches, day.date().isoformat()))
 
 
 def write_assessment(result: StockAssessment, out_dir: str | os.PathLike[str], *,

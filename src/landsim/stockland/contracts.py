@@ -16,7 +16,10 @@ The 三(六) floor-area share needs the admin/living floor area, which the
 ``industrial_contracts`` schema does not carry: it is read from an optional column
 :data:`ADMIN_FLOOR_COLUMN` when the table has it; otherwise (or when the contract has no
 floor area yet) the row is ``not_checked``, never a breach. The supervision contract's
-environmental terms are not checked: the table has no columns for them.
+environmental terms (:data:`ENVIRONMENT_TERMS`: energy use per 万元 of output, pollutant
+discharge) are checked at the output check where the contract gives them (optional column
+pairs agreed / actual); a contract without such a term gets no row for it, and a term
+without the actual figure is ``not_checked``.
 
 Values are the latest recorded (the record is read as the state at the check). Each row
 names the stage, the check date, the requirement and its source, the actual value, the size
@@ -32,12 +35,21 @@ from landsim.stockland._common import DateLike, as_timestamp, contract_records, 
 from landsim.stockland.params import StockPolicy
 from landsim.units import M2_PER_HA, MU_PER_HA
 
-__all__ = ["ACTIONS", "ADMIN_FLOOR_COLUMN", "CHECK_COLUMNS", "check_contracts",
-           "contract_summary"]
+__all__ = ["ACTIONS", "ADMIN_FLOOR_COLUMN", "CHECK_COLUMNS", "ENVIRONMENT_TERMS",
+           "check_contracts", "contract_summary"]
 
 ADMIN_FLOOR_COLUMN = "admin_floor_area_m2"
 """Optional contract column: floor area of the admin/living facilities [m2], used by the
 county plan 三(六) check on densified stock industrial land."""
+
+ENVIRONMENT_TERMS = (
+    ("energy_tce_per_wan_yuan", "agreed_energy_tce_per_wan_yuan", "tce/万元",
+     "supervision contract environmental term: energy use per 万元 of output"),
+    ("emission_t_per_year", "agreed_emission_t_per_year", "t/year",
+     "supervision contract environmental term: pollutant discharge (排污总量)"),
+)
+"""Environmental terms checked as ceilings: (actual column = indicator, agreed column,
+unit, rule text)."""
 
 CHECK_COLUMNS = (
     "contract_id", "enterprise", "township", "industry_code", "stage", "check_date",
@@ -57,6 +69,10 @@ ACTIONS = {
     "investment_intensity_wan_yuan_per_ha": "rectify: invest the shortfall by a deadline, "
                                             "else damages or recovery of the unused land",
     "plot_ratio": "rectify: build to the required plot ratio, else damages per the contract",
+    "energy_tce_per_wan_yuan": "rectify energy use by a deadline (节能改造), else the "
+                               "contract's damages or exit",
+    "emission_t_per_year": "report to the ecology-environment bureau; rectify discharge by a "
+                           "deadline, else the contract's damages or exit",
     "building_coefficient": "rectify: build to the required building coefficient, else "
                             "damages per the contract",
     "admin_share": "remove or convert the excess admin/living facilities (no residential "
@@ -100,9 +116,12 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
     rules = policy.contracts
     day = as_timestamp(as_of)
     f = contract_records(contracts, source, row_word=row_word, row_offset=row_offset).frame
-    admin_floor = _admin_floor_area(f)
+    admin_floor = _optional_number(f, ADMIN_FLOOR_COLUMN)
+    terms = {col: _optional_number(f, col) for actual, agreed, *_ in ENVIRONMENT_TERMS
+             for col in (actual, agreed)}
     rows = []
-    for r, admin_floor_m2 in zip(f.itertuples(index=False), admin_floor, strict=True):
+    for j, (r, admin_floor_m2) in enumerate(zip(f.itertuples(index=False), admin_floor,
+                                                 strict=True)):
         area_m2 = r.area_ha * M2_PER_HA
         area_mu = r.area_ha * MU_PER_HA
         base = (r.contract_id, r.enterprise, r.township, int(r.industry_code))
@@ -178,17 +197,24 @@ def check_contracts(contracts: pd.DataFrame, as_of: DateLike, policy: StockPolic
         add("output_check", check, "tax_per_mu_wan_yuan", "万元/亩", "min",
             r.agreed_tax_per_mu_wan_yuan, r.annual_tax_wan_yuan / area_mu,
             "supervision contract: agreed tax per mu")
+        for actual, agreed, unit, rule in ENVIRONMENT_TERMS:
+            limit = terms[agreed].iloc[j]
+            if not pd.isna(limit):  # only the terms the contract gives
+                add("output_check", check, actual, unit, "max", float(limit),
+                    terms[actual].iloc[j], f"{rule} <= {limit:g} {unit}"
+                    + ("" if not pd.isna(terms[actual].iloc[j])
+                       else f"; not checked: {actual} empty or not in the table"))
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
 
 
-def _admin_floor_area(f: pd.DataFrame) -> pd.Series:
-    """The optional :data:`ADMIN_FLOOR_COLUMN` as numbers (NaN when absent or empty).
+def _optional_number(f: pd.DataFrame, column: str) -> pd.Series:
+    """An optional numeric column (NaN when absent or empty).
 
     The contracts schema has already checked the values (numbers >= 0 or empty).
     """
-    if ADMIN_FLOOR_COLUMN not in f.columns:
+    if column not in f.columns:
         return pd.Series(np.nan, index=f.index)
-    return pd.to_numeric(f[ADMIN_FLOOR_COLUMN], errors="coerce")
+    return pd.to_numeric(f[column], errors="coerce")
 
 
 def contract_summary(checks: pd.DataFrame) -> pd.DataFrame:

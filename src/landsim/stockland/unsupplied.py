@@ -138,9 +138,11 @@ def supply_rate_table(batches: pd.DataFrame, as_of_year: int,
     -------
     pandas.DataFrame
         Columns level (township or county), township, first_year, last_year, approved_ha,
-        supplied_ha, supply_rate [fraction], floor [fraction], meets_floor, rule. The rate
-        is :func:`landsim.stockland.inventory.supply_rate` (NaN where nothing was approved
-        in the window; such a row does not meet the floor).
+        supplied_ha, supply_rate [fraction], floor [fraction], floor_applies, meets_floor,
+        rule. The rate is :func:`landsim.stockland.inventory.supply_rate`. Where nothing
+        was approved in the window the rate is NaN and the floor is not applied (nothing
+        is unsupplied, so no quota is withheld): ``floor_applies`` is false and
+        ``meets_floor`` true, the one treatment the quota engine and the monitor use too.
     """
     rules = UnsuppliedRules() if rules is None else rules
     year = _year(as_of_year)
@@ -159,11 +161,12 @@ def supply_rate_table(batches: pd.DataFrame, as_of_year: int,
     out.insert(3, "last_year", year)
     out["supply_rate"] = rate.to_numpy()
     out["floor"] = rules.supply_rate_floor
-    out["meets_floor"] = (out["supply_rate"] >= rules.supply_rate_floor).fillna(False)
+    out["floor_applies"] = out["approved_ha"] > 0
+    out["meets_floor"] = ~out["floor_applies"] | (out["supply_rate"] >= rules.supply_rate_floor)
     out["rule"] = [
         (f"{s:.2f} / {a:.2f} ha approved {first}-{year} = {r:.1%} "
          f"{'>=' if ok else '<'} {rules.supply_rate_floor:.0%}") if a > 0 else
-        f"nothing approved {first}-{year}"
+        f"nothing approved {first}-{year}: floor not applied (no quota withheld)"
         for s, a, r, ok in zip(out["supplied_ha"], out["approved_ha"], out["supply_rate"],
                                out["meets_floor"], strict=True)]
     return out
@@ -183,7 +186,8 @@ def supply_rate_history(batches: pd.DataFrame, last_years: range | list[int],
             else (int(y), np.nan) for y in last_years]
     out = pd.DataFrame(rows, columns=["last_year", "supply_rate"])
     out["floor"] = rules.supply_rate_floor
-    out["meets_floor"] = (out["supply_rate"] >= rules.supply_rate_floor).fillna(False)
+    out["floor_applies"] = out["supply_rate"].notna()
+    out["meets_floor"] = ~out["floor_applies"] | (out["supply_rate"] >= rules.supply_rate_floor)
     return out
 
 

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 __all__ = ["QUOTA_COLUMNS", "QUOTA_CONTROLS", "quota_controls", "quota_explorer"]
 
-QUOTA_COLUMNS = ["year", "settled_migrants", "pop_link_quota_ha", "stock_link_quota_ha",
-                 "key_project_quota_ha", "new_construction_land_ha", "binding_cap"]
+QUOTA_COLUMNS = ["year", "settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
+                 "stock_link_requested_ha", "stock_link_quota_ha", "key_project_quota_ha",
+                 "new_construction_land_ha", "binding_cap", "withheld_ha"]
 """Columns of the annual table the quota explorer shows."""
 
 
@@ -79,6 +80,11 @@ def quota_explorer(scenario: Scenario, inputs: ScenarioInputs,
         value=start["reward_penalty"],
         description=f"奖惩规则 Reward/penalty +{rp.reward_rate * 100:g} %/"
                     f"-{rp.penalty_rate * 100:g} %")
+    brake = policy.per_capita_brake
+    controls["per_capita_brake"] = w.Checkbox(
+        value=start["per_capita_brake"],
+        description=f"人均用地制动 Per-capita brake (ASSUMED, {brake.mode}; > "
+                    f"{brake.seat_band_max_m2:g} / {brake.town_band_max_m2:g} m²)")
 
     def draw(annual: pd.DataFrame, values: dict[str, Any]) -> None:
         plot_quota_sources(annual, title=scenario.name)
