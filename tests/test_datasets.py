@@ -54,8 +54,9 @@ def test_folder_instead_of_file(tmp_path: Path):
 
 def test_unreadable_csv_encoding(tmp_path: Path):
     path = tmp_path / "parcels.csv"
-    path.write_bytes(b"parcel_id,township\nP1," + "新关镇".encode("gbk") + b"\n")
-    with pytest.raises(InputError, match=r"parcels\.csv: cannot be read as UTF-8.*Fix: save"):
+    path.write_bytes(b"parcel_id,township\nP1," + "Müller Straße".encode("latin-1") + b"\n")
+    with pytest.raises(InputError, match=r"parcels\.csv: cannot tell the text encoding.*"
+                       r"Fix: save the file as UTF-8, or name its encoding with --encoding"):
         read_parcels(path)
 
 

@@ -466,7 +466,7 @@ def validate_table(
     source: str,
     *,
     known: dict[str, Iterable[str]] | None = None,
-    row_word: str = "line",
+    row_word: str | None = None,
     row_offset: int = 2,
 ) -> pd.DataFrame:
     """Validate ``raw`` against ``schema`` and return a typed copy.
@@ -485,13 +485,20 @@ def validate_table(
     row_word, row_offset
         How rows are named in messages: ``"line"`` with offset 2 for CSV (the header is
         line 1, so the number is the file's line number), ``"feature"`` with offset 1 for
-        GIS layers.
+        GIS layers. A table read from a workbook (:func:`landsim.tabular.read_raw_table`)
+        carries ``attrs`` ``sheet`` and ``row_word="row"``: its messages name the sheet
+        and the sheet's row.
 
     Raises
     ------
     InputError
         On the first problem found, naming file, column, first rows and fix.
     """
+    sheet = raw.attrs.get("sheet")
+    if sheet is not None and f"sheet '{sheet}'" not in source:
+        source = f"{source}, sheet '{sheet}'"
+    if row_word is None:
+        row_word = str(raw.attrs.get("row_word", "line"))
     missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
     if missing:
         msg = (f"{source}: missing column(s) {', '.join(repr(m) for m in missing)} of the "

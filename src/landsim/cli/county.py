@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from landsim.cli._args import add_out, add_seed
+from landsim.cli._args import add_encoding, add_out, add_seed
 
 __all__ = ["register"]
 
@@ -20,7 +20,8 @@ def _info(args: argparse.Namespace) -> int:
         parcels, label = county.parcels, "bundled sample county (偏关县-like, synthetic parcels)"
     else:
         path = Path(args.path)
-        parcels = read_county(path).parcels if path.is_dir() else read_parcels(path)
+        parcels = (read_county(path, encoding=args.encoding).parcels if path.is_dir()
+                   else read_parcels(path, encoding=args.encoding))
         label = str(path)
     s = county_summary(parcels)
     lines = [
@@ -61,6 +62,7 @@ def register(sub: argparse._SubParsersAction, verb: str) -> None:
         info = sub.add_parser("info", help="summarise a county: parcels, land classes, PBF")
         info.add_argument("path", nargs="?", default=None,
                           help="parcels file (.gpkg/.csv) or county folder; default: sample")
+        add_encoding(info)
         info.set_defaults(func=_info)
     else:
         sample = sub.add_parser("sample", help="write a synthetic county (seeded)")
