@@ -137,7 +137,7 @@ PARCELS = TableSchema(
     filename="parcels.gpkg",
     description="Land parcels (图斑), design 5.1",
     key="parcel_id",
-    required_if_cultivated=("quality_grade",),
+    required_if_cultivated=("quality_grade", "slope_deg"),
     columns=(
         _c("parcel_id", "str", "", "parcel (图斑) id", unique=True),
         _c("township", "str", "", "township (乡镇) name", references="townships"),
@@ -146,7 +146,9 @@ PARCELS = TableSchema(
         _c("quality_grade", "int", "grade", "cultivated-land quality grade, 1 best "
            "(GB/T 33469-2016); required for cultivated parcels",
            nullable=True, minimum=1, maximum=10),
-        _c("slope_deg", "float", "degree", "mean slope", minimum=0.0, maximum=90.0),
+        _c("slope_deg", "float", "degree", "mean slope; required for cultivated parcels "
+           "(others may leave it empty, as a 三调 import does where only cultivated land has "
+           "a slope grade)", nullable=True, minimum=0.0, maximum=90.0),
         _c("in_eco_redline", "bool", "", "inside the ecological protection red line"),
         _c("in_udb", "bool", "", "inside the urban development boundary"),
         _c("stable", "bool", "", "stable cultivated land (稳定耕地)", required=False,
