@@ -26,6 +26,7 @@ import pandas as pd
 from landsim.policy import COMMON
 
 __all__ = [
+    "CITY_TOWN_CODES",
     "DLTB_FIELDS",
     "LAYER_NAMES",
     "SLOPE_GRADE_BOUNDS_DEG",
@@ -65,6 +66,7 @@ DLTB_FIELDS: tuple[Field, ...] = (
     Field("GDPDJB", "slope_grade", "耕地坡度级别 cultivated-land slope grade 1..5"),
     Field("GDDB", "quality_dengbie", "耕地等别 cultivated-land quality 等别 1..15"),
     Field("TBXHDM", "refinement", "图斑细化代码 polygon refinement code"),
+    Field("CZCSXM", "urban_rural", "城镇村属性码 urban-rural code (201 city, 202 town, ...)"),
 )
 """The DLTB fields the importer reads, by standard code (TD/T 1016 lineage, 三调)."""
 
@@ -77,6 +79,9 @@ LAYER_NAMES: dict[str, tuple[str, ...]] = {
 }
 """Layer names looked for in a multi-layer file, per role (any case): DLTB 地类图斑, YJJBNT
 永久基本农田, STBHHX 生态保护红线, CZKFBJ 城镇开发边界, GDZLDJ 耕地质量等级."""
+
+CITY_TOWN_CODES: tuple[str, ...] = ("201", "202")
+"""城镇村属性码 (CZCSXM) of city (201) and town (202) land (policy-facts s.13)."""
 
 SLOPE_GRADE_BOUNDS_DEG: tuple[float, float, float] = (2.0, 6.0, 15.0)
 """Upper bounds of slope grades 1, 2, 3 [degree] (TD/T 1055-2019, CONFIRMED in

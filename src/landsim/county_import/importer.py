@@ -37,9 +37,9 @@ from landsim.county_import.layers import (
 from landsim.county_import.overlay import area_shares, largest_overlap
 from landsim.county_import.report import ImportReport
 from landsim.county_import.rules import ImportMapping, ImportRules, load_mapping
-from landsim.county_import.townships import township_table
+from landsim.county_import.townships import SEAT_CLASS, township_table
 from landsim.errors import InputError
-from landsim.sandiao import dengbie_to_grade, land_class_codes, township_codes
+from landsim.sandiao import CITY_TOWN_CODES, dengbie_to_grade, land_class_codes, township_codes
 from landsim.schema import CULTIVATED_CLASSES, PARCELS, validate_table
 from landsim.units import M2_PER_HA, ha_to_mu
 
@@ -320,6 +320,7 @@ def import_county(dltb: PathLike, *, pbf: PathLike | None = None,
     net_col = f.get("class_area_m2", "the land-class area (图斑地类面积)",
                     required=rules.area_source == "TBDLMJ")
     refine_col = f.get("refinement", "the refinement code", required=False)
+    urban_col = f.get("urban_rural", "the urban-rural code", required=False)
 
     ids = _text(frame[id_col])
     id_values = ids.to_numpy(dtype=object)
@@ -411,10 +412,15 @@ def import_county(dltb: PathLike, *, pbf: PathLike | None = None,
                                                      np.flatnonzero(keep)[bad]),
                                              id_values, id_col),
                            "area empty or not > 0", "give every polygon a positive area")
+    urban = (_text(frame[urban_col]).isin(CITY_TOWN_CODES) if urban_col
+             else land_class.eq(SEAT_CLASS)).fillna(False)[keep].reset_index(drop=True)
     towns, names, town_rule = township_table(
         codes[keep].reset_index(drop=True),
         _text(frame[unit_name_col])[keep].reset_index(drop=True) if unit_name_col else None,
-        land_class[keep].reset_index(drop=True), area_ha, mapping, layer.label, unit_col)
+        area_ha.where(urban.to_numpy(), 0.0), mapping, layer.label, unit_col)
+    town_rule += (f" (most area with {urban_col} {'/'.join(CITY_TOWN_CODES)})" if urban_col
+                  else f" (most {SEAT_CLASS} urban housing)") if not mapping.county_seat \
+        and mapping.township_table is None else ""
     cult_kept = cultivated[keep]
     table = pd.DataFrame({
         "parcel_id": kept_ids,

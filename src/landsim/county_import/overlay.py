@@ -65,11 +65,12 @@ def subdivide(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def intersection_pairs(parcels: np.ndarray, layer: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (parcel, layer polygon) pair that overlaps, with the overlap area.
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every (parcel, layer polygon) pair that overlaps, with the overlap.
 
-    Returns ``(parcel index, layer index, area)`` [CRS units squared]; a pair appears once
-    per piece of the layer polygon (see :func:`subdivide`), so sum areas per pair.
+    Returns ``(parcel index, layer index, area, piece)``: the overlap's area [CRS units
+    squared] and geometry. A pair appears once per piece of the layer polygon (see
+    :func:`subdivide`); pieces of one polygon do not overlap, so their areas add up.
     """
     parcels = np.asarray(parcels, dtype=object)
     pieces, owner = subdivide(layer)
@@ -83,30 +84,31 @@ def intersection_pairs(parcels: np.ndarray, layer: np.ndarray
     rest = np.flatnonzero(~covered)
     cand_p, cand_k = tree.query(parcels[rest], predicate="intersects")
     cand_p = rest[cand_p]
-    area = shapely.area(shapely.intersection(parcels[cand_p], pieces[cand_k]))
+    overlap = shapely.intersection(parcels[cand_p], pieces[cand_k])
+    area = shapely.area(overlap)
     keep = area > 0
     p = np.concatenate([inside_p, cand_p[keep]])
     k = np.concatenate([inside_k, cand_k[keep]])
     a = np.concatenate([shapely.area(parcels[inside_p]), area[keep]])
-    return p, owner[k], a
+    g = np.concatenate([parcels[inside_p], overlap[keep]])
+    return p, owner[k], a, g
 
 
 def area_shares(parcels: np.ndarray, layer: np.ndarray) -> np.ndarray:
     """Share of each parcel's area inside the union of ``layer`` [fraction 0..1].
 
-    Where the layer's own polygons overlap inside a parcel, the overlap counts once.
+    Where two polygons of the layer overlap inside a parcel, the overlap counts once.
     """
     parcels = np.asarray(parcels, dtype=object)
     total = shapely.area(parcels)
     if len(layer) == 0:
         return np.zeros(parcels.size)
-    p, k, a = intersection_pairs(parcels, layer)
+    p, k, a, g = intersection_pairs(parcels, layer)
     inside = np.bincount(p, weights=a, minlength=parcels.size)
-    over = np.flatnonzero(inside > total * (1 + 1e-9))
-    layer = np.asarray(layer, dtype=object)
-    for i in over:  # the layer overlaps itself here: measure the union instead
-        union = shapely.union_all(layer[np.unique(k[p == i])])
-        inside[i] = shapely.area(shapely.intersection(parcels[i], union))
+    pairs = np.unique(np.stack([p, k]), axis=1)
+    several = np.flatnonzero(np.bincount(pairs[0], minlength=parcels.size) > 1)
+    for i in several:  # parts of different polygons may overlap: measure their union
+        inside[i] = shapely.area(shapely.union_all(g[p == i]))
     return np.clip(inside / np.where(total > 0, total, 1.0), 0.0, 1.0)
 
 
@@ -117,7 +119,7 @@ def largest_overlap(parcels: np.ndarray, layer: np.ndarray) -> tuple[np.ndarray,
     share = np.zeros(parcels.size)
     if len(layer) == 0:
         return best, share
-    p, k, a = intersection_pairs(parcels, layer)
+    p, k, a, _ = intersection_pairs(parcels, layer)
     pair = p.astype(np.int64) * len(layer) + k
     uniq, inverse = np.unique(pair, return_inverse=True)
     summed = np.bincount(inverse, weights=a)

@@ -27,7 +27,7 @@ import shapely
 
 from landsim.parcels import LAND_CLASS_NAMES
 from landsim.sandiao import grade_to_dengbie, slope_grades
-from landsim.synthetic import BASE_YEAR, TOWNSHIPS, SyntheticCounty
+from landsim.synthetic import BASE_YEAR, TOWNSHIPS, URBAN_CLASSES, SyntheticCounty
 from landsim.units import M2_PER_HA
 
 __all__ = ["COUNTY_CODE", "LINE_TOLERANCE_M", "SHAPEFILE", "sandiao_layers", "write_sandiao"]
@@ -43,7 +43,7 @@ SHAPEFILE = "DLTB_GBK.shp"
 SHAPEFILE_FIELDS = ("BSM", "DLBM", "DLMC", "ZLDWDM", "ZLDWMC", "TBMJ", "GDPDJB", "GDDB",
                     "TBXHDM")
 """DLTB fields kept in the shapefile variant (field names fit the .dbf's 10 characters)."""
-URBAN = ("0601", "0701", "0810")
+
 
 
 def _township_codes() -> dict[str, str]:
@@ -77,18 +77,15 @@ def _dltb(county: SyntheticCounty) -> gpd.GeoDataFrame:
     village, village_name = _villages(p)
     town = p["township"].map(_township_codes())
     names = p["land_class"].map(lambda c: LAND_CLASS_NAMES.get(c, c).split(" ")[0])
-    urban = p["land_class"].isin(URBAN).to_numpy()
+    urban = p["land_class"].isin(URBAN_CLASSES).to_numpy()
     frame = pd.DataFrame({
         "BSM": np.int64(int(COUNTY_CODE) * 10**7) + np.arange(1, n + 1),
-        "YSDM": "2001010100",
-        "TBBH": [str(i) for i in range(1, n + 1)],
         "DLBM": p["land_class"].to_numpy(),
         "DLMC": names.to_numpy(),
         "QSXZ": np.where(urban | (p["land_class"] == "1101").to_numpy(), "10", "30"),
         "ZLDWDM": (town + village + "0000000").to_numpy(),
         "ZLDWMC": village_name.to_numpy(),
         "TBMJ": tbmj,
-        "KCDLBM": np.where(kcxs > 0, "1203", ""),
         "KCXS": kcxs,
         "KCMJ": kcmj,
         "TBDLMJ": np.round(tbmj - kcmj, 2),

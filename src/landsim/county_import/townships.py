@@ -6,8 +6,9 @@ Names come, in this order, from a township table named in the mapping file
 .xlsx), from ``[townships.names]`` of the mapping file, from the located-unit names
 (ZLDWMC) where they begin with the township (``新关镇城关村``), and else the 9-digit code
 itself. ``kind`` is ``township`` for names ending in 乡 or 苏木, else ``town``. The county seat
-is the one the table or ``county_seat`` names, else the township with the most urban
-housing land (三调 0701 城镇住宅用地).
+is the one the table or ``county_seat`` names, else the township with the most city or
+town land (城镇村属性码 CZCSXM 201/202) or, without that field, the most urban housing
+(三调 0701 城镇住宅用地).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from landsim.tabular import read_raw_table
 __all__ = ["SEAT_CLASS", "township_table"]
 
 SEAT_CLASS = "0701"
-"""三调 城镇住宅用地 urban housing: the county seat has the most of it (unless named)."""
+"""三调 城镇住宅用地 urban housing: without CZCSXM, the county seat has the most of it."""
 
 
 def _from_table(mapping: ImportMapping) -> pd.DataFrame | None:
@@ -59,11 +60,12 @@ def _kind(names: pd.Series) -> pd.Series:
     return names.str.endswith(("乡", "苏木")).map({True: "township", False: "town"})
 
 
-def township_table(codes: pd.Series, unit_names: pd.Series | None, land_class: pd.Series,
-                   area_ha: pd.Series, mapping: ImportMapping, layer_label: str,
+def township_table(codes: pd.Series, unit_names: pd.Series | None, urban_ha: pd.Series,
+                   mapping: ImportMapping, layer_label: str,
                    unit_field: str) -> tuple[pd.DataFrame, pd.Series, str]:
     """Townships (schema ``townships`` plus ``township_code``), each parcel's township name,
-    and a sentence saying where the names and the seat came from."""
+    and a sentence saying where the names and the seat came from. ``urban_ha`` is each
+    parcel's city or town area [ha] (0 elsewhere), which places the seat."""
     present = sorted(codes.unique())
     table = _from_table(mapping)
     names = pd.Series(dict(mapping.township_names), dtype=object)
@@ -101,7 +103,7 @@ def township_table(codes: pd.Series, unit_names: pd.Series | None, land_class: p
             if col in extra.columns:
                 values = frame["township_code"].map(extra[col]).fillna("")
                 frame[col] = values.where(values != "", frame[col])
-    frame["is_county_seat"] = _seat(frame, codes, land_class, area_ha, mapping, table)
+    frame["is_county_seat"] = _seat(frame, codes, urban_ha, mapping, table)
     seat = frame.loc[frame["is_county_seat"], "township"]
     origin += f"; county seat {seat.iloc[0] if len(seat) else 'none'}"
     parcel_names = codes.map(frame.set_index("township_code")["township"])
@@ -109,7 +111,7 @@ def township_table(codes: pd.Series, unit_names: pd.Series | None, land_class: p
     return frame[columns], parcel_names, origin
 
 
-def _seat(frame: pd.DataFrame, codes: pd.Series, land_class: pd.Series, area_ha: pd.Series,
+def _seat(frame: pd.DataFrame, codes: pd.Series, urban_ha: pd.Series,
           mapping: ImportMapping, table: pd.DataFrame | None) -> pd.Series:
     if mapping.county_seat is not None:
         if mapping.county_seat not in set(frame["township"]):
@@ -121,7 +123,7 @@ def _seat(frame: pd.DataFrame, codes: pd.Series, land_class: pd.Series, area_ha:
     if table is not None and "is_county_seat" in table.columns:
         flags = parse_bool(table.set_index("township_code")["is_county_seat"].replace("", None))
         return frame["township_code"].map(flags.fillna(False)).fillna(False).astype(bool)
-    urban = area_ha.where(land_class.eq(SEAT_CLASS), 0.0).groupby(codes).sum()
+    urban = urban_ha.groupby(codes).sum()
     if urban.max() <= 0:
         return pd.Series(False, index=frame.index)
     return frame["township_code"].eq(urban.idxmax())
