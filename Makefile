@@ -67,7 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_synthesize.py
 
 sample: $(STAMP)
-	$(BIN)/landsim sample --out src/landsim/data/sample_county
+	$(BIN)/landsim sample --sandiao --out src/landsim/data/sample_county
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -54,8 +54,9 @@ def test_folder_instead_of_file(tmp_path: Path):
 
 def test_unreadable_csv_encoding(tmp_path: Path):
     path = tmp_path / "parcels.csv"
-    path.write_bytes(b"parcel_id,township\nP1," + "新关镇".encode("gbk") + b"\n")
-    with pytest.raises(InputError, match=r"parcels\.csv: cannot be read as UTF-8.*Fix: save"):
+    path.write_bytes(b"parcel_id,township\nP1," + "Müller Straße".encode("latin-1") + b"\n")
+    with pytest.raises(InputError, match=r"parcels\.csv: cannot tell the text encoding.*"
+                       r"Fix: save the file as UTF-8, or name its encoding with --encoding"):
         read_parcels(path)
 
 
@@ -125,13 +126,34 @@ def test_negative_or_zero_area(parcels_csv, value):
 
 def test_nan_where_required(parcels_csv):
     def bad(f):
-        f.loc[7, "slope_deg"] = ""
-        f.loc[9, "slope_deg"] = "NaN"
+        f.loc[7, "area_ha"] = ""
+        f.loc[9, "area_ha"] = "NaN"
         return f
 
-    with pytest.raises(InputError, match=r"column 'slope_deg', 2 lines 9, 11 .*value is empty"
-                       r".*Fix: give a number from 0 to 90 \[degree\] in every row"):
+    with pytest.raises(InputError, match=r"column 'area_ha', 2 lines 9, 11 .*value is empty"
+                       r".*Fix: give a number > 0 \[ha\] in every row"):
         read_parcels(parcels_csv(bad))
+
+
+def test_slope_may_be_empty_only_off_cultivated_land(parcels_csv):
+    """A 三调 import knows slopes of cultivated land only (slope grade GDPDJB)."""
+    def empty_slopes(f):
+        f.loc[~f["land_class"].isin(["0101", "0102", "0103"]), "slope_deg"] = ""
+        return f
+
+    parcels = read_parcels(parcels_csv(empty_slopes))
+    cultivated = parcels["land_class"].isin(["0101", "0102", "0103"])
+    assert parcels.loc[~cultivated, "slope_deg"].isna().all()
+    assert parcels.loc[cultivated, "slope_deg"].notna().all()
+
+    def empty_cultivated(f):
+        f.loc[f.index[f["land_class"].eq("0103")][0], "slope_deg"] = ""
+        return f
+
+    with pytest.raises(InputError, match=r"column 'slope_deg', line \d+ .*value is empty for a "
+                       r"cultivated parcel.*Fix: give a number from 0 to 90 \[degree\] for "
+                       r"every cultivated parcel"):
+        read_parcels(parcels_csv(empty_cultivated))
 
 
 def test_quality_grade_required_for_cultivated(parcels_csv):

@@ -164,6 +164,9 @@ ALLOWED: dict[tuple[str, float], str] = {
     ("landsim.stockland.params", 25): "industry code 25 (petroleum) of the 2008 table",
     ("landsim.quota.params", 25.0): "GB 50137 largest decrease -25 m2/person, not a slope",
     ("landsim.topsoil.params", 1.3): "road detour factor, not the UDB multiple",
+    ("landsim.county_import.importer", 15): "top of the 1-15 耕地质量等别 scale, not mu/ha",
+    ("landsim.county_import.layers", 25): "Gauss-Kruger zone 25 (EPSG:4513, 4534), not a slope",
+    ("landsim.sandiao", 15): "upper bound of slope grade 3 (6-15°), not mu/ha",
 }
 """(module, literal) pairs that are true constants, not the policy figure."""
 

@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 _NAMES: dict[str, str] = {
     "County": "landsim.datasets",
+    "import_county": "landsim.county_import",
     "load_sample": "landsim.datasets",
     "read_county": "landsim.datasets",
     "read_edges": "landsim.datasets",
@@ -36,9 +37,9 @@ _NAMES: dict[str, str] = {
 """Public name -> module defining it (imported on first access)."""
 
 _SUBMODULES = frozenset({
-    "consistency", "datasets", "errors", "farmland", "monitor", "optimize", "outputs",
+    "consistency", "county_import", "datasets", "errors", "farmland", "monitor", "optimize", "outputs",
     "parcels", "plots", "policy", "quota", "resources", "schema", "siting", "stockland",
-    "synthetic", "topsoil", "units", "widgets",
+    "sandiao", "synthetic", "tabular", "topsoil", "units", "widgets",
 })
 """Subpackages and modules reachable as ``landsim.<name>`` without an explicit import."""
 

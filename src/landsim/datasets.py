@@ -23,6 +23,7 @@ from landsim.errors import InputError
 from landsim.resources import sample_county_dir
 from landsim.schema import EDGES, PARCELS, SCHEMAS, TableSchema, validate_table
 from landsim.synthetic import SyntheticCounty, synthesize, write_county
+from landsim.tabular import RawTable, dbf_encoding, read_raw_table
 
 __all__ = [
     "County",
@@ -32,6 +33,7 @@ __all__ = [
     "read_parcels",
     "read_table",
     "synthesize",
+    "table_path",
     "write_county",
 ]
 
@@ -82,29 +84,38 @@ def _check_file(path: Path, what: str) -> None:
         raise InputError(msg)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV as text cells (so codes like 0103 keep their zero)."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                           skipinitialspace=True)
-    except UnicodeDecodeError as err:
-        msg = (f"{path}: cannot be read as UTF-8 text (byte {err.start}). Fix: save the file "
-               "as CSV in UTF-8 encoding.")
-        raise InputError(msg) from None
-    except pd.errors.EmptyDataError:
-        msg = f"{path}: the file is empty. Fix: write a header line and one row per record."
-        raise InputError(msg) from None
-    except pd.errors.ParserError as err:
-        detail = str(err).strip().splitlines()[-1]
-        msg = (f"{path}: not a well-formed CSV ({detail}). Fix: give every line the same "
-               "number of comma-separated fields as the header.")
-        raise InputError(msg) from None
+def _read_csv(path: Path, encoding: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8, BOM or GBK/GB18030) or .xlsx as text cells (codes keep their zero)."""
+    return read_raw_table(path, encoding).frame
 
 
-def _read_vector(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+def _read_raw(path: Path, schema: TableSchema, encoding: str | None) -> RawTable:
+    dates = [c.name for c in schema.columns if c.kind == "date"]
+    return read_raw_table(path, encoding, preferred_sheets=(schema.name, Path(schema.filename).stem),
+                          date_columns=dates)
+
+
+def table_path(folder: PathLike, name: str) -> Path:
+    """File of table ``name`` in a county folder: ``<file>.csv`` or else ``<file>.xlsx``.
+
+    Returns the CSV path when neither exists (so messages name the expected file).
+    """
+    csv = Path(folder) / SCHEMAS[name].filename
+    if name == "parcels":
+        csv = csv.with_suffix(".csv")
+    for candidate in (csv, csv.with_suffix(".xlsx")):
+        if candidate.exists():
+            return candidate
+    return csv
+
+
+def _read_vector(path: Path, layer: str | None, encoding: str | None = None
+                 ) -> gpd.GeoDataFrame:
+    """Read one layer of a GIS file; shapefile text is decoded by :func:`dbf_encoding`."""
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
+    codec = dbf_encoding(path, encoding) if path.suffix.lower() == ".shp" else None
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         if layer is None:
@@ -113,7 +124,7 @@ def _read_vector(path: Path, layer: str | None) -> gpd.GeoDataFrame:
             msg = (f"{path}: has no layer {layer!r} (layers: {', '.join(layers)}). Fix: "
                    "name one of these layers.")
             raise InputError(msg)
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
+        return gpd.read_file(path, layer=layer, engine="pyogrio", encoding=codec)
     except (DataSourceError, DataLayerError) as err:
         detail = str(err).strip().splitlines()[0]
         msg = (f"{path}: cannot be read as a GIS file ({detail}). Fix: export the layer "
@@ -152,55 +163,82 @@ def _check_geometry(frame: gpd.GeoDataFrame, path: Path, key: str) -> None:
 
 
 def read_table(path: PathLike, table: str | TableSchema,
-               known: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    """Read and validate one CSV table of a county folder.
+               known: dict[str, list[str]] | None = None,
+               encoding: str | None = None) -> pd.DataFrame:
+    """Read and validate one table of a county folder.
 
     Parameters
     ----------
     path
-        CSV file (UTF-8, header line, comma separated).
+        CSV file (header line, comma separated; UTF-8, UTF-8 with BOM or GBK/GB18030) or
+        an .xlsx workbook (the sheet named like the table, else the first sheet; Excel
+        date serials in date columns are read as dates).
     table
         Schema name (see :data:`landsim.schema.SCHEMAS`) or a schema.
     known
         Keys of other tables for reference checks, e.g. ``{"townships": [...]}``.
+    encoding
+        Text encoding of a CSV; detected when None (:mod:`landsim.tabular`).
     """
     schema = SCHEMAS[table] if isinstance(table, str) else table
     path = Path(path)
     _check_file(path, schema.description)
-    raw = _read_csv(path)
-    return validate_table(raw, schema, str(path), known=known)
+    raw = _read_raw(path, schema, encoding)
+    return validate_table(raw.frame, schema, str(path), known=known)
+
+
+DBF_NAME_LENGTH = 10
+"""A shapefile's .dbf keeps at most 10 characters of a field name."""
+
+
+def restore_dbf_names(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Rename fields a .dbf cut to 10 characters (``quality_gr``) to the schema's names.
+
+    >>> list(restore_dbf_names(pd.DataFrame(columns=["parcel_id", "quality_gr"]), PARCELS))
+    ['parcel_id', 'quality_grade']
+    """
+    renames = {}
+    for col in schema.column_names:
+        short = col[:DBF_NAME_LENGTH]
+        if short != col and col not in frame.columns and short in frame.columns:
+            renames[short] = col
+    return frame.rename(columns=renames)
 
 
 def read_parcels(path: PathLike, townships: list[str] | None = None,
-                 layer: str | None = None) -> pd.DataFrame:
-    """Read parcels (design 5.1) from CSV or a GIS file (GeoPackage, Shapefile, ...).
+                 layer: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """Read parcels (design 5.1) from CSV, .xlsx or a GIS file (GeoPackage, Shapefile, ...).
 
-    A GIS file gives a GeoDataFrame whose CRS must be projected (metres). ``townships``,
-    when given, is the list of valid township names; otherwise a ``townships.csv`` beside
-    the file is used if present.
+    A GIS file gives a GeoDataFrame whose CRS must be projected (metres); shapefile field
+    names cut to 10 characters (``quality_gr``, ``in_eco_red``) are read as the full
+    names. ``townships``, when given, is the list of valid township names; otherwise a
+    ``townships.csv`` (or ``.xlsx``) beside the file is used if present. ``encoding``
+    names the text encoding of a CSV or shapefile (detected when None).
     """
     path = Path(path)
     _check_file(path, "parcels")
     if townships is None:
-        beside = path.with_name(SCHEMAS["townships"].filename)
+        beside = table_path(path.parent, "townships")
         if beside.exists():
-            townships = read_table(beside, "townships")["township"].tolist()
+            townships = read_table(beside, "townships", encoding=encoding)["township"].tolist()
     known = {"townships": townships} if townships is not None else None
     if path.suffix.lower() in VECTOR_SUFFIXES:
-        frame = _read_vector(path, layer)
-        parcels = validate_table(pd.DataFrame(frame.drop(columns=frame.geometry.name)),
-                                 PARCELS, str(path), known=known,
+        frame = _read_vector(path, layer, encoding)
+        attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        if path.suffix.lower() == ".shp":
+            attributes = restore_dbf_names(attributes, PARCELS)
+        parcels = validate_table(attributes, PARCELS, str(path), known=known,
                                  row_word="feature", row_offset=1)
         _check_geometry(frame, path, "parcel_id")
         return gpd.GeoDataFrame(parcels, geometry=frame.geometry.to_numpy(), crs=frame.crs)
-    return read_table(path, PARCELS, known=known)
+    return read_table(path, PARCELS, known=known, encoding=encoding)
 
 
-def read_edges(path: PathLike, parcel_ids: list[str] | pd.Series | None = None
-               ) -> pd.DataFrame:
+def read_edges(path: PathLike, parcel_ids: list[str] | pd.Series | None = None,
+               encoding: str | None = None) -> pd.DataFrame:
     """Read an adjacency table (parcel_a, parcel_b, shared_length_m [m])."""
     known = {"parcels": list(parcel_ids)} if parcel_ids is not None else None
-    edges = read_table(path, EDGES, known=known)
+    edges = read_table(path, EDGES, known=known, encoding=encoding)
     self_loop = edges["parcel_a"] == edges["parcel_b"]
     if self_loop.any():
         row = int(self_loop.to_numpy().nonzero()[0][0])
@@ -210,31 +248,37 @@ def read_edges(path: PathLike, parcel_ids: list[str] | pd.Series | None = None
     return edges
 
 
-def read_county(folder: PathLike) -> County:
-    """Read every table of a county folder (``parcels.gpkg`` or ``parcels.csv`` required)."""
+def read_county(folder: PathLike, encoding: str | None = None) -> County:
+    """Read every table of a county folder (``parcels.gpkg``, ``.csv`` or ``.xlsx`` required).
+
+    Each table is ``<name>.csv`` or else ``<name>.xlsx`` (see :func:`table_path`); CSV
+    text is UTF-8, UTF-8 with BOM or GBK/GB18030, detected or named by ``encoding``.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         msg = (f"{folder}: county folder not found. Fix: give a folder holding parcels.gpkg "
                "or parcels.csv (see data/sample_county/README.md).")
         raise InputError(msg)
     tables: dict[str, pd.DataFrame | None] = {}
-    town_path = folder / SCHEMAS["townships"].filename
-    tables["townships"] = read_table(town_path, "townships") if town_path.exists() else None
+    town_path = table_path(folder, "townships")
+    tables["townships"] = (read_table(town_path, "townships", encoding=encoding)
+                           if town_path.exists() else None)
     names = tables["townships"]["township"].tolist() if tables["townships"] is not None else None
     parcels_path = folder / "parcels.gpkg"
     if not parcels_path.exists():
-        parcels_path = folder / "parcels.csv"
-    parcels = read_parcels(parcels_path, townships=names)
+        parcels_path = table_path(folder, "parcels")
+    parcels = read_parcels(parcels_path, townships=names, encoding=encoding)
     known: dict[str, list[str]] = {"parcels": parcels["parcel_id"].tolist()}
     if names is not None:
         known["townships"] = names
     for schema in SCHEMAS.values():
         if schema.name in ("townships", "parcels"):
             continue
-        path = folder / schema.filename
+        path = table_path(folder, schema.name)
         if schema.name == "stock_plots" and tables.get("industrial_contracts") is not None:
             known["industrial_contracts"] = tables["industrial_contracts"]["contract_id"].tolist()
-        tables[schema.name] = read_table(path, schema, known=known) if path.exists() else None
+        tables[schema.name] = (read_table(path, schema, known=known, encoding=encoding)
+                               if path.exists() else None)
     valid = {f.name for f in fields(County)}
     return County(parcels=parcels, source=str(folder),
                   **{k: v for k, v in tables.items() if k in valid})

@@ -137,7 +137,7 @@ PARCELS = TableSchema(
     filename="parcels.gpkg",
     description="Land parcels (图斑), design 5.1",
     key="parcel_id",
-    required_if_cultivated=("quality_grade",),
+    required_if_cultivated=("quality_grade", "slope_deg"),
     columns=(
         _c("parcel_id", "str", "", "parcel (图斑) id", unique=True),
         _c("township", "str", "", "township (乡镇) name", references="townships"),
@@ -146,7 +146,9 @@ PARCELS = TableSchema(
         _c("quality_grade", "int", "grade", "cultivated-land quality grade, 1 best "
            "(GB/T 33469-2016); required for cultivated parcels",
            nullable=True, minimum=1, maximum=10),
-        _c("slope_deg", "float", "degree", "mean slope", minimum=0.0, maximum=90.0),
+        _c("slope_deg", "float", "degree", "mean slope; required for cultivated parcels "
+           "(others may leave it empty, as a 三调 import does where only cultivated land has "
+           "a slope grade)", nullable=True, minimum=0.0, maximum=90.0),
         _c("in_eco_redline", "bool", "", "inside the ecological protection red line"),
         _c("in_udb", "bool", "", "inside the urban development boundary"),
         _c("stable", "bool", "", "stable cultivated land (稳定耕地)", required=False,
@@ -493,7 +495,7 @@ def validate_table(
     source: str,
     *,
     known: dict[str, Iterable[str]] | None = None,
-    row_word: str = "line",
+    row_word: str | None = None,
     row_offset: int = 2,
 ) -> pd.DataFrame:
     """Validate ``raw`` against ``schema`` and return a typed copy.
@@ -512,13 +514,20 @@ def validate_table(
     row_word, row_offset
         How rows are named in messages: ``"line"`` with offset 2 for CSV (the header is
         line 1, so the number is the file's line number), ``"feature"`` with offset 1 for
-        GIS layers.
+        GIS layers. A table read from a workbook (:func:`landsim.tabular.read_raw_table`)
+        carries ``attrs`` ``sheet`` and ``row_word="row"``: its messages name the sheet
+        and the sheet's row.
 
     Raises
     ------
     InputError
         On the first problem found, naming file, column, first rows and fix.
     """
+    sheet = raw.attrs.get("sheet")
+    if sheet is not None and f"sheet '{sheet}'" not in source:
+        source = f"{source}, sheet '{sheet}'"
+    if row_word is None:
+        row_word = str(raw.attrs.get("row_word", "line"))
     missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
     if missing:
         msg = (f"{source}: missing column(s) {', '.join(repr(m) for m in missing)} of the "

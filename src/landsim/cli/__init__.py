@@ -2,7 +2,9 @@
 
     landsim --version
     landsim info [PATH]                       county summary (sample county by default)
-    landsim sample [--parcels N] [--seed S] --out DIR
+    landsim sample [--parcels N] [--seed S] [--sandiao] --out DIR
+    landsim county import --dltb FILE [--pbf FILE] [--redline FILE] [--udb FILE]
+                          [--quality FILE] [--mapping FILE] [--encoding ENC] --out DIR
     landsim check [COUNTY] [--seeds ...]      the same quantity through every module's path
     landsim quota simulate --scenario NAME|FILE [--draws N --seed S --scheduler ADDR] --out DIR
     landsim farmland optimize --parcels FILE [--edges FILE] [--boundary-weight W] --out DIR
@@ -35,6 +37,7 @@ EXIT_INPUT = 2
 VERBS: dict[str, tuple[str, str]] = {
     "info": ("landsim.cli.county", "summarise a county: parcels, land classes, PBF"),
     "sample": ("landsim.cli.county", "write a synthetic county (seeded)"),
+    "county": ("landsim.cli.county", "import a county's 三调 land-survey layers (三调数据导入)"),
     "check": ("landsim.cli.check",
               "consistency check: the same quantity through every module's path"),
     "quota": ("landsim.cli.quota", "two-links quota simulation (两挂钩)"),

@@ -15,6 +15,7 @@ from landsim.errors import InputError
 
 __all__ = [
     "add_county",
+    "add_encoding",
     "add_example_verb",
     "add_out",
     "add_parcels",
@@ -105,6 +106,26 @@ def add_parcels(parser: argparse.ArgumentParser, *, required: bool = False) -> N
     parser.add_argument("--parcels", required=required, default=None, metavar="FILE",
                         help="parcels (.gpkg or .csv, design 5.1)"
                         + ("" if required else "; default: the bundled sample county"))
+
+
+def encoding(text: str) -> str:
+    """``--encoding``: a text encoding Python knows (utf-8, utf-8-sig, gbk, gb18030, ...)."""
+    import codecs
+
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        msg = (f"--encoding {text!r}: unknown encoding. Fix: give e.g. utf-8, utf-8-sig, gbk "
+               "or gb18030")
+        raise argparse.ArgumentTypeError(msg) from None
+    return text
+
+
+def add_encoding(parser: argparse.ArgumentParser) -> None:
+    """``--encoding ENC``: the text encoding of CSV tables and shapefile attributes."""
+    parser.add_argument("--encoding", type=encoding, default=None, metavar="ENC",
+                        help="text encoding of CSV tables and shapefiles (default: detect "
+                             "UTF-8, UTF-8 with BOM or GBK/GB18030)")
 
 
 def add_seed(parser: argparse.ArgumentParser, default: int | None = 2023,

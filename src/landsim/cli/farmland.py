@@ -23,7 +23,13 @@ from typing import Any
 
 import pandas as pd
 
-from landsim.cli._args import add_out, add_parcels, add_solver_options, nonnegative
+from landsim.cli._args import (
+    add_encoding,
+    add_out,
+    add_parcels,
+    add_solver_options,
+    nonnegative,
+)
 from landsim.errors import InputError
 from landsim.policy import COMMON
 from landsim.units import ha_to_mu
@@ -56,19 +62,21 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "farmland") -> 
                      help="limit the area adjusted per township to "
                           f"{COMMON.pbf_township_adjust_share * 100:g} %% of its PBF")
     add_solver_options(opt)
+    add_encoding(opt)
     add_out(opt)
     opt.set_defaults(func=_optimize_command)
     _add_marxan_parser(sub)
 
 
-def _edges_for(parcels: pd.DataFrame, edges_path: str | None) -> pd.DataFrame | None:
+def _edges_for(parcels: pd.DataFrame, edges_path: str | None,
+               encoding: str | None = None) -> pd.DataFrame | None:
     import geopandas as gpd
 
     from landsim.datasets import read_edges
     from landsim.farmland.adjacency import edges_from_geometry
 
     if edges_path is not None:
-        return read_edges(edges_path, parcels["parcel_id"])
+        return read_edges(edges_path, parcels["parcel_id"], encoding=encoding)
     if isinstance(parcels, gpd.GeoDataFrame):
         return edges_from_geometry(parcels)
     return None
@@ -81,8 +89,8 @@ def _optimize_command(args: argparse.Namespace) -> int:
     from landsim.farmland.layout import optimize_layout
     from landsim.outputs import csv_writer, json_writer, write_outputs
 
-    parcels = read_parcels(args.parcels)
-    edges = _edges_for(parcels, args.edges)
+    parcels = read_parcels(args.parcels, encoding=args.encoding)
+    edges = _edges_for(parcels, args.edges, args.encoding)
     if edges is None and args.boundary_weight > 0:
         msg = (f"{args.parcels}: a boundary weight needs adjacency, but the parcels have no "
                "geometry. Fix: give --edges FILE (parcel_a, parcel_b, shared_length_m) or "
@@ -148,6 +156,7 @@ def _add_marxan_parser(farmland_subparsers: argparse._SubParsersAction) -> argpa
                     "seeds the solver's start.")
     marxan.add_argument("input_dir", metavar="INPUT_DIR",
                         help="folder holding input.dat (or the input.dat file)")
+    add_encoding(marxan)
     add_out(marxan)
     marxan.add_argument("--blm", type=nonnegative("--blm"), default=None,
                         help="boundary length modifier [cost per boundary unit] "
@@ -161,7 +170,7 @@ def _run_marxan(args: argparse.Namespace) -> int:
     """Run the ``farmland marxan`` command; return the exit status."""
     from landsim.farmland.marxan import MarxanMinSetModel, read_marxan, write_marxan_outputs
 
-    problem = read_marxan(args.input_dir)
+    problem = read_marxan(args.input_dir, encoding=args.encoding)
     if args.blm is not None:
         problem = problem.with_blm(args.blm)
     result = MarxanMinSetModel.from_problem(problem).solve(

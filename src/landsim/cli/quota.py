@@ -16,7 +16,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from landsim.cli._args import add_county, add_out, add_seed
+from landsim.cli._args import add_county, add_encoding, add_out, add_seed
 from landsim.errors import InputError
 from landsim.resources import scenario_file, scenario_names
 from landsim.units import ha_to_mu
@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "quota") -> Non
                      help="scenario TOML file, or the name of a packaged scenario "
                           f"({', '.join(scenario_names())})")
     add_county(sim)
+    add_encoding(sim)
     sim.add_argument("--draws", type=int, default=1, help="Monte Carlo draws (default 1)")
     add_seed(sim, default=None, help_text="seed (None: the scenario's)")
     sim.add_argument("--scheduler", default="local",
@@ -69,7 +70,8 @@ def simulate(args: argparse.Namespace) -> int:
         raise InputError(msg)
     scenario_path = scenario_file(args.scenario)
     scenario = Scenario.from_toml(scenario_path)
-    county = load_sample() if args.county is None else read_county(args.county)
+    county = (load_sample() if args.county is None
+              else read_county(args.county, encoding=args.encoding))
     inputs = ScenarioInputs.from_county(county)
     inputs_used = [scenario_path, *([] if args.county is None else [args.county])]
     if args.registrations is not None:

@@ -9,19 +9,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from landsim.cli._args import add_example_verb, add_out, parse_assignments, verb_group
+from landsim.cli._args import (
+    add_encoding,
+    add_example_verb,
+    add_out,
+    parse_assignments,
+    verb_group,
+)
 from landsim.outputs import csv_writer, json_writer, write_outputs
 
 __all__ = ["register"]
 
 
-def _parcels(path: str | None) -> pd.DataFrame:
+def _parcels(path: str | None, encoding: str | None = None) -> pd.DataFrame:
     from landsim.datasets import load_sample, read_county, read_parcels
 
     if path is None:
         return load_sample().parcels
     p = Path(path)
-    return read_county(p).parcels if p.is_dir() else read_parcels(p)
+    return (read_county(p, encoding=encoding).parcels if p.is_dir()
+            else read_parcels(p, encoding=encoding))
 
 
 def _csv(table: pd.DataFrame, index: bool = False) -> Callable[[Path], object]:
@@ -36,9 +43,9 @@ def _gpkg(table: pd.DataFrame, layer: str) -> Callable[[Path], object]:
 def _compare(args: argparse.Namespace) -> int:
     from landsim.siting import compare_schemes, pre_exam_table, read_footprints, read_schemes
 
-    parcels = _parcels(args.parcels)
-    footprints = read_footprints(args.footprints)
-    schemes = read_schemes(args.schemes) if args.schemes else None
+    parcels = _parcels(args.parcels, args.encoding)
+    footprints = read_footprints(args.footprints, encoding=args.encoding)
+    schemes = read_schemes(args.schemes, args.encoding) if args.schemes else None
     weights = parse_assignments(args.weights, "--weights") or None
     comp = compare_schemes(footprints, parcels, schemes, weights, args.method,
                            args.tie_tolerance, source=str(args.footprints))
@@ -60,8 +67,8 @@ def _compare(args: argparse.Namespace) -> int:
 def _conform(args: argparse.Namespace) -> int:
     from landsim.siting import conflict_pieces, conformance, read_footprints
 
-    parcels = _parcels(args.parcels)
-    projects = read_footprints(args.projects)
+    parcels = _parcels(args.parcels, args.encoding)
+    projects = read_footprints(args.projects, encoding=args.encoding)
     conflicts = conformance(projects, parcels, source=str(args.projects))
     writers = {"conflicts.csv": _csv(conflicts)}
     if "geometry" in projects:
@@ -90,12 +97,14 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
     cmp_.add_argument("--method", default="topsis", choices=["topsis", "weighted_sum"])
     cmp_.add_argument("--tie-tolerance", type=float, default=1e-9,
                       help="scores this close are 'equal conditions' [0-1]")
+    add_encoding(cmp_)
     add_out(cmp_)
     cmp_.set_defaults(func=_compare)
     con = verbs.add_parser("conform", help="overlay special-plan projects with PBF, red line, UDB")
     con.add_argument("--projects", required=True,
                      help="polygons (.gpkg, with project_id[, plan]) or CSV project_id,parcel_id")
     con.add_argument("--parcels", help="parcels file or county folder; default: sample county")
+    add_encoding(con)
     add_out(con)
     con.set_defaults(func=_conform)
     add_example_verb(verbs, "landsim.siting.examples", "files",

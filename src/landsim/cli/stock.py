@@ -11,24 +11,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from landsim.cli._args import add_county, add_out
+from landsim.cli._args import add_county, add_encoding, add_out
 
 __all__ = ["register"]
 
 
 def _assess(args: argparse.Namespace) -> int:
     """Handler of ``landsim stock assess``."""
-    from landsim.datasets import read_county
+    from landsim.datasets import read_county, table_path
     from landsim.resources import sample_county_dir
-    from landsim.schema import SCHEMAS
     from landsim.stockland.assess import assess_stock, write_assessment
     from landsim.stockland.params import load_stock_policy
     from landsim.synthetic import AS_OF
     from landsim.units import MU_PER_HA
 
     folder = Path(args.county) if args.county else sample_county_dir()
-    county = read_county(folder)
-    sources = {name: str(folder / SCHEMAS[name].filename)
+    county = read_county(folder, encoding=args.encoding)
+    sources = {name: str(table_path(folder, name))
                for name in ("supply_batches", "stock_plots", "industrial_contracts")}
     policy = load_stock_policy(args.policy)
     result = assess_stock(county, args.as_of or AS_OF, policy, sources=sources)
@@ -61,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "stock"
     assess.add_argument("--as-of", default=None, metavar="DATE",
                         help="assessment date YYYY-MM-DD (default: the sample's 2022-12-31)")
     add_county(assess)
+    add_encoding(assess)
     assess.add_argument("--policy", default=None, metavar="TOML",
                         help="stock-land policy file (default: the packaged stockland.toml)")
     add_out(assess)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from landsim.cli._args import add_example_verb, add_out, parse_assignments, verb_group
+from landsim.cli._args import (
+    add_encoding,
+    add_example_verb,
+    add_out,
+    parse_assignments,
+    verb_group,
+)
 
 __all__ = ["register"]
 
@@ -33,9 +39,9 @@ def _plan(args: argparse.Namespace) -> int:
     if args.parcels:
         from landsim.datasets import read_parcels
 
-        parcel_ids = read_parcels(args.parcels)["parcel_id"].tolist()
+        parcel_ids = read_parcels(args.parcels, encoding=args.encoding)["parcel_id"].tolist()
     inputs = read_topsoil_inputs(args.sources, args.destinations, args.stockpiles,
-                                 args.distances, params, parcel_ids)
+                                 args.distances, params, parcel_ids, encoding=args.encoding)
     result = TopsoilModel.from_inputs(inputs, params).solve(
         method=args.method, allow_disposal=not args.no_disposal)
     tables = {"flows.csv": result.flows, "stockpile_levels.csv": result.stockpile_levels,
@@ -82,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "topsoil"
     plan.add_argument("--no-disposal", action="store_true",
                       help="forbid surplus disposal (may be infeasible)")
     plan.add_argument("--crs", default="EPSG:4546", help="CRS of x_m/y_m for flows.gpkg")
+    add_encoding(plan)
     add_out(plan)
     plan.set_defaults(func=_plan)
     add_example_verb(verbs, "landsim.topsoil.examples", "tables",

@@ -74,6 +74,7 @@ from landsim.optimize.defaults import DEFAULT_SOLVER
 from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
 from landsim.optimize.solvers import SolverOptions, solve_problem
 from landsim.outputs import csv_writer, json_writer, write_outputs
+from landsim.tabular import read_text
 
 __all__ = [
     "OUTPUT_FILES",
@@ -215,7 +216,8 @@ def _check_blm(blm: float) -> None:
         raise InputError(msg)
 
 
-def read_input_dat(path: str | os.PathLike[str]) -> dict[str, str]:
+def read_input_dat(path: str | os.PathLike[str], encoding: str | None = None
+                   ) -> dict[str, str]:
     """Parameters of a Marxan ``input.dat`` as ``{NAME: value}`` (last occurrence wins).
 
     Parameters
@@ -234,7 +236,7 @@ def read_input_dat(path: str | os.PathLike[str]) -> dict[str, str]:
                "input.dat (or the input.dat file itself)")
         raise InputError(msg)
     params: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in read_text(path, encoding).splitlines():
         parts = line.strip().split(None, 1)
         if len(parts) == 2 and re.fullmatch(r"[A-Z][A-Z0-9_]*", parts[0]):
             params[parts[0]] = parts[1].strip()
@@ -252,7 +254,8 @@ def _input_float(params: dict[str, str], key: str, default: float, path: Path) -
         raise InputError(msg) from None
 
 
-def read_marxan(input_dir: str | os.PathLike[str]) -> MarxanProblem:
+def read_marxan(input_dir: str | os.PathLike[str], encoding: str | None = None
+                ) -> MarxanProblem:
     """Read a Marxan problem (``input.dat`` and the files it names).
 
     Parameters
@@ -260,6 +263,9 @@ def read_marxan(input_dir: str | os.PathLike[str]) -> MarxanProblem:
     input_dir : path-like
         Folder holding ``input.dat``, or the ``input.dat`` file itself. ``INPUTDIR`` is
         resolved relative to that folder.
+    encoding : str, optional
+        Text encoding of the files; UTF-8, UTF-8 with BOM or GBK/GB18030 is detected when
+        None (feature names such as ``耕地`` read correctly either way).
 
     Returns
     -------
@@ -274,7 +280,7 @@ def read_marxan(input_dir: str | os.PathLike[str]) -> MarxanProblem:
     given = Path(input_dir)
     dat = given if given.is_file() else given / "input.dat"
     root = dat.parent
-    params = read_input_dat(dat)
+    params = read_input_dat(dat, encoding)
     missing = [k for k in _REQUIRED_INPUT_KEYS if k not in params]
     if missing:
         msg = (f"{dat}: missing entr{'y' if len(missing) == 1 else 'ies'} "
@@ -296,12 +302,13 @@ def read_marxan(input_dir: str | os.PathLike[str]) -> MarxanProblem:
     misslevel = _input_float(params, "MISSLEVEL", 1.0, dat)
     folder = root / params["INPUTDIR"]
 
-    pu = _read_table(folder / params["PUNAME"], "PUNAME", _PU_COLUMNS)
+    pu = _read_table(folder / params["PUNAME"], "PUNAME", _PU_COLUMNS, encoding=encoding)
     pu_id, cost, status = _planning_units(pu)
-    spec = _read_table(folder / params["SPECNAME"], "SPECNAME", _SPEC_COLUMNS)
+    spec = _read_table(folder / params["SPECNAME"], "SPECNAME", _SPEC_COLUMNS,
+                       encoding=encoding)
     feature_id, names, target, prop, targetocc, spf = _features(spec)
     puvspr = _read_table(folder / params["PUVSPRNAME"], "PUVSPRNAME",
-                         ("species", "pu", "amount"), positional=True)
+                         ("species", "pu", "amount"), positional=True, encoding=encoding)
     amount = _amount_matrix(puvspr, pu_id, feature_id)
     total = np.asarray(amount.sum(axis=1)).ravel()
     use_prop = np.isfinite(prop) & (prop > 0)
@@ -317,7 +324,7 @@ def read_marxan(input_dir: str | os.PathLike[str]) -> MarxanProblem:
         bound_path = folder / bound_name
         if bound_path.is_file():
             bound = _read_table(bound_path, "BOUNDNAME", ("id1", "id2", "boundary"),
-                                positional=True)
+                                positional=True, encoding=encoding)
             edge_i, edge_j, length, fixed = _boundaries(bound, pu_id)
             has_boundary = True
         else:
@@ -369,7 +376,7 @@ def _split(line: str, sep: str | None) -> list[str]:
 
 
 def _read_table(path: Path, key: str, allowed: Sequence[str], *,
-                positional: bool = False) -> _Table:
+                positional: bool = False, encoding: str | None = None) -> _Table:
     """Read a Marxan data file: header line, then rows; comma, tab or space delimited.
 
     ``positional`` files (puvspr, bound) are read by position when their header does not
@@ -380,7 +387,7 @@ def _read_table(path: Path, key: str, allowed: Sequence[str], *,
                "INPUTDIR, or add the file")
         raise InputError(msg)
     lines = [(k + 1, s) for k, s in
-             enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines())
+             enumerate(read_text(path, encoding).lstrip("\ufeff").splitlines())
              if s.strip()]
     if not lines:
         msg = f"{path} ({key}): the file is empty. Fix: add a header line and rows"

@@ -5,6 +5,7 @@ One module per domain; every public name is re-exported here, so notebooks write
 so ``import landsim.plots`` works without the notebook extras.
 
 - :mod:`~landsim.plots.county` - land-use map;
+- :mod:`~landsim.plots.county_import` - control lines of an imported county;
 - :mod:`~landsim.plots.quota` - quota by source, per-capita land, ensemble fan;
 - :mod:`~landsim.plots.farmland` - PBF adjustment map;
 - :mod:`~landsim.plots.topsoil` - topsoil flows map;
@@ -16,6 +17,7 @@ so ``import landsim.plots`` works without the notebook extras.
 
 from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
 from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
+from landsim.plots.county_import import plot_overlays
 from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
 from landsim.plots.monitor import plot_trends
 from landsim.plots.quota import (
@@ -40,6 +42,7 @@ __all__ = [
     "plot_footprints",
     "plot_land_use",
     "plot_layout",
+    "plot_overlays",
     "plot_per_capita",
     "plot_quota_sources",
     "plot_requested_granted",

@@ -91,30 +91,33 @@ def too_few_schemes(ids: list[str]) -> InputError:
     return InputError(msg)
 
 
-def read_schemes(path: PathLike) -> pd.DataFrame:
-    """Read a schemes CSV (see :data:`SCHEMES`; ``area_<function>_ha`` columns pass)."""
+def read_schemes(path: PathLike, encoding: str | None = None) -> pd.DataFrame:
+    """Read a schemes CSV or .xlsx (see :data:`SCHEMES`; ``area_<function>_ha`` columns
+    pass); ``encoding`` names a CSV's encoding (UTF-8, BOM or GBK detected when None)."""
     from landsim.datasets import _check_file, _read_csv
 
     p = Path(path)
     _check_file(p, "schemes")
-    return validate_table(_read_csv(p), SCHEMES, str(p))
+    return validate_table(_read_csv(p, encoding), SCHEMES, str(p))
 
 
-def read_footprints(path: PathLike, layer: str | None = None) -> pd.DataFrame:
-    """Polygons (GeoPackage etc.) or a CSV of scheme_id/project_id, parcel_id[, area_ha]."""
+def read_footprints(path: PathLike, layer: str | None = None,
+                    encoding: str | None = None) -> pd.DataFrame:
+    """Polygons (GeoPackage, shapefile etc.) or a CSV/.xlsx of scheme_id/project_id,
+    parcel_id[, area_ha]."""
     from landsim.datasets import VECTOR_SUFFIXES, _check_file, _read_csv, _read_vector
 
     p = Path(path)
     _check_file(p, "footprints")
     if p.suffix.lower() in VECTOR_SUFFIXES:
-        frame = _read_vector(p, layer)
+        frame = _read_vector(p, layer, encoding)
         if frame.crs is None:
             msg = (f"{p}: column 'geometry': the footprints have no coordinate reference "
                    "system (CRS). Fix: assign one in your GIS, e.g. EPSG:4546 (CGCS2000 / "
                    "3-degree Gauss-Kruger CM 111E).")
             raise InputError(msg)
         return frame
-    return _read_csv(p)
+    return _read_csv(p, encoding)
 
 
 def _prepare_schemes(schemes: pd.DataFrame | None, ids: list[str], source: str

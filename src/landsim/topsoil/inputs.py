@@ -246,25 +246,27 @@ def _from_table(table: pd.DataFrame, src: pd.DataFrame, stk: pd.DataFrame,
             matrix(ids["stockpile"], ids["destination"]))
 
 
-def _read(path: PathLike) -> pd.DataFrame:
+def _read(path: PathLike, encoding: str | None = None) -> pd.DataFrame:
     from landsim.datasets import _check_file, _read_csv
 
     p = Path(path)
     _check_file(p, "topsoil table")
-    return _read_csv(p)
+    return _read_csv(p, encoding)
 
 
 def read_topsoil_inputs(sources: PathLike, destinations: PathLike,
                         stockpiles: PathLike | None = None,
                         distances: PathLike | None = None,
                         params: TopsoilParams | None = None,
-                        parcel_ids: list[str] | None = None) -> TopsoilInputs:
-    """Read and validate the CSV tables of a topsoil plan."""
-    src = prepare_sources(_read(sources), params, str(sources), parcel_ids)
-    dst = prepare_destinations(_read(destinations), str(destinations))
-    stk = prepare_stockpiles(_read(stockpiles) if stockpiles is not None else pd.DataFrame(),
-                             params, str(stockpiles) if stockpiles else None)
+                        parcel_ids: list[str] | None = None,
+                        encoding: str | None = None) -> TopsoilInputs:
+    """Read and validate the tables of a topsoil plan (CSV in UTF-8, BOM or GBK, or .xlsx;
+    ``encoding`` names a CSV's encoding, detected when None)."""
+    src = prepare_sources(_read(sources, encoding), params, str(sources), parcel_ids)
+    dst = prepare_destinations(_read(destinations, encoding), str(destinations))
+    stk = prepare_stockpiles(_read(stockpiles, encoding) if stockpiles is not None
+                             else pd.DataFrame(), params, str(stockpiles) if stockpiles else None)
     dist = None
     if distances is not None:
-        dist = validate_table(_read(distances), DISTANCES, str(distances))
+        dist = validate_table(_read(distances, encoding), DISTANCES, str(distances))
     return TopsoilInputs(src, stk, dst, dist)
