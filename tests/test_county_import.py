@@ -104,7 +104,7 @@ def test_packaged_gbk_shapefile_imports_and_runs_through_every_verb(tmp_path, ca
     split = pd.read_csv(out / "import_split.csv")
     assert len(split) > 0 and split["share_inside_pct"].between(1, 99).all()  # the
     # generalised red line cuts parcels, as real lines do; the 50 % rule still decides
-    for name in ("population", "land_supply_batches", "indicator_history"):
+    for name in ("population", "registrations", "land_supply_batches", "indicator_history"):
         (out / f"{name}.csv").write_bytes(
             (SAMPLE_DIR / f"{name}.csv").read_text(encoding="utf-8").encode("gbk"))
     for name in ("industrial_contracts", "stock_plots", "planning_targets"):
