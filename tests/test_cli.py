@@ -64,7 +64,7 @@ def test_sample_writes_a_county(tmp_path: Path, capsys):
 
 def test_sample_rejects_tiny_county(tmp_path: Path, capsys):
     assert main(["sample", "--parcels", "5", "--out", str(tmp_path)]) == 2
-    assert "n_parcels must be a whole number >= 100" in capsys.readouterr().err
+    assert "--parcels 5: must be >= 100" in capsys.readouterr().err
 
 
 def test_console_script_is_installed():

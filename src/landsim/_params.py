@@ -252,14 +252,24 @@ def read_toml(path: str | Path, *, what: str = "policy file",
     if not path.is_file():
         msg = f"{what} {path}: no such file. Fix: give an existing TOML file"
         raise InputError(msg)
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (Notepad): skip it
+        data = data[3:]
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        try:
+            data.decode("gb18030")
+            guess = " (it reads as GBK/GB18030, as Chinese Windows editors save)"
+        except UnicodeDecodeError:
+            guess = ""
+        msg = (f"{what} {path}: not UTF-8 text at byte {err.start}{guess}. Fix: save the file "
+               "as UTF-8 (TOML files must be UTF-8)")
+        raise InputError(msg) from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = f"{what} {path}: not valid TOML ({exc}). Fix: correct the syntax"
-        raise InputError(msg) from None
-    except UnicodeDecodeError:
-        msg = f"{what} {path}: not UTF-8 text. Fix: save the file as UTF-8"
         raise InputError(msg) from None
     if not keep_schema_version:
         raw.pop("schema_version", None)

@@ -26,7 +26,9 @@ from landsim.synthetic import SyntheticCounty, synthesize, write_county
 from landsim.tabular import RawTable, dbf_encoding, read_raw_table
 
 __all__ = [
+    "POLYGON_TYPES",
     "County",
+    "check_polygons",
     "load_sample",
     "read_county",
     "read_edges",
@@ -132,7 +134,34 @@ def _read_vector(path: Path, layer: str | None, encoding: str | None = None
         raise InputError(msg) from None
 
 
+POLYGON_TYPES = ("Polygon", "MultiPolygon")
+"""Geometry types a parcel or footprint may have."""
+
+
+def check_polygons(frame: gpd.GeoDataFrame, path: PathLike, key: str,
+                   what: str = "parcels") -> None:
+    """Refuse features that are not polygons (points or lines have no area to plan).
+
+    Raises
+    ------
+    InputError
+        Naming the file, the features (``key``), their geometry type and the fix.
+    """
+    types = frame.geometry.geom_type
+    bad = (~types.isin(POLYGON_TYPES) & types.notna()).to_numpy()
+    if bad.any():
+        first = bad.nonzero()[0][:5]
+        listed = ", ".join(f"feature {i + 1} ({key} {frame[key].iloc[i] if key in frame else '?'}"
+                           f": {types.iloc[i]})" for i in first)
+        more = ", ..." if bad.sum() > 5 else ""
+        msg = (f"{path}: column 'geometry', {int(bad.sum())} feature(s) are not polygons: "
+               f"{listed}{more}. Fix: {what} must be Polygon or MultiPolygon areas; buffer "
+               "lines or points to their footprint in your GIS first")
+        raise InputError(msg)
+
+
 def _check_geometry(frame: gpd.GeoDataFrame, path: Path, key: str) -> None:
+    check_polygons(frame, path, key)
     if frame.crs is None:
         msg = (f"{path}: column 'geometry': the layer has no coordinate reference system "
                "(CRS). Fix: assign its projected CRS in your GIS, e.g. EPSG:4546 "

@@ -17,21 +17,26 @@ run's input files is refused before anything is written (inputs are never overwr
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from landsim.errors import InputError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "Writer",
+    "check_out",
+    "protected_inputs",
     "csv_writer",
     "json_safe",
     "json_writer",
@@ -75,9 +80,70 @@ def text_writer(text: str) -> Writer:
     return lambda p: p.write_text(text, encoding="utf-8")
 
 
+_PROTECTED: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "landsim_protected_inputs", default=())
+
+
+@contextlib.contextmanager
+def protected_inputs(paths: Iterable[PathLike]) -> Iterator[None]:
+    """Within the block, no output of :func:`write_outputs` may replace one of ``paths``.
+
+    :func:`landsim.cli.main` registers every path the user gave, so no verb can write over
+    its input even where the verb forgot to name it.
+    """
+    token = _PROTECTED.set(tuple(os.fspath(p) for p in paths if p is not None))
+    try:
+        yield
+    finally:
+        _PROTECTED.reset(token)
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or its closest existing ancestor."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path.cwd()
+
+
+def check_out(out: PathLike, *, kind: str = "folder", option: str = "--out") -> None:
+    """Check an output place before any work: right kind, inside a writable folder.
+
+    Parameters
+    ----------
+    out : path
+        The output folder (``kind='folder'``) or file (``kind='file'``).
+    kind : {'folder', 'file'}
+    option : str
+        The option named in messages.
+
+    Raises
+    ------
+    InputError
+        ``out`` exists as the other kind, a file stands where a folder must be created,
+        or the nearest existing folder is not writable.
+    """
+    path = Path(out)
+    if kind == "folder" and path.exists() and not path.is_dir():
+        msg = f"{option} {out}: a file has that name, but a folder is needed. Fix: give a folder"
+        raise InputError(msg)
+    if kind == "file" and path.is_dir():
+        msg = f"{option} {out}: is a folder, but a file name is needed. Fix: give a file path"
+        raise InputError(msg)
+    base = _nearest_existing(path if kind == "folder" else path.parent)
+    if not base.is_dir():
+        msg = (f"{option} {out}: {base} is a file, so no folder can be made there. Fix: give "
+               "a path inside a folder")
+        raise InputError(msg)
+    if not os.access(base, os.W_OK | os.X_OK):
+        msg = (f"{option} {out}: no permission to write in {base}. Fix: give a folder you "
+               "may write to")
+        raise InputError(msg)
+
+
 def _refuse_inputs(targets: Iterable[Path], inputs: Iterable[PathLike], option: str) -> None:
     """Refuse a target that is an input file or an existing file inside an input folder."""
-    for src in (Path(p) for p in inputs if p is not None):
+    for src in (Path(p) for p in (*inputs, *_PROTECTED.get()) if p is not None):
         src_path = src.resolve()
         for target in targets:
             t = target.resolve()
@@ -103,30 +169,44 @@ def write_outputs(out: PathLike, writers: Mapping[str, Writer], *,
         raise InputError(msg)
     targets = [out / name for name in writers]
     _refuse_inputs(targets, inputs, option)
+    check_out(out, option=option)
+    created = [p for p in (out, *out.parents) if not p.exists()]
+    done: list[Path] = []
+    tmp: Path | None = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp_root = tempfile.mkdtemp(prefix=".landsim_", dir=out.parent)
-    except OSError as err:
-        msg = (f"{option} {out}: cannot write there ({err.strerror}). Fix: give a writable "
-               "folder")
-        raise InputError(msg) from None
-    tmp = Path(tmp_root)
-    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".landsim_", dir=out.parent))
         for name, write in writers.items():
             write(tmp / name)
         out.mkdir(exist_ok=True)
-        done = []
         for name in writers:
             target = out / name
             os.replace(tmp / name, target)
             done.append(target)
         return done
     except OSError as err:
+        _remove_created(done, created)
         msg = (f"{option} {out}: cannot write there ({err.strerror}). Fix: give a writable "
-               "folder")
+               "folder with free space")
         raise InputError(msg) from None
+    except BaseException:
+        _remove_created(done, created)
+        raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _remove_created(done: list[Path], created: list[Path]) -> None:
+    """Undo a failed write: files moved into place, then the folders this call made."""
+    if not created:
+        return  # the folder existed: files already moved stay only if they were complete
+    for path in done:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    for folder in created:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def write_output(path: PathLike, writer: Writer, *, inputs: Iterable[PathLike] = (),

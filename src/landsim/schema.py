@@ -36,6 +36,23 @@ CULTIVATED_CLASSES: tuple[str, ...] = ("0101", "0102", "0103")
 _TRUE = {"1", "true", "t", "yes", "y", "1.0"}
 _FALSE = {"0", "false", "f", "no", "n", "0.0"}
 MAX_LISTED = 5
+
+PLAUSIBLE_MAX: dict[str, float] = {
+    "ha": 2.0e7,  # the largest county of China, Ruoqiang 若羌县, is about 200,000 km2
+    "m2": 2.0e11,
+    "m3": 1.0e12,
+    "万元": 1.0e10,
+    "亿元": 1.0e6,
+    "persons": 1.0e9,
+}
+"""Largest plausible value of a number column by unit, where the column sets no maximum.
+ASSUMED: generous bounds above anything a county holds (an area larger than the largest
+county, a volume of 1,000 km3, ...), so that 1e30 or a misplaced exponent is refused."""
+
+LAND_CLASS_PATTERN = r"(0[0-9]|1[0-2]|20)\d{1,2}[A-Z]?"
+"""三调 land-class codes (GB/T 21010-2017 and the 三调 work classification): a first-level
+class 00-12 and two more digits (e.g. 0103), the 20x codes of towns, villages and mines, and
+an optional letter suffix (e.g. 0201K, land that may be adjusted)."""
 """How many offending rows an error message lists before '...'."""
 
 
@@ -61,6 +78,7 @@ class Column:
     maximum: float | None = None
     exclusive_minimum: bool = False
     choices: tuple[str, ...] | None = None
+    pattern: str | None = None  # regular expression a str/code value must match in full
     unique: bool = False
     references: str | None = None  # name of a table whose key this column must match
 
@@ -80,6 +98,8 @@ class Column:
             parts += f" {'>' if self.exclusive_minimum else '>='} {self.minimum:g}"
         elif self.maximum is not None:
             parts += f" <= {self.maximum:g}"
+        if self.pattern is not None:
+            parts += " such as 0103 (三调 land-class code)"
         if self.choices:
             parts += " (one of " + ", ".join(self.choices) + ")"
         if self.unit:
@@ -99,6 +119,8 @@ class TableSchema:
     required_if_cultivated: tuple[str, ...] = field(default=())
     label: tuple[str, ...] = field(default=())
     """Columns that identify a row in messages when there is no single key."""
+    min_rows: int = 0
+    """Fewest rows a meaningful table has (a header-only table is refused below it)."""
 
     @property
     def row_label(self) -> tuple[str, ...]:
@@ -137,11 +159,13 @@ PARCELS = TableSchema(
     filename="parcels.gpkg",
     description="Land parcels (图斑), design 5.1",
     key="parcel_id",
+    min_rows=1,
     required_if_cultivated=("quality_grade", "slope_deg"),
     columns=(
         _c("parcel_id", "str", "", "parcel (图斑) id", unique=True),
         _c("township", "str", "", "township (乡镇) name", references="townships"),
-        _c("land_class", "code", "", "三调 land-class code; 0101/0102/0103 are cultivated"),
+        _c("land_class", "code", "", "三调 land-class code; 0101/0102/0103 are cultivated",
+           pattern=LAND_CLASS_PATTERN),
         _c("area_ha", "float", "ha", "parcel area", minimum=0.0, exclusive_minimum=True),
         _c("quality_grade", "int", "grade", "cultivated-land quality grade, 1 best "
            "(GB/T 33469-2016); required for cultivated parcels",
@@ -535,6 +559,11 @@ def validate_table(
                f"Fix: add the column(s); the {schema.name} table needs "
                f"{', '.join(c.name for c in schema.columns if c.required)}.")
         raise InputError(msg)
+    if len(raw) < schema.min_rows:
+        msg = (f"{source}: the {schema.name} table has no rows (header only); nothing to "
+               f"compute. Fix: give at least {schema.min_rows} row(s) of "
+               f"{schema.description.lower()}")
+        raise InputError(msg)
     frame = raw.reset_index(drop=True).copy()
     rep = _Reporter(schema, source, frame, row_word, row_offset)
     out = pd.DataFrame(index=frame.index)
@@ -569,6 +598,11 @@ def _convert(raw: pd.Series, col: Column, rep: _Reporter) -> pd.Series:
         if col.kind == "code":
             short = values.str.fullmatch(r"\d{3}").fillna(False)
             values = values.where(~short, values.str.zfill(4))
+        if col.pattern is not None:
+            bad = ~values.str.fullmatch(col.pattern).fillna(True) & ~blank
+            if bad.any():
+                raise rep.fail(col.name, bad, f"{_values(raw, bad)} is not a valid code",
+                               f"give {col.rule()}")
         values = values.astype(object).where(~blank, None)
     elif col.kind in ("float", "int"):
         numeric = pd.to_numeric(raw.where(~blank, None), errors="coerce")
@@ -576,6 +610,10 @@ def _convert(raw: pd.Series, col: Column, rep: _Reporter) -> pd.Series:
         if bad.any():
             raise rep.fail(col.name, bad, f"{_values(raw, bad)} is not a number",
                            f"give {col.rule()}")
+        infinite = numeric.notna() & ~np.isfinite(numeric.astype("float64"))
+        if infinite.any():
+            raise rep.fail(col.name, infinite, f"{_values(raw, infinite)} is not a finite "
+                           "number", f"give {col.rule()}")
         if col.kind == "int":
             frac = (numeric.notna()) & (numeric != np.floor(numeric.fillna(0)))
             if frac.any():
@@ -623,6 +661,12 @@ def _check_range(raw: pd.Series, values: pd.Series, col: Column, rep: _Reporter)
         bad |= (v <= col.minimum) if col.exclusive_minimum else (v < col.minimum)
     if col.maximum is not None:
         bad |= v > col.maximum
+    elif col.unit in PLAUSIBLE_MAX:
+        huge = (v > PLAUSIBLE_MAX[col.unit]) & v.notna()
+        if huge.any():
+            raise rep.fail(col.name, huge, f"{_values(raw, huge)} is implausibly large (more "
+                           f"than {PLAUSIBLE_MAX[col.unit]:g} {col.unit})",
+                           f"check the unit and the exponent; give {col.rule()}")
     bad &= v.notna()
     if bad.any():
         raise rep.fail(col.name, bad, f"{_values(raw, bad)} is out of range",

@@ -25,11 +25,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from landsim import __version__
 from landsim.errors import LandsimError
 
-__all__ = ["EXIT_INPUT", "VERBS", "build_parser", "main"]
+__all__ = ["EXIT_INPUT", "VERBS", "OneLineParser", "UsageError", "build_parser", "main"]
 
 EXIT_INPUT = 2
 """Exit status for bad input (and infeasible requests)."""
@@ -59,9 +60,27 @@ def _selected_verb(argv: Sequence[str]) -> str | None:
     return None
 
 
+class UsageError(LandsimError):
+    """A command-line usage error (unknown option, bad option value)."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        hint = f"see `{self.prog} --help`"
+        text = message.rstrip(".")
+        if text.startswith("argument ") and ": " in text:
+            option, rest = text[len("argument "):].split(": ", 1)
+            if rest.startswith(option.split("/")[0]):
+                text = rest  # our own types already name the option
+        raise UsageError(f"{self.prog}: {text}. Fix: {hint}" if "Fix:" not in text
+                         else f"{self.prog}: {text}")
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the verb named in ``argv`` (all verbs when ``argv`` is None) is loaded."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="landsim",
         description="County land-use quota simulation and farmland layout (节约集约利用土地).")
     parser.add_argument("--version", action="version", version=f"landsim {__version__}")
@@ -75,19 +94,59 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: object) -> str:
+    """An error message on one line."""
+    return " ".join(str(text).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Before the verb runs, every path the user gave (options and arguments other than
+    ``--out``) is registered as an input that no output may replace, and ``--out`` is
+    checked (a folder where a file is needed or the reverse, an unwritable place), so a bad
+    ``--out`` is reported before any long computation. Bad input, an infeasible request, a
+    usage error or an operating-system error prints one line and exits with status 2.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        from landsim.outputs import check_out, protected_inputs
+
+        with protected_inputs(_given_paths(args)):
+            if getattr(args, "out", None) is not None:
+                check_out(args.out, kind=getattr(args, "out_kind", "folder"))
+            return int(args.func(args))
     except (LandsimError, ValueError) as err:
-        print(f"landsim: error: {err}", file=sys.stderr)
+        print(f"landsim: error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as err:
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        reason = err.strerror or _one_line(err)
+        print(f"landsim: error: {where}{reason}. Fix: check that the path exists, is the "
+              "right kind (file or folder) and that you may read and write there",
+              file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("landsim: interrupted; no output was moved into place", file=sys.stderr)
         return 130
+
+
+def _given_paths(args: argparse.Namespace) -> list[str]:
+    """Every option or argument value naming an existing file or folder, except --out."""
+    import os
+
+    paths = []
+    for name, value in vars(args).items():
+        if name == "out" or not isinstance(value, str | os.PathLike):
+            continue
+        try:
+            if os.path.exists(value):
+                paths.append(os.fspath(value))
+        except (OSError, ValueError):
+            continue
+    return paths
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,8 +21,10 @@ __all__ = [
     "add_parcels",
     "add_seed",
     "add_solver_options",
-    "verb_group",
+    "nonnegative",
     "parse_assignments",
+    "verb_group",
+    "whole",
 ]
 
 
@@ -76,6 +78,23 @@ def nonnegative(option: str):
     return parse
 
 
+def whole(option: str, minimum: int = 1):
+    """An argparse type: a whole number >= ``minimum`` for ``option``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            msg = f"{option} {text!r}: not a whole number. Fix: give a whole number >= {minimum}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if value < minimum:
+            msg = f"{option} {text}: must be >= {minimum}. Fix: give a larger number"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
 def seed(text: str) -> int:
     """``--seed``: a whole number >= 0."""
     try:
@@ -93,6 +112,7 @@ def add_out(parser: argparse.ArgumentParser, *, kind: str = "folder") -> None:
     """``--out`` (required): the output folder (or file, for ``kind='file'``)."""
     metavar = "DIR" if kind == "folder" else "FILE"
     parser.add_argument("--out", required=True, metavar=metavar, help=f"output {kind}")
+    parser.set_defaults(out_kind=kind)  # checked by landsim.cli.main before the verb runs
 
 
 def add_county(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from landsim.cli._args import add_encoding, add_out, add_seed, verb_group
+from landsim.cli._args import add_encoding, add_out, add_seed, verb_group, whole
 
 __all__ = ["register"]
 
@@ -112,7 +112,8 @@ def register(sub: argparse._SubParsersAction, verb: str) -> None:
         info.set_defaults(func=_info)
     else:
         sample = sub.add_parser("sample", help="write a synthetic county (seeded)")
-        sample.add_argument("--parcels", type=int, default=5000, help="number of parcels")
+        sample.add_argument("--parcels", type=whole("--parcels", 100), default=5000,
+                            help="number of parcels (at least 100)")
         sample.add_argument("--sandiao", action="store_true",
                             help="also write the county as 三调-style layers into OUT/sandiao")
         add_seed(sample)

@@ -16,7 +16,14 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from landsim.cli._args import add_county, add_encoding, add_out, add_seed
+from landsim.cli._args import (
+    add_county,
+    add_encoding,
+    add_out,
+    add_seed,
+    nonnegative,
+    whole,
+)
 from landsim.errors import InputError
 from landsim.resources import scenario_file, scenario_names
 from landsim.units import ha_to_mu
@@ -34,13 +41,15 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "quota") -> Non
                           f"({', '.join(scenario_names())})")
     add_county(sim)
     add_encoding(sim)
-    sim.add_argument("--draws", type=int, default=1, help="Monte Carlo draws (default 1)")
+    sim.add_argument("--draws", type=whole("--draws"), default=1,
+                     help="Monte Carlo draws (default 1)")
     add_seed(sim, default=None, help_text="seed (None: the scenario's)")
     sim.add_argument("--scheduler", default="local",
                      help="'local' (a local Dask cluster, the default), 'none' (this "
                           "process) or the address of a Dask scheduler")
-    sim.add_argument("--batch-size", type=int, default=10_000, help="draws per batch")
-    sim.add_argument("--demand-ha", type=float, default=None,
+    sim.add_argument("--batch-size", type=whole("--batch-size"), default=10_000,
+                     help="draws per batch")
+    sim.add_argument("--demand-ha", type=nonnegative("--demand-ha"), default=None,
                      help="construction land needed per year [ha] for the shortfall "
                           "probability (default: the scenario's demand_ha_per_year)")
     sim.add_argument("--by", choices=("county", "township"), default="county",
@@ -65,22 +74,31 @@ def simulate(args: argparse.Namespace) -> int:
         with_registrations,
     )
 
-    if args.draws < 1:
-        msg = f"--draws must be >= 1, got {args.draws}"
-        raise InputError(msg)
+    if args.draws > 1 and args.scheduler not in ("local", "none"):
+        from landsim.quota.ensemble import check_scheduler
+
+        check_scheduler(args.scheduler)  # before any work
     scenario_path = scenario_file(args.scenario)
     scenario = Scenario.from_toml(scenario_path)
     county = (load_sample() if args.county is None
               else read_county(args.county, encoding=args.encoding))
     inputs = ScenarioInputs.from_county(county)
     inputs_used = [scenario_path, *([] if args.county is None else [args.county])]
+    towns = sorted(inputs.population["township"].astype(str).unique())
+    named = {kp.township for kp in scenario.key_projects} | {
+        t for _y, t, _n in scenario.population.settled_migrants}
+    unknown = sorted(named - set(towns))
+    if unknown:
+        msg = (f"{scenario_path}: township(s) {unknown} of key_projects or settled_migrants "
+               f"are not in the county's population table; valid: {towns}. Fix: use one of "
+               "these names")
+        raise InputError(msg)
     if args.registrations is not None:
         from landsim.datasets import read_table
         from landsim.quota.population import settled_migrants_from_table
 
         table = read_table(args.registrations, "registrations")
         base_year = int(inputs.population["year"].max())
-        towns = sorted(inputs.population["township"].astype(str).unique())
         try:
             settled_migrants_from_table(table, range(base_year + 1, scenario.end_year + 1),
                                         towns)

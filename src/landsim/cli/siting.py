@@ -10,15 +10,29 @@ from pathlib import Path
 import pandas as pd
 
 from landsim.cli._args import (
+    _finite,
     add_encoding,
     add_example_verb,
     add_out,
     parse_assignments,
     verb_group,
 )
+from landsim.errors import InputError
 from landsim.outputs import csv_writer, json_writer, write_outputs
 
 __all__ = ["register"]
+
+
+def tie_tolerance(text: str) -> float:
+    """``--tie-tolerance``: schemes whose scores differ by at most this are equal; the
+    scores lie in [0, 1], so the tolerance must be >= 0 and < 1 (ASSUMED upper bound 0.5,
+    beyond which every scheme would tie)."""
+    value = _finite(text, "--tie-tolerance")
+    if not 0 <= value <= 0.5:
+        msg = (f"--tie-tolerance {text}: must be from 0 to 0.5 (scores lie in 0-1; a larger "
+               "tolerance makes every scheme a tie). Fix: give e.g. 0.01")
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _parcels(path: str | None, encoding: str | None = None) -> pd.DataFrame:
@@ -47,8 +61,16 @@ def _compare(args: argparse.Namespace) -> int:
     footprints = read_footprints(args.footprints, encoding=args.encoding)
     schemes = read_schemes(args.schemes, args.encoding) if args.schemes else None
     weights = parse_assignments(args.weights, "--weights") or None
-    comp = compare_schemes(footprints, parcels, schemes, weights, args.method,
-                           args.tie_tolerance, source=str(args.footprints))
+    try:
+        comp = compare_schemes(footprints, parcels, schemes, weights, args.method,
+                               args.tie_tolerance, source=str(args.footprints))
+    except InputError as err:
+        text = str(err)
+        if "criterion" in text and args.weights:
+            raise InputError(f"--weights {args.weights!r}: {text}") from None
+        if args.schemes and str(args.schemes) not in text and str(args.footprints) not in text:
+            raise InputError(f"{args.schemes}: {text}") from None
+        raise
     writers = {"measures.csv": _csv(comp.measures), "ranking.csv": _csv(comp.ranking),
                "sensitivity.csv": _csv(comp.sensitivity),
                "dominance.csv": _csv(comp.dominance, index=True),
@@ -95,7 +117,7 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
     cmp_.add_argument("--parcels", help="parcels file or county folder; default: sample county")
     cmp_.add_argument("--weights", help="criterion weights, e.g. 'pbf_ha=2,cultivated_ha=1'")
     cmp_.add_argument("--method", default="topsis", choices=["topsis", "weighted_sum"])
-    cmp_.add_argument("--tie-tolerance", type=float, default=1e-9,
+    cmp_.add_argument("--tie-tolerance", type=tie_tolerance, default=1e-9,
                       help="scores this close are 'equal conditions' [0-1]")
     add_encoding(cmp_)
     add_out(cmp_)

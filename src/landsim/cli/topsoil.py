@@ -34,7 +34,8 @@ def _plan(args: argparse.Namespace) -> int:
     from landsim.outputs import csv_writer, json_writer, write_outputs
     from landsim.topsoil import TopsoilModel, load_topsoil_params, read_topsoil_inputs
 
-    params = load_topsoil_params(args.params, **parse_assignments(args.set, "--set"))
+    params = load_topsoil_params(args.params, override_origin=f"--set {args.set!r}",
+                                 **parse_assignments(args.set, "--set"))
     parcel_ids = None
     if args.parcels:
         from landsim.datasets import read_parcels

@@ -137,6 +137,11 @@ def read_layer(path: str | Path, role: str, layer: str | None = None,
         msg = (f"{what}: field 'file', all features: cannot be read as a GIS layer "
                f"({detail}). Fix: export it again as GeoPackage or shapefile")
         raise InputError(msg) from None
+    if not hasattr(frame, "geometry") or "geometry" not in getattr(frame, "columns", ()):
+        msg = (f"{what}: field 'geometry', all features: the file has no geometry (a table, "
+               f"not a map layer). Fix: give {option} a polygon layer (GeoPackage, shapefile "
+               "or File Geodatabase)")
+        raise InputError(msg)
     result = Layer(role, path, name, frame, codec)
     check_crs(result)
     return result

@@ -32,6 +32,7 @@ import pandas as pd
 from landsim.errors import InputError
 
 __all__ = [
+    "check_scheduler",
     "PERCENTILES",
     "SUMMARY_COLUMNS",
     "Ensemble",
@@ -174,6 +175,7 @@ def _map(fn: Callable[[dict[str, np.ndarray]], pd.DataFrame],
                                threads_per_worker=1, dashboard_address=None)
         client = Client(cluster)
     else:
+        check_scheduler(scheduler)
         client = Client(scheduler, timeout="20s")
     try:
         futures = client.map(fn, batches, pure=False)
@@ -184,6 +186,49 @@ def _map(fn: Callable[[dict[str, np.ndarray]], pd.DataFrame],
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+SCHEDULER_PROBE_S = 3.0
+"""Seconds to wait for a remote Dask scheduler to accept a connection before giving up."""
+
+
+def check_scheduler(address: str, timeout_s: float = SCHEDULER_PROBE_S) -> None:
+    """Fail fast, naming the address and the fix, when no scheduler listens at ``address``.
+
+    Parameters
+    ----------
+    address : str
+        ``tcp://HOST:PORT`` or ``HOST:PORT`` of a Dask scheduler.
+    timeout_s : float
+        Seconds to wait for the connection. [s]
+
+    Raises
+    ------
+    InputError
+        The address is malformed or nothing accepts a connection there in time.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    where = f"--scheduler {address}"
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if parts.scheme not in ("tcp", "tls") or not host or not port:
+        msg = (f"{where}: not a scheduler address. Fix: give tcp://HOST:PORT (e.g. "
+               "tcp://10.0.0.5:8786), 'local' or 'none'")
+        raise InputError(msg)
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            pass
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        msg = (f"{where}: no Dask scheduler answers there within {timeout_s:g} s ({reason}). "
+               "Fix: start one (`dask scheduler`, then `dask worker ADDRESS`) and give its "
+               "address, or use --scheduler local")
+        raise InputError(msg) from None
 
 
 def summarise(annual: pd.DataFrame, demand_ha: float | pd.Series | None) -> pd.DataFrame:

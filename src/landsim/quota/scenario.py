@@ -88,8 +88,16 @@ def _check_keys(data: Mapping[str, Any], valid: Sequence[str], where: str) -> No
 
 
 def _number(value: Any, where: str, unit: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        msg = f"{where} must be a number [{unit}], got {value!r}"
+    """A finite number no larger than the plausible bound of its unit."""
+    from landsim.schema import PLAUSIBLE_MAX
+
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        msg = f"{where} must be a finite number [{unit}], got {value!r}. Fix: give a number"
+        raise InputError(msg)
+    bound = PLAUSIBLE_MAX.get(unit.split("/")[0])
+    if bound is not None and abs(value) > bound:
+        msg = (f"{where} = {value:g} [{unit}] is not plausible (more than {bound:g}). Fix: "
+               "check the unit and the exponent")
         raise InputError(msg)
     return float(value)
 
@@ -528,7 +536,12 @@ class Scenario:
         """Read a scenario TOML file (see the packaged ``landsim/data/scenarios/baseline.toml``)."""
         path = Path(path)
         data = read_toml(path, what="scenario file", keep_schema_version=True)
-        return cls.from_dict(data, origin=str(path))
+        try:
+            return cls.from_dict(data, origin=str(path))
+        except InputError as err:
+            if str(path) in str(err):
+                raise
+            raise InputError(f"{path}: {err}") from None
 
     @classmethod
     def packaged(cls, name: str) -> Scenario:

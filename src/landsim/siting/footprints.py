@@ -121,6 +121,9 @@ def _id_pieces(table: pd.DataFrame, parcels: pd.DataFrame, key: str, source: str
 
 def _polygon_pieces(footprints: gpd.GeoDataFrame, parcels: pd.DataFrame, key: str,
                     source: str, check_outside: bool) -> pd.DataFrame:
+    from landsim.datasets import check_polygons
+
+    check_polygons(footprints, source, key, what="scheme footprints")
     footprints = check_footprint_crs(footprints, parcels, source)
     geoms = footprints.geometry.values
     bad = shapely.is_missing(geoms) | shapely.is_empty(geoms) | ~shapely.is_valid(geoms)

@@ -51,12 +51,13 @@ cultivated land."""
 _YEAR = {"minimum": 1990, "maximum": 2100}
 
 
-def _sites(name: str, filename: str, description: str, key: str, *columns: Column
-           ) -> TableSchema:
-    """A table of sites: a unique id column, optional x/y coordinates, then ``columns``."""
+def _sites(name: str, filename: str, description: str, key: str, *columns: Column,
+           min_rows: int = 1) -> TableSchema:
+    """A table of sites: a unique id column, optional x/y coordinates, then ``columns``;
+    at least ``min_rows`` rows (a plan needs a source and a destination)."""
     return TableSchema(name=name, filename=filename, description=description, key=key,
                        columns=(Column(key, "str", "", key.replace("_", " "), unique=True),
-                                *XY_COLUMNS, *columns))
+                                *XY_COLUMNS, *columns), min_rows=min_rows)
 
 
 SOURCES = _sites(
@@ -82,6 +83,7 @@ STOCKPILES = _sites(
            **_YEAR),  # type: ignore[arg-type]
     Column("latest_year", "int", "year", "last year of use; must be empty after it",
            **_YEAR),  # type: ignore[arg-type]
+    min_rows=0,
 )
 
 DESTINATIONS = _sites(

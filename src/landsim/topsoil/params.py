@@ -105,11 +105,13 @@ def topsoil_parameter_table() -> list[dict[str, Any]]:
     return TopsoilParams.table()
 
 
-def load_topsoil_params(path: str | Path | None = None, **overrides: float) -> TopsoilParams:
+def load_topsoil_params(path: str | Path | None = None, *, override_origin: str = "override",
+                        **overrides: float) -> TopsoilParams:
     """Read ``[topsoil]`` entries ``{value, unit, source}`` of a TOML file, then ``overrides``.
 
     Default: the packaged ``landsim/data/policy/topsoil.toml``. Every error names the file,
-    the key, the value and the allowed range.
+    the key, the value and the allowed range; an error in ``overrides`` names
+    ``override_origin`` (the command line says ``--set``).
     """
     target = policy_file("topsoil") if path is None else Path(path)
     origin = "packaged topsoil.toml" if path is None else str(target)
@@ -120,4 +122,4 @@ def load_topsoil_params(path: str | Path | None = None, **overrides: float) -> T
                "[topsoil]")
         raise InputError(msg)
     params = TopsoilParams().replace(values.get("topsoil", {}), origin=origin)
-    return params.with_overrides(**overrides) if overrides else params
+    return params.with_overrides(override_origin, **overrides) if overrides else params
