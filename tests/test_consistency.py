@@ -87,23 +87,23 @@ def test_every_path_gives_the_order_53_idle_figure_on_the_sample(sample_values):
     idle = v[v["quantity"] == "idle_ha"].set_index("path")["value"]
     assert set(idle.index) == {"stock assess: summary.json", "stock assess: inventory.csv",
                                "quota engine: run_scenario", "monitor: history_frame"}
-    np.testing.assert_allclose(idle.to_numpy(), 33.59, atol=1e-6)  # not 42.59
+    np.testing.assert_allclose(idle.to_numpy(), 32.49, atol=1e-6)  # not 45.16
 
 
 def test_unsupplied_and_supply_rate_agree_on_the_sample(sample_values):
     v = sample_values
     for path in ("stock assess: inventory.csv", "quota engine: run_scenario"):
-        assert value_of(v, "unsupplied_ha", path) == pytest.approx(154.22)
+        assert value_of(v, "unsupplied_ha", path) == pytest.approx(127.9)
     rates = v[v["quantity"] == "supply_rate_5y"]
     assert len(rates) == 4
-    np.testing.assert_allclose(rates["value"], 141.68 / 265.16, rtol=1e-12)
+    np.testing.assert_allclose(rates["value"], 122.32 / 226.64, rtol=1e-12)
 
 
 def test_udb_base_is_the_county_2020_urban_land_in_both_paths(sample_values):
     v = sample_values
     for path in ("quota engine: run_scenario", "monitor: history_frame"):
-        assert value_of(v, "udb_base_ha", path) == pytest.approx(545.9)  # not the seat's 309.6
-        assert value_of(v, "udb_room_ha", path) == pytest.approx(1.3 * 545.9 - 550.15)
+        assert value_of(v, "udb_base_ha", path) == pytest.approx(532.34)  # not the seat's 295.34
+        assert value_of(v, "udb_room_ha", path) == pytest.approx(1.3 * 532.34 - 536.85)
 
 
 def test_check_sample_all_agree(sample):
@@ -137,7 +137,7 @@ def test_injected_disagreement_exits_1_with_both_numbers(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "DISAGREE" in out
     line = next(x for x in out.splitlines() if x.strip().startswith("udb_base_ha"))
-    assert "545.9000" in line and "309.6000" in line
+    assert "532.3400" in line and "295.3400" in line
 
 
 def test_recorded_idle_instead_of_order_53_is_caught(monkeypatch, sample):
@@ -152,8 +152,8 @@ def test_recorded_idle_instead_of_order_53_is_caught(monkeypatch, sample):
     table, text = consistency_check(sample, log=False)
     bad = table[~table["agree"]]
     assert bad["quantity"].tolist() == ["idle_ha"]
-    assert float(bad["value_b"].iloc[0]) == pytest.approx(42.59)
-    assert "42.5900" in text and "33.5900" in text
+    assert float(bad["value_b"].iloc[0]) == pytest.approx(45.16)
+    assert "45.1600" in text and "32.4900" in text
     with pytest.raises(ConsistencyError, match="idle_ha"):
         consistency_check(sample, strict=True)
 

@@ -119,8 +119,10 @@ def test_five_year_review_against_hand_path(short_scenario):
 
     data = build_report(2024, scenario=short_scenario, review=True)
     r = data.review.set_index("indicator")
-    # cultivated: base 41411.15 (2022) -> 41204.09 (2035); 2024 on the straight path:
-    path = 41411.15 + (41204.09 - 41411.15) * 2 / 13
+    # cultivated: base (2022) -> target (2035) of planning_targets.csv; 2024 on the
+    # straight path between them
+    t = load_sample().planning_targets.set_index("indicator").loc["cultivated_land_ha"]
+    path = t["base_value"] + (t["target_value"] - t["base_value"]) * 2 / 13
     assert r.loc["cultivated_land_ha", "path_value"] == pytest.approx(path)
     assert r.loc["per_capita_urban_land_m2", "status"] == "red"
     assert r.loc["cultivated_land_ha", "projected_basis"] == "5-year trend"
@@ -128,11 +130,13 @@ def test_five_year_review_against_hand_path(short_scenario):
 
 def test_sample_county_red_lights_2022(values):
     lights = traffic_lights(values, 2022).set_index("indicator")["status"]
-    # seat 304.98 ha / 23,472 people = 129.9 m2 (GB 50137 65-115); other towns
-    # 245.17 ha / 15,530 people = 157.9 m2 (GB 50188 60-140)
+    # seat 290.44 ha / 23,472 people = 123.7 m2 (GB 50137 65-115: yellow, within its
+    # tolerance band); the other towns 158.7 m2 (GB 50188 60-140: red)
+    assert values.set_index("year").loc[2022, "per_capita_seat_land"] > 115
+    assert lights["per_capita_seat_land"] == "yellow"
     assert sorted(lights[lights == "red"].index) == [
-        "idle_disposal_rate", "per_capita_seat_land", "per_capita_town_land",
-        "per_capita_urban_land", "supply_rate_5y"]
+        "idle_disposal_rate", "per_capita_town_land", "per_capita_urban_land",
+        "supply_rate_5y"]
     assert lights["flexible_zone_share"] == "no data"
 
 

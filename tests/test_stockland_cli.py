@@ -26,8 +26,9 @@ def test_assess_writes_every_file(tmp_path: Path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     idle = pd.read_csv(tmp_path / "idle.csv")
-    assert summary["idle_contracts"] == int(idle["idle"].sum())
-    assert summary["idle_ha"] == pytest.approx(idle.loc[idle["idle"], "area_ha"].sum(), abs=0.01)
+    in_stock = idle["idle"] & ~idle["disposed"]  # idle under Order 53 and not yet disposed
+    assert summary["idle_contracts"] == int(in_stock.sum())
+    assert summary["idle_ha"] == pytest.approx(idle.loc[in_stock, "area_ha"].sum(), abs=0.01)
     plan = pd.read_csv(tmp_path / "disposal_plan.csv")
     assert list(plan.columns) == ["year", "township", "category", "area_ha"]
     assert "idle 闲置" in capsys.readouterr().out

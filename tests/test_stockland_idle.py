@@ -147,7 +147,9 @@ def test_sample_edge_cases_at_as_of():
     idle = assess_idle(load_sample().industrial_contracts, "2022-12-31").set_index(
         "contract_id")
     assert idle.loc["GY001", "idle"] and idle.loc["GY001", "delay_days"] == 365
-    assert idle.loc["GY001", "fee_wan_yuan"] == pytest.approx(0.2 * 2519.4)
+    price = load_sample().industrial_contracts.set_index("contract_id").loc[
+        "GY001", "land_price_wan_yuan"]
+    assert idle.loc["GY001", "fee_wan_yuan"] == pytest.approx(0.2 * float(price))  # 20 %
     assert not idle.loc["GY002", "idle"]  # exactly 1/3 developed, suspended exactly 1 year
     assert not idle.loc["GY003", "idle"]  # exactly 25 % invested
     day_before = assess_idle(load_sample().industrial_contracts, "2022-12-30")

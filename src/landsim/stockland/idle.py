@@ -120,7 +120,7 @@ def assess_idle_dates(contracts: pd.DataFrame, dates: Sequence[DateLike],
     >>> tables = assess_idle_dates(load_sample().industrial_contracts,
     ...                            ["2020-12-31", "2022-12-31"])
     >>> [round(float(t.loc[t["idle"], "area_ha"].sum()), 2) for t in tables]
-    [14.28, 33.59]
+    [20.66, 39.49]
     """
     rules = IdleRules() if rules is None else rules
     days = [as_timestamp(d) for d in dates]

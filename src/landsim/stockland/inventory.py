@@ -32,8 +32,8 @@ contracts requires an as-of date.
 >>> from landsim.datasets import load_sample
 >>> inv = county_inventory(load_sample(), "2022-12-31")
 >>> {k: round(v, 2) for k, v in inv.totals().items()}  # doctest: +NORMALIZE_WHITESPACE
-{'unsupplied_ha': 154.22, 'idle_ha': 33.59, 'inefficient_ha': 76.71,
- 'idle_disposed_ha': 6.85, 'idle_identified_ha': 40.44}
+{'unsupplied_ha': 127.9, 'idle_ha': 32.49, 'inefficient_ha': 85.94,
+ 'idle_disposed_ha': 7.0, 'idle_identified_ha': 39.49}
 """
 
 from __future__ import annotations
@@ -463,7 +463,7 @@ def build_inventories(batches: pd.DataFrame | None, plots: pd.DataFrame | None,
     >>> invs = build_inventories(c.supply_batches, c.stock_plots, c.industrial_contracts,
     ...                          ["2021-12-31", "2022-12-31"])
     >>> [round(i.totals()["idle_ha"], 2) for i in invs]
-    [25.26, 33.59]
+    [20.66, 32.49]
     """
     tables: list[pd.DataFrame | None] = (
         list(assess_idle_dates(contracts, dates, rules, **naming)) if contracts is not None
