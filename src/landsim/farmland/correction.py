@@ -58,7 +58,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -180,6 +179,8 @@ class CorrectionResult:
     layout: pd.DataFrame
     by_township: pd.DataFrame
     totals: Mapping[str, float] = field(default_factory=dict)
+    """County figures of ``by_township``'s total row (pbf_before_ha, ineligible_ha,
+    replaced_ha, from_reserve_ha, pbf_corrected_ha, mean grades)."""
 
     @property
     def parcels(self) -> pd.DataFrame:
@@ -372,9 +373,9 @@ class CorrectionModel(PulpModel):
             RESERVE_COLUMN: self.reserve.copy(),
         })
         by_township = self._by_township(corrected, replacement)
-        totals = MappingProxyType({k: float(by_township.loc[TOTAL_ROW, k]) for k in (
+        totals = {k: float(by_township.loc[TOTAL_ROW, k]) for k in (
             "pbf_before_ha", "ineligible_ha", "replaced_ha", "from_reserve_ha",
-            "pbf_corrected_ha", "mean_grade_before", "mean_grade_corrected")})
+            "pbf_corrected_ha", "mean_grade_before", "mean_grade_corrected")}
         return CorrectionResult(status=status, solver=solver, solve_seconds=seconds,
                                 layout=layout, by_township=by_township, totals=totals)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -1035,15 +1035,20 @@ class FarmlandLayoutModel(PulpModel):
         options = SolverOptions.from_kwargs(time_limit=time_limit, gap=gap,
                                             warm_start=warm_start, **solver_options)
         self.diagnose()
-        rules = "; ".join(self.active_rules()) or "none"
-        report = solve_problem(
-            self.problem, solver, options, set_start=self._set_initial_values, what="layout",
-            infeasible_message=(
-                "the solver proved the layout infeasible although each rule passed the "
-                f"pre-solve checks on its own. Active rules: {rules}. Relax them one at "
-                "a time, e.g. township_share_rule=False, per_township_rules=False, "
-                "quality_rule=False, "
-                "compensation_rule=False, fewer locked parcels or a lower target_ha"))
+        try:
+            report = solve_problem(self.problem, solver, options,
+                                   set_start=self._set_initial_values, what="layout")
+        except InfeasibleError:
+            closest = self.explain_infeasibility(solver, replace(options, warm_start=False))
+            broken = ("; the layout closest to them still breaks " + "; ".join(closest)
+                      if closest else "")
+            rules = "; ".join(self.active_rules()) or "none"
+            msg = ("the solver proved the layout infeasible although each rule passed the "
+                   f"pre-solve checks on its own{broken}. Active rules: {rules}. Relax them "
+                   "one at a time, e.g. township_share_rule=False, per_township_rules=False, "
+                   "quality_rule=False, compensation_rule=False, fewer locked parcels or a "
+                   "lower target_ha")
+            raise InfeasibleError(msg) from None
         selected = self._selected()
         terms = self.objective_terms(selected)
         report = report.with_objective(terms["objective"])
@@ -1098,40 +1103,99 @@ class FarmlandLayoutModel(PulpModel):
 
     def violations(self, selected: np.ndarray) -> list[str]:
         """Names of the enforced rules a layout breaks (empty if it satisfies all)."""
+        return [name for name, _ in self.shortfalls(selected)]
+
+    def shortfalls(self, selected: np.ndarray) -> list[tuple[str, str]]:
+        """The enforced rules a layout breaks, each with by how much (ha, mu or grade).
+
+        Returns
+        -------
+        list of (str, str)
+            Rule name (``"quantity"``, ``"township cap <t>"`` ...) and a sentence such as
+            ``"quantity: 28,000.0 ha (...) < target 28,100.0 ha (...) (short by ...)"``.
+        """
         a, o = self._arrays, self.options
         x = np.asarray(selected, dtype=bool)
         tol = 1e-7
-        broken = []
+        out: list[tuple[str, str]] = []
+
+        def at_least(name: str, what: str, have: float, need: float) -> None:
+            if have < need - tol:
+                out.append((name, f"{name}: {what} {format_ha_mu(have)} < "
+                                  f"{format_ha_mu(need)} (short by {format_ha_mu(need - have)})"))
+
+        def grade_not_worse(name: str, inside: np.ndarray) -> None:
+            before, after = _mean_grade(a, a.is_pbf & inside), _mean_grade(a, x & inside)
+            if o.quality_rule and np.isfinite(before) and after > before + tol:
+                out.append((name, f"{name}: mean grade {after:.3f} > {before:.3f} before "
+                                  f"(worse by {after - before:.3f})"))
+
         if (x & (self._fixed == 0)).any() or (~x & (self._fixed == 1)).any():
-            broken.append("eligibility/locks")
-        if float(a.area_ha[x].sum()) < self.target_ha - tol:
-            broken.append("quantity")
-        added = float(a.area_ha[x & ~a.is_pbf].sum())
-        removed = float(a.area_ha[~x & a.is_pbf].sum())
-        if o.compensation_rule and added < o.rules.compensation_ratio * removed - tol:
-            broken.append("compensation")
-        before = self.mean_grade_before
-        if o.quality_rule and np.isfinite(before) and _mean_grade(a, x) > before + tol:
-            broken.append("quality")
+            out.append(("eligibility/locks", "eligibility/locks: an ineligible or locked "
+                                             "parcel has the wrong value"))
+        at_least("quantity", "area", float(a.area_ha[x].sum()), self.target_ha)
+        r = o.rules.compensation_ratio
+        if o.compensation_rule:
+            at_least("compensation", "added", float(a.area_ha[x & ~a.is_pbf].sum()),
+                     r * float(a.area_ha[~x & a.is_pbf].sum()))
+        grade_not_worse("quality", np.ones(a.n, dtype=bool))
         for township, target in o.township_targets:
-            if float(a.area_ha[x & (a.township == township)].sum()) < target - tol:
-                broken.append(f"township target {township}")
+            at_least(f"township target {township}", "area",
+                     float(a.area_ha[x & (a.township == township)].sum()), target)
+        share = o.rules.township_adjust_share
         for township in sorted(set(a.township.tolist())):
             inside = a.township == township
             pbf_t = float(a.area_ha[inside & a.is_pbf].sum())
             removed_t = float(a.area_ha[inside & a.is_pbf & ~x].sum())
-            added_t = float(a.area_ha[inside & ~a.is_pbf & x].sum())
-            if o.township_share_rule and removed_t > o.rules.township_adjust_share * pbf_t + tol:
-                broken.append(f"township cap {township}")
+            if o.township_share_rule and removed_t > share * pbf_t + tol:
+                name = f"township cap {township}"
+                out.append((name, f"{name}: removed {format_ha_mu(removed_t)} > {share:.0%} "
+                                  f"of its PBF = {format_ha_mu(share * pbf_t)} (over by "
+                                  f"{format_ha_mu(removed_t - share * pbf_t)})"))
             if not o.per_township_rules:
                 continue
-            if o.compensation_rule and added_t < o.rules.compensation_ratio * removed_t - tol:
-                broken.append(f"compensation {township}")
-            before_t = _mean_grade(a, a.is_pbf & inside)
-            if (o.quality_rule and np.isfinite(before_t)
-                    and _mean_grade(a, x & inside) > before_t + tol):
-                broken.append(f"quality {township}")
-        return broken
+            if o.compensation_rule:
+                at_least(f"compensation {township}", "added",
+                         float(a.area_ha[inside & ~a.is_pbf & x].sum()), r * removed_t)
+            grade_not_worse(f"quality {township}", inside)
+        return out
+
+    def explain_infeasibility(self, solver: str | pulp.LpSolver | None = DEFAULT_SOLVER,
+                              options: SolverOptions | None = None) -> list[str]:
+        """Which rules the layout closest to all of them still breaks, and by how much.
+
+        Solves the elastic problem: every rule constraint gets a slack >= 0 (per ha; per
+        ha of the mean grade for the quality rules), the sum of the slacks is minimised,
+        and :meth:`shortfalls` is evaluated on that layout. The model's own problem is
+        left unchanged.
+
+        Returns
+        -------
+        list of str
+            One sentence per rule broken (empty if the elastic problem was not solved).
+        """
+        problem = self.problem
+        elastic = pulp.LpProblem("farmland_layout_elastic", pulp.LpMinimize)
+        weight_quality = 1.0 / max(1.0, np.nan_to_num(self.mean_grade_before, nan=1.0))
+        slacks = []
+        for con in problem.constraints():
+            name = str(con.name)
+            expr = pulp.LpAffineExpression(dict(con.items()))
+            if name.startswith(("yi_", "yj_")):
+                elastic.addConstraint(pulp.LpConstraint(expr, sense=con.sense, name=name,
+                                                        rhs=-con.constant))
+                continue
+            slack = elastic.add_variable(f"slack_{name}", 0)
+            sign = 1.0 if con.sense == pulp.LpConstraintGE else -1.0
+            elastic.addConstraint(pulp.LpConstraint(expr + sign * slack, sense=con.sense,
+                                                    name=name, rhs=-con.constant))
+            slacks.append((weight_quality if name.startswith("quality") else 1.0, slack))
+        elastic.setObjective(pulp.lpSum(w * v for w, v in slacks))
+        try:
+            solve_problem(elastic, solver, options, what="elastic layout")
+        except (InfeasibleError, NoSolutionError):
+            return []
+        return [text for _, text in self.shortfalls(self._selected())]
 
     def _set_initial_values(self) -> bool:
         """Set PuLP initial values from :meth:`initial_layout`; False if it breaks a rule."""
