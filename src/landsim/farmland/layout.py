@@ -152,6 +152,7 @@ class LayoutPlan:
         from landsim.units import format_ha_mu
 
         c, r, adj = self.correction, self.result, self.adjustment
+        total = self.metrics.by_township.loc["total"]
         worst = adj.drop(index="total")["removed_pct"]
         town = str(worst.idxmax()) if len(worst) else "-"
         share = float(worst.max()) if len(worst) else 0.0
@@ -168,9 +169,9 @@ class LayoutPlan:
             f"{format_ha_mu(float(adj.loc['total', 'removed_ha']))}, added "
             f"{format_ha_mu(float(adj.loc['total', 'added_ha']))}; largest township "
             f"adjustment {share:.2f} % ({town}), {cap_text}",
-            f"PBF 永久基本农田 {format_ha_mu(self.metrics.by_township.loc['total', 'area_before_ha'])}"
-            f" -> {format_ha_mu(self.metrics.by_township.loc['total', 'area_after_ha'])}; "
-            f"mean grade {r.mean_grade_before:.2f} -> {r.mean_grade_after:.2f}; patches "
+            f"PBF 永久基本农田 {format_ha_mu(total['area_before_ha'])} -> "
+            f"{format_ha_mu(total['area_after_ha'])}; mean grade "
+            f"{total['mean_grade_before']:.2f} -> {total['mean_grade_after']:.2f}; patches "
             f"{self.metrics.patches_before} -> {self.metrics.patches_after}",
             self.checks_text(),
         ]
