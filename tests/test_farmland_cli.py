@@ -155,3 +155,12 @@ def test_a_correction_that_cannot_be_made_is_one_line_and_exit_2(tmp_path: Path,
     assert re.search(r"correction \S+: .* ha \(.* mu\) of ineligible PBF must be replaced .*"
                      r"\(short by .* ha \(.* mu\)\)", err)
     assert not (tmp_path / "o").exists()
+
+
+def test_parcels_without_a_reserve_column_still_work(county_dir: Path, parcels_csv,
+                                                     tmp_path: Path):
+    path = parcels_csv(lambda frame: frame.drop(columns="in_pbf_reserve"))
+    assert _run(county_dir, tmp_path / "o", "--edges", str(county_dir / "edges.csv"),
+                parcels=path.name) == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["correction"]["from_reserve_ha"] == 0.0

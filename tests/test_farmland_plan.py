@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landsim.errors import InfeasibleError
+from landsim.errors import InfeasibleError, InputError
 from landsim.farmland import (
     RULES,
     FarmlandLayoutModel,
@@ -107,6 +107,18 @@ def test_correction_that_needs_the_reserve_land():
             f"correction t: even the best-grade replacement of {format_ha_mu(2.0)} gives "
             f"mean grade {expected:.3f} > 5.000 before")):
         correct_layout(without)
+
+
+@pytest.mark.parametrize(("column", "values", "match"), [
+    ("area_ha", [10.0, -2.0, 2.0, 2.0], r"area_ha must be a number > 0 \[ha\]; parcels b"),
+    ("in_pbf_reserve", ["no", "no", "maybe", "yes"],
+     r"column in_pbf_reserve has values that are not booleans at rows 2"),
+    ("parcel_id", ["k", "k", "n", "r"], r"parcel_id must be unique; repeated: k"),
+])
+def test_correction_rejects_malformed_parcels(column, values, match):
+    parcels = _reserve_case().assign(**{column: values})
+    with pytest.raises(InputError, match=match):
+        correct_layout(parcels)
 
 
 def test_correction_short_of_land_names_the_township_and_the_shortfall():

@@ -66,7 +66,12 @@ import pulp
 
 from landsim.errors import InfeasibleError
 from landsim.farmland.metrics import TOTAL_ROW, weighted_grade
-from landsim.farmland.model import PARCEL_COLUMNS, _variable_names, best_grade_selection
+from landsim.farmland.model import (
+    PARCEL_COLUMNS,
+    _validated_arrays,
+    _variable_names,
+    best_grade_selection,
+)
 from landsim.farmland.rules import FarmlandRules, bool_array, eligibility
 from landsim.optimize.base import PulpModel
 from landsim.optimize.defaults import DEFAULT_GAP, DEFAULT_SOLVER, DEFAULT_TIME_LIMIT_S
@@ -228,15 +233,18 @@ class CorrectionModel(PulpModel):
         require_columns(parcels, [c for c in PARCEL_COLUMNS if c != "stable"],
                         "parcels (design 5.1)")
         self.rules = rules
-        self.parcel_id = parcels["parcel_id"].astype(str).to_numpy(dtype=object)
-        self.township = parcels["township"].astype(str).to_numpy(dtype=object)
-        self.area = pd.to_numeric(parcels["area_ha"], errors="coerce").to_numpy(dtype=float)
-        self.grade = pd.to_numeric(parcels["quality_grade"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
-        self.is_pbf = bool_array(parcels, "is_pbf")
-        self.reserve = _reserve(parcels)
         self.criteria = eligibility(parcels, rules)
-        self.eligible = self.criteria["eligible"].to_numpy(dtype=bool)
+        # the checks of the layout model: unique ids, areas > 0, grades of eligible land
+        arrays = _validated_arrays(
+            parcels["parcel_id"].to_numpy(), pd.to_numeric(parcels["area_ha"], errors="coerce"),
+            pd.to_numeric(parcels["quality_grade"], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan),
+            bool_array(parcels, "is_pbf"), self.criteria["eligible"].to_numpy(dtype=bool),
+            parcels["township"].to_numpy(), None, None, None)
+        self.parcel_id, self.township = arrays.parcel_id, arrays.township
+        self.area, self.grade = arrays.area_ha, arrays.quality_grade
+        self.is_pbf, self.eligible = arrays.is_pbf, arrays.eligible
+        self.reserve = _reserve(parcels)
         self.reasons = ineligibility_reasons(parcels, rules).to_numpy(dtype=object)
         self.removed = self.is_pbf & ~self.eligible
         towns = sorted(set(self.township[self.removed].tolist()))
