@@ -115,11 +115,20 @@ def assert_invariants(model: FarmlandLayoutModel, result, parcels: pd.DataFrame,
         assert np.average(grade[after], weights=area[after]) <= g0 + TOL
     for township, target in o.township_targets:
         assert area[after & (parcels["township"] == township).to_numpy()].sum() >= target - TOL
-    if o.township_share_rule:
-        for township in parcels["township"].unique():
-            inside = (parcels["township"] == township).to_numpy()
-            changed = area[inside & (after != before)].sum()
-            assert changed <= o.rules.township_adjust_share * area[inside & before].sum() + TOL
+    for township in parcels["township"].unique():
+        inside = (parcels["township"] == township).to_numpy()
+        removed_t = area[inside & before & ~after].sum()
+        if o.township_share_rule:
+            assert removed_t <= o.rules.township_adjust_share * area[inside & before].sum() + TOL
+        if o.per_township_rules and o.compensation_rule:
+            added_t = area[inside & after & ~before].sum()
+            assert added_t >= o.rules.compensation_ratio * removed_t - TOL
+        if o.per_township_rules and o.quality_rule and (inside & before).any():
+            g_t = np.average(np.nan_to_num(grade[inside & before]),
+                             weights=area[inside & before])
+            if (inside & after).any():
+                assert np.average(grade[inside & after], weights=area[inside & after]) <= (
+                    g_t + TOL)
     ids = parcels["parcel_id"].astype(str)
     assert o.boundary_weight == 0 or edges is not None or len(model._arrays.edge_i) == 0
     assert after[ids.isin(o.locked_in).to_numpy()].all()
@@ -217,7 +226,7 @@ def test_township_target_and_share_rule():
     assert free.layout["change"].tolist() == ["removed", "added", "kept", "none"]
     assert free.objective == pytest.approx(61.0)
     assert_invariants(free_model, free, parcels)
-    # a 5 % cap allows 0.5 ha of change in A: the swap (21 ha) no longer fits
+    # a 5 % cap allows 0.5 ha of A's 10 ha of PBF to leave: the swap no longer fits
     capped_model = FarmlandLayoutModel.from_parcels(parcels, township_share_rule=True)
     capped = capped_model.solve()
     assert capped.layout["change"].tolist() == ["kept", "none", "kept", "none"]
@@ -455,8 +464,9 @@ def test_diagnostic_township_share():
     parcels.loc[0, "in_eco_redline"] = True  # 1 ha of 4 ha must go: 25 % > 5 %
     model = FarmlandLayoutModel.from_parcels(parcels, target_ha=0, compensation_rule=False,
                                              township_share_rule=True)
-    with pytest.raises(InfeasibleError, match=r"township share t: 1\.0 ha \(15\.0 mu\) must "
-                       r"change .* at most 5% of the township's PBF = 0\.2 ha \(3\.0 mu\)"):
+    with pytest.raises(InfeasibleError, match=r"township cap t: 1\.0 ha \(15\.0 mu\) of PBF "
+                       r"\(25\.0%\) must be removed .* at most 5% of the township's PBF = "
+                       r"0\.2 ha \(3\.0 mu\) may be \(over by 0\.8 ha \(12\.0 mu\)\)"):
         model.solve()
 
 

@@ -242,13 +242,21 @@ def test_farmland_widget_starts_at_the_layout_options(county):
 
     widget = farmland_explorer(county, show_map=False)
     c = _controls(widget)
-    for name in ("boundary_weight", "compensation_rule", "quality_rule"):
-        assert c[name].value == getattr(LayoutOptions(), name)
-        assert inspect.signature(layout_view).parameters[name].default == \
-            getattr(LayoutOptions(), name)
+    assert c["boundary_weight"].value == LayoutOptions().boundary_weight
+    assert inspect.signature(layout_view).parameters["boundary_weight"].default == \
+        LayoutOptions().boundary_weight
+    # every legal rule is on: the only switches are what-ifs, off, and labelled so
+    switches = [name for name in c if name.startswith("what_if_")]
+    assert switches and all(c[name].value is False for name in switches)
+    assert all(inspect.signature(layout_view).parameters[name].default is False
+               for name in switches)
+    assert all("What-if" in c[name].description for name in switches)
     ratio = FarmlandRules.default_of("compensation_ratio")
     assert ratio == COMMON.pbf_compensation_ratio
-    assert f"{ratio * 100:g} %" in c["compensation_rule"].description
+    assert f"{ratio * 100:g} %" in c["what_if_no_105_rule"].description
+    share = FarmlandRules.default_of("township_adjust_share")
+    assert share == COMMON.pbf_township_adjust_share
+    assert f"{share * 100:g} %" in c["what_if_no_township_cap"].description
 
 
 def test_siting_widget_starts_at_the_given_weights():

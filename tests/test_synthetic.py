@@ -191,3 +191,67 @@ def test_the_sample_lies_in_pianguans_real_outline():
     square = shapely.box(0, 0, 40_000, 40_000)
     other = synthesize(400, seed=1, outline=square)  # any outline
     assert other.parcels.total_bounds[0] > -5_000 and other.parcels.total_bounds[2] < 45_000
+
+
+def _ineligible_shares(parcels: pd.DataFrame) -> pd.DataFrame:
+    from landsim.farmland import eligibility
+
+    pbf = parcels["is_pbf"].astype(bool)
+    wrong = pbf & ~eligibility(parcels)["eligible"]
+    table = pd.DataFrame({"pbf_ha": parcels["area_ha"].where(pbf, 0.0),
+                          "ineligible_ha": parcels["area_ha"].where(wrong, 0.0),
+                          "reserve_ha": parcels["area_ha"].where(parcels["in_pbf_reserve"],
+                                                                 0.0)})
+    by_town = table.groupby(parcels["township"]).sum()
+    by_town.loc["county"] = by_town.sum()
+    by_town["share"] = by_town["ineligible_ha"] / by_town["pbf_ha"]
+    return by_town
+
+
+def test_sample_pbf_is_delineated_after_three_lines_as_the_readme_states():
+    """Issue 19: a small stated share of ineligible PBF per township, and the reserve."""
+    from landsim.datasets import load_sample
+    from landsim.synthetic import PBF_INELIGIBLE_SHARE
+
+    parcels = load_sample().parcels
+    shares = _ineligible_shares(parcels)
+    assert (shares["share"] <= PBF_INELIGIBLE_SHARE + 1e-12).all()
+    assert (shares["ineligible_ha"] > 0).all()  # the correction has work everywhere
+    eligible_reserve = parcels["in_pbf_reserve"] & ~parcels["is_pbf"]
+    assert eligible_reserve.sum() == parcels["in_pbf_reserve"].sum() > 0
+    readme = (SAMPLE_DIR / "README.md").read_text(encoding="utf-8")
+    for name, row in shares.iterrows():
+        assert (f"| {name} | {row.pbf_ha:,.1f} | {row.ineligible_ha:,.1f} | "
+                f"{100 * row.share:.1f} % |") in readme, name
+        assert f"| {row.reserve_ha:,.1f} |\n" in readme, name
+
+
+def test_the_pbf_share_moves_no_other_table(small_county):
+    raw = synthesize(300, seed=11, pbf_ineligible_share=None)
+    for name in ("townships", "edges", "population", "supply_batches", "stock_plots",
+                 "industrial_contracts"):
+        pd.testing.assert_frame_equal(getattr(raw, name), getattr(small_county, name))
+    same = ["parcel_id", "township", "land_class", "area_ha", "quality_grade", "slope_deg",
+            "in_eco_redline", "in_udb", "stable"]
+    pd.testing.assert_frame_equal(raw.parcels[same], small_county.parcels[same])
+
+
+def test_the_raw_draw_breaks_the_cap_and_a_large_share_the_correction():
+    """The generator's infeasible cases on request (issue 19)."""
+    from landsim.errors import InfeasibleError
+    from landsim.farmland import FarmlandLayoutModel, correct_layout
+
+    raw = synthesize(300, seed=11, pbf_ineligible_share=None).parcels
+    worst = _ineligible_shares(raw).drop(index="county")["share"].max()
+    assert worst > FarmlandLayoutModel.from_parcels(raw).options.rules.township_adjust_share
+    with pytest.raises(InfeasibleError, match=r"township cap \S+: .* must be removed .*over by"):
+        FarmlandLayoutModel.from_parcels(raw, township_share_rule=True).diagnose()
+    heavy = synthesize(300, seed=11, pbf_ineligible_share=0.9).parcels
+    with pytest.raises(InfeasibleError, match=r"correction \S+: .*short by"):
+        correct_layout(heavy)
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.0])
+def test_pbf_share_out_of_range(share):
+    with pytest.raises(ValueError, match=r"pbf_ineligible_share must be in \[0, 1\) or None"):
+        synthesize(100, seed=1, pbf_ineligible_share=share)

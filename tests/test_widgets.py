@@ -103,16 +103,33 @@ def test_farmland_controls_are_arguments_of_layout_view(county):
     assert set(widget.kwargs) == set(params) - {"parcels", "edges"}
 
 
-def test_moving_the_boundary_weight_reduces_patches(county):
+def test_moving_the_boundary_weight_reduces_patches():
+    from landsim.synthetic import synthesize
+    from landsim.widgets import farmland_explorer
+
+    # 1,000 parcels: the 5 % cap leaves room to move whole parcels in every township
+    widget = farmland_explorer(county_from_synthetic(synthesize(1000, seed=11)),
+                               show_map=False)
+    assert widget.result.attrs["what_if"] == "" and widget.result["passed"].all()
+    before = widget.result.attrs["patches_after"]
+    weight = next(c for c in widget.children if "Boundary weight" in c.description)
+    weight.value = 0.2
+    assert widget.result.attrs["patches_after"] < before
+    assert widget.result["passed"].all()
+
+
+def test_a_legal_rule_is_switched_off_only_as_a_labelled_what_if(county):
+    from landsim.farmland import RULES
     from landsim.widgets import farmland_explorer
 
     widget = farmland_explorer(county, show_map=False)
-    before = widget.result.loc["生态/ecology", "after"]
-    weight = next(c for c in widget.children if "Boundary weight" in c.description)
-    weight.value = 0.2
-    after = widget.result.loc["生态/ecology", "after"]  # mean patch size [ha]
-    assert after > before
-    assert widget.result["passed"].all()
+    assert list(widget.result.index) == list(RULES)  # every rule is shown
+    boxes = [c for c in widget.children if getattr(c, "value", None) is False]
+    assert boxes and all("What-if" in c.description for c in boxes)
+    cap = next(c for c in boxes if "township cap" in c.description)
+    cap.value = True
+    assert "WHAT-IF" in widget.result.attrs["what_if"]
+    assert "no township cap" in widget.result.attrs["what_if"]
 
 
 # ----------------------------------------------------------------------------- every explorer

@@ -178,6 +178,9 @@ PARCELS = TableSchema(
         _c("stable", "bool", "", "stable cultivated land (稳定耕地)", required=False,
            default=True),
         _c("is_pbf", "bool", "", "currently permanent basic farmland (永久基本农田)"),
+        _c("in_pbf_reserve", "bool", "", "inside the PBF reserve (永久基本农田储备区), the "
+           "first source of replacement land when ineligible PBF is corrected; false when "
+           "absent", required=False, default=False),
     ),
 )
 

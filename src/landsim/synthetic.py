@@ -75,6 +75,16 @@ BASE_YEAR = 2022
 HISTORY_YEARS = range(2010, BASE_YEAR + 1)
 AS_OF = "2022-12-31"
 """Date the synthetic stock-land and contract records describe."""
+PBF_INELIGIBLE_SHARE = 0.02
+"""Share of each township's PBF left on ineligible land after the 三区三线 delineation
+[fraction] (synthetic; a plausible residue of mis-delineated PBF for the correction stage)."""
+RESERVE_MAX_GRADE = 7
+"""Worst quality grade of the synthetic PBF reserve (储备区) [grade]."""
+RESERVE_DRAW = 0.5
+"""Chance that an eligible non-PBF parcel of good grade is in the reserve [fraction]."""
+_DELINEATION_STREAM = 19
+"""Spawn key of the generator stream that refines the PBF delineation: a stream of its own,
+so that the main stream, and every other table, do not move when it changes."""
 
 
 @dataclass(frozen=True)
@@ -309,6 +319,47 @@ def _land_use(ls: dict[str, np.ndarray], rng: np.random.Generator) -> pd.DataFra
         "stable": stable,
         "is_pbf": is_pbf,
     })
+
+
+def _delineate_pbf(table: pd.DataFrame, share: float | None,
+                   rng: np.random.Generator) -> pd.DataFrame:
+    """PBF as a county has it after the 三区三线 delineation, and the PBF reserve.
+
+    The raw draw of :func:`_land_use` puts up to a sixth of a township's PBF on
+    ineligible land (the pattern before the delineation). With ``share`` each township
+    keeps ineligible PBF (in a seeded order, whole parcels) only up to ``share`` of its
+    PBF; where the draw has less, ineligible cultivated parcels are added up to it, so a
+    large ``share`` gives townships whose correction is infeasible. ``None`` keeps the raw
+    draw. The reserve (``in_pbf_reserve``) holds each eligible non-PBF parcel of grade <=
+    :data:`RESERVE_MAX_GRADE` with chance :data:`RESERVE_DRAW`.
+    """
+    from landsim.farmland.rules import eligibility
+
+    out = table.copy()
+    eligible = eligibility(out)["eligible"].to_numpy()
+    cultivated = out["land_class"].isin(("0101", "0102", "0103")).to_numpy()
+    area = out["area_ha"].to_numpy(dtype=float)
+    is_pbf = out["is_pbf"].to_numpy(dtype=bool).copy()
+    key = rng.permutation(len(out))
+    if share is not None:
+        township = out["township"].to_numpy(dtype=object)
+        for name, *_ in TOWNSHIPS:
+            inside = township == name
+            limit = share / (1 - share) * float(area[inside & is_pbf & eligible].sum())
+            pool = np.flatnonzero(inside & cultivated & ~eligible)
+            pool = pool[np.lexsort((key[pool], ~is_pbf[pool]))]  # current PBF first
+            is_pbf[pool] = False
+            kept = 0.0
+            for k in pool:
+                if kept + area[k] <= limit:
+                    is_pbf[k] = True
+                    kept += area[k]
+        out["is_pbf"] = is_pbf
+    grade = pd.to_numeric(out["quality_grade"]).to_numpy(dtype=float, na_value=np.inf)
+    draw = rng.uniform(size=len(out))
+    out["in_pbf_reserve"] = (eligible & ~is_pbf & (grade <= RESERVE_MAX_GRADE)
+                             & (draw < RESERVE_DRAW))
+    return out
 
 
 def _edges(ls: dict[str, np.ndarray], parcel_ids: pd.Series) -> pd.DataFrame:
@@ -683,6 +734,7 @@ def _planning_targets(parcels: pd.DataFrame, indicators: pd.DataFrame,
 
 
 def synthesize(n_parcels: int = 5000, seed: int = 2023,
+               pbf_ineligible_share: float | None = PBF_INELIGIBLE_SHARE,
                outline: shapely.Geometry | None = None) -> SyntheticCounty:
     """Generate a synthetic county of exactly ``n_parcels`` parcels.
 
@@ -693,6 +745,13 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023,
         1,685.4 km2, so parcels are about 1,685.4 km2 / n_parcels each.
     seed
         Seed of the generator; the same seed gives identical tables.
+    pbf_ineligible_share
+        Share of each township's PBF left on ineligible land (slope > 25°, red line,
+        UDB, unstable) [fraction 0-1, at most this share, whole parcels]; ``None`` keeps
+        the raw draw of up to about 17 % (the pre-三区三线 pattern, under which a
+        one-stage adjustment breaks the 5 % township cap), and a large share (e.g. 0.9)
+        gives townships whose correction is infeasible. Only ``is_pbf``,
+        ``in_pbf_reserve`` and the PBF figures of the indicator tables depend on it.
     outline
         County outline in EPSG:4546 metres; default Pianguan's real outline
         (:func:`county_outline`). It is scaled to the official 1,685.4 km2 and the parcels
@@ -713,9 +772,14 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023,
     if int(n_parcels) != n_parcels or n_parcels < 100:
         msg = f"n_parcels must be a whole number >= 100, got {n_parcels!r}"
         raise ValueError(msg)
+    if pbf_ineligible_share is not None and not 0 <= pbf_ineligible_share < 1:
+        msg = f"pbf_ineligible_share must be in [0, 1) or None, got {pbf_ineligible_share!r}"
+        raise ValueError(msg)
     rng = np.random.default_rng(seed)
     ls = _landscape(int(n_parcels), rng, county_outline(outline))
-    table = _land_use(ls, rng)
+    delineation = np.random.default_rng(np.random.SeedSequence(
+        seed, spawn_key=(_DELINEATION_STREAM,)))
+    table = _delineate_pbf(_land_use(ls, rng), pbf_ineligible_share, delineation)
     polygons = shapely.polygons(np.stack([ls["px"], ls["py"]], axis=2))
     parcels = gpd.GeoDataFrame(table, geometry=polygons, crs=CRS)
     edges = _edges(ls, parcels["parcel_id"])

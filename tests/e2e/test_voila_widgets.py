@@ -92,10 +92,15 @@ def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots)
 
     county = landsim.load_sample()
     pbf_ha = county.parcels.loc[county.parcels["is_pbf"], "area_ha"].sum()
-    mu = round(float(ha_to_mu(pbf_ha)), -3)
-    expected = layout_view(county.parcels, county.edges, target_mu=mu, boundary_weight=0.15)
-    ecology = next(row for row in after if row[0].startswith("生态"))
-    # columns: check, criterion, before, after, unit, passed, detail
-    assert float(ecology[3]) == pytest.approx(float(expected.loc["生态/ecology", "after"]),
-                                              abs=0.001)
-    assert float(ecology[3]) > float(next(r for r in before if r[0].startswith("生态"))[3])
+    # the widget starts at the current PBF area with every legal rule on
+    expected = layout_view(county.parcels, county.edges, target_mu=float(ha_to_mu(pbf_ha)),
+                           boundary_weight=0.15)
+    assert expected.attrs["what_if"] == ""
+    # rows: rule, criterion, value, limit, unit, passed
+    shown = {row[0]: row for row in after}
+    assert list(shown) == list(expected.index)
+    for rule in ("quantity", "compensation", "quality"):
+        assert float(shown[rule][2]) == pytest.approx(float(expected.loc[rule, "value"]),
+                                                      abs=0.001)
+    assert all(row[5] == "True" for row in after) == bool(expected["passed"].all())
+    assert [row[2] for row in after] != [row[2] for row in before]

@@ -155,8 +155,10 @@ def add_seed(parser: argparse.ArgumentParser, default: int | None = 2023,
                         help=f"{help_text} (default {default})")
 
 
-def add_solver_options(parser: argparse.ArgumentParser) -> None:
-    """``--solver``, ``--time-limit`` and ``--gap`` with the shared defaults."""
+def add_solver_options(parser: argparse.ArgumentParser, gap_default: float | None = None
+                       ) -> None:
+    """``--solver``, ``--time-limit`` and ``--gap`` with the shared defaults (a verb may
+    give its own default gap)."""
     from landsim.optimize.defaults import (
         DEFAULT_GAP,
         DEFAULT_SOLVER,
@@ -168,8 +170,9 @@ def add_solver_options(parser: argparse.ArgumentParser) -> None:
                         help=f"MILP solver (default {DEFAULT_SOLVER})")
     parser.add_argument("--time-limit", type=time_limit, default=DEFAULT_TIME_LIMIT_S,
                         metavar="S", help=f"solver time limit [s] (default {DEFAULT_TIME_LIMIT_S:g})")
-    parser.add_argument("--gap", type=gap, default=DEFAULT_GAP, metavar="G",
-                        help=f"relative MIP gap at which to stop (default {DEFAULT_GAP:g})")
+    gap_default = DEFAULT_GAP if gap_default is None else gap_default
+    parser.add_argument("--gap", type=gap, default=gap_default, metavar="G",
+                        help=f"relative MIP gap at which to stop (default {gap_default:g})")
 
 
 def verb_group(subparsers: argparse._SubParsersAction, verb: str, help_text: str,

@@ -8,12 +8,23 @@ Marxan: ``INPUT_DIR`` holds ``input.dat`` (or is the ``input.dat`` file). Writes
 initial reserve) seed the start solution, status 2/3 are locked in/out.
 
     landsim farmland optimize --parcels FILE [--edges FILE] [--target-ha T]
-        [--boundary-weight W] [--time-limit S] [--gap G] [--solver cbc|highs] --out DIR
+        [--boundary-weight W] [--time-limit S] [--gap G] [--solver cbc|highs]
+        [--what-if-no-township-cap] [--no-105-rule] [--no-quality-rule] --out DIR
 
-Writes ``layout.csv`` (parcel_id, is_pbf_before, is_pbf_after, change), ``summary.json``
-(the keys of design 5.2 plus the best bound and the checks) and, when the parcels came
-with geometry, ``layout.gpkg`` in the parcels' CRS. Also ``checks.csv`` (数量/质量/生态)
-and ``by_township.csv``.
+Runs the two stages of :func:`landsim.farmland.layout.plan_layout`: (a) correction
+(错划纠正) of ineligible PBF, replaced from the reserve (``in_pbf_reserve``) first, and
+(b) optimisation (优进劣出) of the corrected layout under every rule, the 5 % township cap
+included. ``--what-if-*``, ``--no-105-rule`` and ``--no-quality-rule`` switch a rule off
+as a labelled what-if; ``--township-share-rule`` is still accepted (the cap is on anyway).
+
+Writes ``layout.csv`` (parcel_id, is_pbf_before, is_pbf_after, change, then
+is_pbf_corrected, correction, optimisation, reason), ``summary.json`` (the keys of design
+5.2 against the PBF before, the what-if labels, the checks and a block per stage),
+``checks.csv`` (every rule per township and county, value against limit),
+``correction.csv`` (the parcels taken out, with the reason, and brought in),
+``correction_by_township.csv``, ``adjustment_by_township.csv`` (stage b against the
+cap), ``by_township.csv`` and, when the parcels came with geometry, ``layout.gpkg`` in the
+parcels' CRS. An infeasible rule is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -31,8 +42,8 @@ from landsim.cli._args import (
     nonnegative,
 )
 from landsim.errors import InputError
+from landsim.farmland.layout import PLAN_GAP
 from landsim.policy import COMMON
-from landsim.units import ha_to_mu
 
 __all__ = ["register"]
 
@@ -54,14 +65,17 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "farmland") -> 
     opt.add_argument("--stability-weight", type=nonnegative("--stability-weight"), default=0.0,
                      help="cost per hectare changed (added or removed) [per ha]")
     opt.add_argument("--no-105-rule", action="store_true",
-                     help=f"switch off added >= {COMMON.pbf_compensation_ratio:g} x removed "
-                          "(what-if)")
+                     help=f"what-if: switch off added >= {COMMON.pbf_compensation_ratio:g} x "
+                          "removed (outputs are labelled as a what-if)")
     opt.add_argument("--no-quality-rule", action="store_true",
-                     help="switch off 'mean grade not worse' (what-if)")
+                     help="what-if: switch off 'mean grade not worse' (outputs are labelled)")
+    opt.add_argument("--what-if-no-township-cap", action="store_true",
+                     help="what-if: lift the cap on the PBF removed per township "
+                          f"({COMMON.pbf_township_adjust_share * 100:g} %% of its PBF); "
+                          "outputs are labelled as a what-if")
     opt.add_argument("--township-share-rule", action="store_true",
-                     help="limit the area adjusted per township to "
-                          f"{COMMON.pbf_township_adjust_share * 100:g} %% of its PBF")
-    add_solver_options(opt)
+                     help="accepted for compatibility: the township cap is on by default")
+    add_solver_options(opt, gap_default=PLAN_GAP)
     add_encoding(opt)
     add_out(opt)
     opt.set_defaults(func=_optimize_command)
@@ -86,7 +100,7 @@ def _optimize_command(args: argparse.Namespace) -> int:
     import geopandas as gpd
 
     from landsim.datasets import read_parcels
-    from landsim.farmland.layout import optimize_layout
+    from landsim.farmland.layout import plan_layout
     from landsim.outputs import csv_writer, json_writer, write_outputs
 
     parcels = read_parcels(args.parcels, encoding=args.encoding)
@@ -96,30 +110,23 @@ def _optimize_command(args: argparse.Namespace) -> int:
                "geometry. Fix: give --edges FILE (parcel_a, parcel_b, shared_length_m) or "
                "a GeoPackage of the parcels")
         raise InputError(msg)
-    result, metrics = optimize_layout(
+    plan = plan_layout(
         parcels, edges, solver=args.solver, time_limit=args.time_limit, gap=args.gap,
         target_ha=args.target_ha, boundary_weight=args.boundary_weight,
-        stability_weight=args.stability_weight, compensation_rule=not args.no_105_rule,
-        quality_rule=not args.no_quality_rule, township_share_rule=args.township_share_rule)
-    layout = result.layout[["parcel_id", "is_pbf_before", "is_pbf_after", "change"]]
-    summary = {**result.summary(), "patches_before": metrics.patches_before,
-               "patches_after": metrics.patches_after,
-               "checks": {k: bool(v) for k, v in metrics.checks["passed"].items()},
-               "active_rules": list(result.active_rules)}
-    files = {"layout.csv": csv_writer(layout, None), "summary.json": json_writer(summary),
-             "checks.csv": csv_writer(metrics.checks.reset_index()),
-             "by_township.csv": csv_writer(metrics.by_township.reset_index())}
+        stability_weight=args.stability_weight,
+        what_if_no_township_cap=args.what_if_no_township_cap,
+        what_if_no_105_rule=args.no_105_rule, what_if_no_quality_rule=args.no_quality_rule)
+    layout = plan.layout
+    files = {"layout.csv": csv_writer(layout, None), "summary.json": json_writer(plan.summary()),
+             "checks.csv": csv_writer(plan.checks),
+             "correction.csv": csv_writer(plan.correction.parcels),
+             "correction_by_township.csv": csv_writer(plan.correction.by_township.reset_index()),
+             "adjustment_by_township.csv": csv_writer(plan.adjustment.reset_index()),
+             "by_township.csv": csv_writer(plan.metrics.by_township.reset_index())}
     if isinstance(parcels, gpd.GeoDataFrame):
         files["layout.gpkg"] = _layout_gpkg_writer(parcels, layout)
     write_outputs(args.out, files, inputs=[args.parcels, args.edges])
-    print(f"status {result.status}; PBF 永久基本农田 {result.area_before_ha:,.1f} -> "
-          f"{result.area_after_ha:,.1f} ha ({ha_to_mu(result.area_after_ha):,.0f} mu); added "
-          f"{result.added_ha:,.1f} ha, removed {result.removed_ha:,.1f} ha; mean grade "
-          f"{result.mean_grade_before:.2f} -> {result.mean_grade_after:.2f}; patches "
-          f"{metrics.patches_before} -> {metrics.patches_after}")
-    failed = [str(k) for k, v in metrics.checks["passed"].items() if not v]
-    print("checks 数量/质量/生态: " + ("all passed" if not failed else
-                                     "failed: " + ", ".join(failed)))
+    print("\n".join(plan.lines()))
     return 0
 
 

@@ -24,7 +24,8 @@ from scipy.sparse.csgraph import connected_components
 from landsim.errors import InputError
 from landsim.units import MU_PER_HA, format_ha_mu
 
-__all__ = ["LayoutMetrics", "compare_layouts", "patch_labels", "patch_stats"]
+__all__ = ["LayoutMetrics", "compare_layouts", "patch_labels", "patch_stats",
+           "weighted_grade"]
 
 LARGE_PATCH_MU = 100.0
 """Size of a 百亩方 (contiguous block of farmland of at least 100 mu). [mu]"""
@@ -245,7 +246,13 @@ def _edge_index(edges: pd.DataFrame | None, ids: pd.Index) -> tuple[np.ndarray, 
     return a.astype(np.int64), b.astype(np.int64)
 
 
-def _weighted_grade(area: np.ndarray, grade: np.ndarray, mask: np.ndarray) -> float:
+def weighted_grade(area: np.ndarray, grade: np.ndarray, mask: np.ndarray) -> float:
+    """Area-weighted mean grade of the parcels in ``mask`` that have a grade (NaN if none).
+
+    >>> weighted_grade(np.array([1.0, 3.0, 2.0]), np.array([2.0, 6.0, np.nan]),
+    ...                np.array([True, True, True]))
+    5.0
+    """
     mask = mask & np.isfinite(grade)
     total = float(area[mask].sum())
     return float((area[mask] * grade[mask]).sum() / total) if total > 0 else float("nan")
@@ -269,8 +276,8 @@ def _row(data: _ParcelData, rows: np.ndarray, edge_i: np.ndarray, edge_j: np.nda
         "area_after_mu": float(area[after].sum() * MU_PER_HA),
         "added_ha": float(area[after & ~before].sum()),
         "removed_ha": float(area[before & ~after].sum()),
-        "mean_grade_before": _weighted_grade(area, data.grade[sub], before),
-        "mean_grade_after": _weighted_grade(area, data.grade[sub], after),
+        "mean_grade_before": weighted_grade(area, data.grade[sub], before),
+        "mean_grade_after": weighted_grade(area, data.grade[sub], after),
         "patches_before": stats_before["patches"],
         "patches_after": stats_after["patches"],
         "mean_patch_before_ha": stats_before["mean_patch_ha"],

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -98,8 +98,14 @@ class LayoutOptions:
     township_targets : tuple of (str, float)
         Minimum PBF area after the adjustment per township, sorted by township. [ha]
     township_share_rule : bool
-        Cap the adjusted area (added + removed) per township at
-        ``rules.township_adjust_share`` x its current PBF area.
+        Cap the PBF area removed per township at ``rules.township_adjust_share`` x its
+        current PBF area (the 5 % township adjustment cap of consolidation pilots).
+        Ineligible PBF counts as removed here: take it out first with the correction
+        stage (:func:`landsim.farmland.correction.correct_layout`), which is a separate
+        procedure that the cap does not cover.
+    per_township_rules : bool
+        Apply the compensation and quality rules within every township as well as
+        county-wide (each township a consolidation unit).
     locked_in, locked_out : tuple of str
         Parcel ids that must be / must not be PBF after the adjustment (sorted).
     stability_weight : float
@@ -115,6 +121,7 @@ class LayoutOptions:
     boundary_weight: float = 0.0
     township_targets: tuple[tuple[str, float], ...] = ()
     township_share_rule: bool = False
+    per_township_rules: bool = False
     locked_in: tuple[str, ...] = ()
     locked_out: tuple[str, ...] = ()
     stability_weight: float = 0.0
@@ -129,7 +136,8 @@ class LayoutOptions:
         setattr_(self, "boundary_weight", _as_number("boundary_weight", self.boundary_weight))
         setattr_(self, "stability_weight", _as_number("stability_weight",
                                                       self.stability_weight))
-        for name in ("compensation_rule", "quality_rule", "township_share_rule"):
+        for name in ("compensation_rule", "quality_rule", "township_share_rule",
+                     "per_township_rules"):
             setattr_(self, name, bool(getattr(self, name)))
         if self.rules is None:
             setattr_(self, "rules", FarmlandRules())
@@ -427,7 +435,7 @@ class FarmlandLayoutModel(PulpModel):
     :math:`w_b, w_s`    ``boundary_weight`` [per m], ``stability_weight`` [per ha]
     :math:`T, T_t`      county and township area targets [ha]
     :math:`r`           ``compensation_ratio`` (1.05)
-    :math:`s`           ``township_adjust_share`` (0.05)
+    :math:`s`           ``township_adjust_share`` (0.05) of the township's PBF
     :math:`\bar g_0`    area-weighted mean grade of current PBF (parcels with a grade)
     ==================  ==========================================================
 
@@ -446,9 +454,10 @@ class FarmlandLayoutModel(PulpModel):
               && \text{(mean grade after <= before)} \\
         & \textstyle\sum_{i \in t} a_i x_i \ge T_t
               && \text{(township targets, optional)} \\
-        & \textstyle\sum_{i\in t, p_i=0} a_i x_i + \sum_{i\in t, p_i=1} a_i (1-x_i)
-              \le s \sum_{i \in t} a_i p_i
-              && \text{(adjusted share per township, optional)} \\
+        & \textstyle\sum_{i\in t, p_i=1} a_i (1-x_i) \le s \sum_{i \in t} a_i p_i
+              && \text{(removed share per township, optional)} \\
+        & \text{compensation and quality within each township}
+              && \text{(optional, } i \in t \text{ only)} \\
         & y_{ij} \le x_i,\ y_{ij} \le x_j && \text{(only when } w_b > 0) \\
         & x_i = 0 \ (i \notin E \text{ or locked out}), \quad x_i = 1 \ (\text{locked in})
 
@@ -530,6 +539,7 @@ class FarmlandLayoutModel(PulpModel):
         boundary_weight: float = 0.0,
         township_targets: Mapping[str, float] | None = None,
         township_share_rule: bool = False,
+        per_township_rules: bool = False,
         locked_in: Iterable[str] = (),
         locked_out: Iterable[str] = (),
         stability_weight: float = 0.0,
@@ -566,8 +576,10 @@ class FarmlandLayoutModel(PulpModel):
         township_targets : mapping of str to float, optional
             Minimum PBF area per township. [ha]
         township_share_rule : bool, default False
-            Cap added + removed per township at ``rules.township_adjust_share`` of its
+            Cap the area removed per township at ``rules.township_adjust_share`` of its
             current PBF area.
+        per_township_rules : bool, default False
+            Enforce the compensation and quality rules in every township too.
         locked_in, locked_out : iterable of str
             Parcel ids forced in / out.
         stability_weight : float, default 0
@@ -590,7 +602,8 @@ class FarmlandLayoutModel(PulpModel):
             target_ha=target_ha, compensation_rule=compensation_rule,
             quality_rule=quality_rule, boundary_weight=boundary_weight,
             township_targets=tuple((township_targets or {}).items()),
-            township_share_rule=township_share_rule, locked_in=tuple(locked_in),
+            township_share_rule=township_share_rule,
+            per_township_rules=per_township_rules, locked_in=tuple(locked_in),
             locked_out=tuple(locked_out), stability_weight=stability_weight,
             rules=FarmlandRules() if rules is None else rules,
         )
@@ -647,8 +660,10 @@ class FarmlandLayoutModel(PulpModel):
         if o.township_targets:
             active.append(f"township targets ({len(o.township_targets)} townships)")
         if o.township_share_rule:
-            active.append(f"township share (added + removed <= "
-                          f"{r.township_adjust_share:.0%} of township PBF)")
+            active.append(f"township cap (removed <= {r.township_adjust_share:.0%} of "
+                          "township PBF)")
+        if o.per_township_rules:
+            active.append("compensation and quality per township")
         if o.locked_in:
             active.append(f"locked in ({len(o.locked_in)} parcels)")
         if o.locked_out:
@@ -708,6 +723,7 @@ class FarmlandLayoutModel(PulpModel):
         self._add_quality_constraint()
         self._add_township_target_constraints()
         self._add_township_share_constraints()
+        self._add_per_township_constraints()
         return problem
 
     def _require_built(self, step: str) -> BinarySelection:
@@ -762,23 +778,37 @@ class FarmlandLayoutModel(PulpModel):
             self._add_constraint(self._linear(self._arrays.area_ha), pulp.LpConstraintGE,
                                  self.target_ha, "quantity", "quantity")
 
-    def _add_compensation_constraint(self) -> None:
+    def _add_compensation_constraint(self, inside: np.ndarray | None = None,
+                                     name: str = "compensation") -> None:
         if not self.options.compensation_rule:
             return
         a, r = self._arrays, self.options.rules.compensation_ratio
+        inside = np.ones(a.n, dtype=bool) if inside is None else inside
         # added - r * removed >= 0  <=>  sum a(1-p)x + r sum a p x >= r sum a p
-        coef = a.area_ha * np.where(a.is_pbf, r, 1.0)
+        coef = np.where(inside, a.area_ha * np.where(a.is_pbf, r, 1.0), 0.0)
         self._add_constraint(self._linear(coef), pulp.LpConstraintGE,
-                             r * self.area_before_ha, "compensation", "compensation")
+                             r * float(a.area_ha[inside & a.is_pbf].sum()), name, name)
 
-    def _add_quality_constraint(self) -> None:
+    def _add_quality_constraint(self, inside: np.ndarray | None = None,
+                                name: str = "quality") -> None:
+        a = self._arrays
+        inside = np.ones(a.n, dtype=bool) if inside is None else inside
+        before = _mean_grade(a, a.is_pbf & inside)
         # no current PBF with a grade: "before" is undefined and the rule is void
-        if not self.options.quality_rule or not np.isfinite(self.mean_grade_before):
+        if not self.options.quality_rule or not np.isfinite(before):
+            return
+        coef = np.where(a.eligible & inside,
+                        a.area_ha * (np.nan_to_num(a.quality_grade) - before), 0.0)
+        self._add_constraint(self._linear(coef), pulp.LpConstraintLE, 0.0, name, name)
+
+    def _add_per_township_constraints(self) -> None:
+        if not self.options.per_township_rules:
             return
         a = self._arrays
-        coef = np.where(a.eligible, a.area_ha * (np.nan_to_num(a.quality_grade)
-                                                 - self.mean_grade_before), 0.0)
-        self._add_constraint(self._linear(coef), pulp.LpConstraintLE, 0.0, "quality", "quality")
+        for k, township in enumerate(sorted(set(a.township.tolist()))):
+            inside = a.township == township
+            self._add_compensation_constraint(inside, f"compensation_{k}")
+            self._add_quality_constraint(inside, f"quality_{k}")
 
     def _add_township_target_constraints(self) -> None:
         a = self._arrays
@@ -792,13 +822,13 @@ class FarmlandLayoutModel(PulpModel):
             return
         a, share = self._arrays, self.options.rules.township_adjust_share
         for k, township in enumerate(sorted(set(a.township.tolist()))):
-            inside = a.township == township
-            pbf_t = float(a.area_ha[inside & a.is_pbf].sum())
-            # added_t + removed_t = sum a(1-2p)x + sum a p  <=  share * pbf_t
-            coef = np.where(inside, a.area_ha * (1.0 - 2.0 * a.is_pbf), 0.0)
+            pbf = (a.township == township) & a.is_pbf
+            pbf_t = float(a.area_ha[pbf].sum())
+            # removed_t = pbf_t - sum_(i in t, p_i = 1) a_i x_i  <=  share * pbf_t
+            coef = np.where(pbf, -a.area_ha, 0.0)
             self._add_constraint(self._linear(coef), pulp.LpConstraintLE,
                                  share * pbf_t - pbf_t, f"township_share_{k}",
-                                 f"township share {township}")
+                                 f"township cap {township}")
 
     # ---- diagnostics ----------------------------------------------------------------
     def diagnose(self) -> None:
@@ -809,15 +839,17 @@ class FarmlandLayoutModel(PulpModel):
         InfeasibleError
             Parcels locked both in and out, locked-in parcels that are ineligible, the
             eligible area below the target, too little eligible non-PBF land for the
-            compensation rule, a township target above the township's eligible area, a
-            township share cap below the forced changes, or a quality rule that even the
-            best-grade eligible land cannot meet.
+            compensation rule (county-wide or, with ``per_township_rules``, in a
+            township), a township target above the township's eligible area, forced
+            removals above a township cap, or a quality rule that even the best-grade
+            eligible land cannot meet.
         """
         self._check_locks()
         self._check_quantity()
         self._check_compensation()
         self._check_township_targets()
         self._check_township_share()
+        self._check_per_township()
         self._check_quality()
 
     def _check_locks(self) -> None:
@@ -882,73 +914,66 @@ class FarmlandLayoutModel(PulpModel):
         if not self.options.township_share_rule:
             return
         a, o = self._arrays, self.options
-        share, r = o.rules.township_adjust_share, o.rules.compensation_ratio
-        max_added_total, forced_out_total = 0.0, 0.0
+        share = o.rules.township_adjust_share
+        for township in sorted(set(a.township.tolist())):
+            pbf = (a.township == township) & a.is_pbf
+            pbf_t = float(a.area_ha[pbf].sum())
+            cap = share * pbf_t
+            forced_out = float(a.area_ha[pbf & (self._fixed == 0)].sum())
+            if forced_out > cap * (1 + _REL_TOL) + 1e-12:
+                msg = (f"township cap {township}: {format_ha_mu(forced_out)} of PBF "
+                       f"({forced_out / pbf_t:.1%}) must be removed (ineligible or locked "
+                       f"out) but at most {share:.0%} of the township's PBF = "
+                       f"{format_ha_mu(cap)} may be (over by "
+                       f"{format_ha_mu(forced_out - cap)}); correct the ineligible PBF first "
+                       "(landsim.farmland.correct_layout), unlock parcels or switch "
+                       "township_share_rule off as a what-if")
+                raise InfeasibleError(msg)
+
+    def _check_per_township(self) -> None:
+        """Each township on its own: additions for its removals, grade it can reach."""
+        o = self.options
+        if not o.per_township_rules:
+            return
+        a, r = self._arrays, o.rules.compensation_ratio
+        targets = dict(o.township_targets)
         for township in sorted(set(a.township.tolist())):
             inside = a.township == township
-            cap = share * float(a.area_ha[inside & a.is_pbf].sum())
             forced_out = float(a.area_ha[inside & a.is_pbf & (self._fixed == 0)].sum())
-            forced_in = float(a.area_ha[inside & ~a.is_pbf & (self._fixed == 1)].sum())
-            if forced_out + forced_in > cap * (1 + _REL_TOL) + 1e-12:
-                msg = (f"township share {township}: {format_ha_mu(forced_out + forced_in)} "
-                       f"must change (ineligible or locked PBF out, locked-in land in) but "
-                       f"at most {share:.0%} of the township's PBF = {format_ha_mu(cap)} may "
-                       "be adjusted; switch township_share_rule off, raise "
-                       "township_adjust_share or review the ineligible PBF")
-                raise InfeasibleError(msg)
             addable = float(a.area_ha[inside & ~a.is_pbf & self._available()].sum())
-            max_added_total += min(addable, cap - forced_out)
-            forced_out_total += forced_out
-        if o.compensation_rule and max_added_total < r * forced_out_total * (1 - _REL_TOL):
-            msg = (f"township share + compensation: {format_ha_mu(forced_out_total)} of PBF "
-                   f"must be removed, so {format_ha_mu(r * forced_out_total)} must be added, "
-                   f"but the {share:.0%} township caps allow at most "
-                   f"{format_ha_mu(max_added_total)} of additions; switch "
-                   "township_share_rule off or raise township_adjust_share")
-            raise InfeasibleError(msg)
+            if o.compensation_rule and addable < r * forced_out * (1 - _REL_TOL):
+                msg = (f"compensation {township}: {format_ha_mu(forced_out)} of PBF must be "
+                       f"removed (ineligible or locked out), so {format_ha_mu(r * forced_out)}"
+                       f" must be added in the township, but only {format_ha_mu(addable)} "
+                       f"of eligible non-PBF land is there (short by "
+                       f"{format_ha_mu(r * forced_out - addable)}); correct the ineligible "
+                       "PBF first (landsim.farmland.correct_layout) or unlock parcels")
+                raise InfeasibleError(msg)
+            self._check_quality(inside, targets.get(township, 0.0), f"quality {township}")
 
-    def _check_quality(self) -> None:
-        if not self.options.quality_rule or not np.isfinite(self.mean_grade_before):
+    def _check_quality(self, inside: np.ndarray | None = None, target: float | None = None,
+                       rule: str = "quality") -> None:
+        a = self._arrays
+        inside = np.ones(a.n, dtype=bool) if inside is None else inside
+        target = self.target_ha if target is None else target
+        before = _mean_grade(a, a.is_pbf & inside)
+        if not self.options.quality_rule or not np.isfinite(before):
             return
-        best_area, best_mean = self._best_grade_selection()
-        before = self.mean_grade_before
+        best_area, best_mean = self._best_grade_selection(inside, target, before)
         if best_area > 0 and best_mean > before + _REL_TOL * max(1.0, before):
-            msg = (f"quality: even the best-grade eligible land reaching the target "
+            msg = (f"{rule}: even the best-grade eligible land reaching the target "
                    f"({format_ha_mu(best_area)}) has mean grade {best_mean:.3f} > "
                    f"{before:.3f} before (grade 1 is best); lower the target, switch "
                    "quality_rule off or unlock better-grade parcels")
             raise InfeasibleError(msg)
 
-    def _best_grade_selection(self) -> tuple[float, float]:
-        """Area and mean grade of the best-grade selection that meets the target.
-
-        Locked-in parcels are always taken; then every available parcel no worse than
-        the mean before; then the best remaining parcels (the last one fractionally) until
-        the target is met. This is the optimum of the linear relaxation of
-        ``min sum a (g - g0) x  s.t.  sum a x >= T``, so a positive value proves the
-        quality rule unattainable.
-        """
+    def _best_grade_selection(self, inside: np.ndarray, target: float,
+                              before: float) -> tuple[float, float]:
+        """Area and mean grade of the best-grade selection among ``inside`` that meets
+        ``target`` (:func:`best_grade_selection`)."""
         a = self._arrays
-        before = self.mean_grade_before
-        grade = np.nan_to_num(a.quality_grade)
-        locked = self._fixed == 1
-        free = self._fixed < 0
-        take = locked | (free & (grade <= before))
-        area, weighted = float(a.area_ha[take].sum()), float((a.area_ha * grade)[take].sum())
-        rest = np.flatnonzero(free & ~take)
-        rest = rest[np.argsort(grade[rest], kind="stable")]
-        need = self.target_ha - area
-        if need > 0 and len(rest):
-            cum = np.cumsum(a.area_ha[rest])
-            k = int(np.searchsorted(cum, need))
-            full = rest[:k]
-            area += float(a.area_ha[full].sum())
-            weighted += float((a.area_ha * grade)[full].sum())
-            if k < len(rest):
-                part = need - float(cum[k - 1]) if k else need
-                area += part
-                weighted += part * float(grade[rest[k]])
-        return area, (weighted / area if area > 0 else float("nan"))
+        return best_grade_selection(a.area_ha, a.quality_grade, (self._fixed == 1) & inside,
+                                    (self._fixed < 0) & inside, target, before)
 
     # ---- solving --------------------------------------------------------------------
     def solve(
@@ -1010,14 +1035,20 @@ class FarmlandLayoutModel(PulpModel):
         options = SolverOptions.from_kwargs(time_limit=time_limit, gap=gap,
                                             warm_start=warm_start, **solver_options)
         self.diagnose()
-        rules = "; ".join(self.active_rules()) or "none"
-        report = solve_problem(
-            self.problem, solver, options, set_start=self._set_initial_values, what="layout",
-            infeasible_message=(
-                "the solver proved the layout infeasible although each rule passed the "
-                f"pre-solve checks on its own. Active rules: {rules}. Relax them one at "
-                "a time, e.g. township_share_rule=False, quality_rule=False, "
-                "compensation_rule=False, fewer locked parcels or a lower target_ha"))
+        try:
+            report = solve_problem(self.problem, solver, options,
+                                   set_start=self._set_initial_values, what="layout")
+        except InfeasibleError:
+            closest = self.explain_infeasibility(solver, replace(options, warm_start=False))
+            broken = ("; the layout closest to them still breaks " + "; ".join(closest)
+                      if closest else "")
+            rules = "; ".join(self.active_rules()) or "none"
+            msg = ("the solver proved the layout infeasible although each rule passed the "
+                   f"pre-solve checks on its own{broken}. Active rules: {rules}. Relax them "
+                   "one at a time, e.g. township_share_rule=False, per_township_rules=False, "
+                   "quality_rule=False, compensation_rule=False, fewer locked parcels or a "
+                   "lower target_ha")
+            raise InfeasibleError(msg) from None
         selected = self._selected()
         terms = self.objective_terms(selected)
         report = report.with_objective(terms["objective"])
@@ -1072,32 +1103,99 @@ class FarmlandLayoutModel(PulpModel):
 
     def violations(self, selected: np.ndarray) -> list[str]:
         """Names of the enforced rules a layout breaks (empty if it satisfies all)."""
+        return [name for name, _ in self.shortfalls(selected)]
+
+    def shortfalls(self, selected: np.ndarray) -> list[tuple[str, str]]:
+        """The enforced rules a layout breaks, each with by how much (ha, mu or grade).
+
+        Returns
+        -------
+        list of (str, str)
+            Rule name (``"quantity"``, ``"township cap <t>"`` ...) and a sentence such as
+            ``"quantity: 28,000.0 ha (...) < target 28,100.0 ha (...) (short by ...)"``.
+        """
         a, o = self._arrays, self.options
         x = np.asarray(selected, dtype=bool)
         tol = 1e-7
-        broken = []
+        out: list[tuple[str, str]] = []
+
+        def at_least(name: str, what: str, have: float, need: float) -> None:
+            if have < need - tol:
+                out.append((name, f"{name}: {what} {format_ha_mu(have)} < "
+                                  f"{format_ha_mu(need)} (short by {format_ha_mu(need - have)})"))
+
+        def grade_not_worse(name: str, inside: np.ndarray) -> None:
+            before, after = _mean_grade(a, a.is_pbf & inside), _mean_grade(a, x & inside)
+            if o.quality_rule and np.isfinite(before) and after > before + tol:
+                out.append((name, f"{name}: mean grade {after:.3f} > {before:.3f} before "
+                                  f"(worse by {after - before:.3f})"))
+
         if (x & (self._fixed == 0)).any() or (~x & (self._fixed == 1)).any():
-            broken.append("eligibility/locks")
-        if float(a.area_ha[x].sum()) < self.target_ha - tol:
-            broken.append("quantity")
-        added = float(a.area_ha[x & ~a.is_pbf].sum())
-        removed = float(a.area_ha[~x & a.is_pbf].sum())
-        if o.compensation_rule and added < o.rules.compensation_ratio * removed - tol:
-            broken.append("compensation")
-        before = self.mean_grade_before
-        if o.quality_rule and np.isfinite(before) and _mean_grade(a, x) > before + tol:
-            broken.append("quality")
+            out.append(("eligibility/locks", "eligibility/locks: an ineligible or locked "
+                                             "parcel has the wrong value"))
+        at_least("quantity", "area", float(a.area_ha[x].sum()), self.target_ha)
+        r = o.rules.compensation_ratio
+        if o.compensation_rule:
+            at_least("compensation", "added", float(a.area_ha[x & ~a.is_pbf].sum()),
+                     r * float(a.area_ha[~x & a.is_pbf].sum()))
+        grade_not_worse("quality", np.ones(a.n, dtype=bool))
         for township, target in o.township_targets:
-            if float(a.area_ha[x & (a.township == township)].sum()) < target - tol:
-                broken.append(f"township target {township}")
-        if o.township_share_rule:
-            share = o.rules.township_adjust_share
-            for township in sorted(set(a.township.tolist())):
-                inside = a.township == township
-                changed = float(a.area_ha[inside & (x != a.is_pbf)].sum())
-                if changed > share * float(a.area_ha[inside & a.is_pbf].sum()) + tol:
-                    broken.append(f"township share {township}")
-        return broken
+            at_least(f"township target {township}", "area",
+                     float(a.area_ha[x & (a.township == township)].sum()), target)
+        share = o.rules.township_adjust_share
+        for township in sorted(set(a.township.tolist())):
+            inside = a.township == township
+            pbf_t = float(a.area_ha[inside & a.is_pbf].sum())
+            removed_t = float(a.area_ha[inside & a.is_pbf & ~x].sum())
+            if o.township_share_rule and removed_t > share * pbf_t + tol:
+                name = f"township cap {township}"
+                out.append((name, f"{name}: removed {format_ha_mu(removed_t)} > {share:.0%} "
+                                  f"of its PBF = {format_ha_mu(share * pbf_t)} (over by "
+                                  f"{format_ha_mu(removed_t - share * pbf_t)})"))
+            if not o.per_township_rules:
+                continue
+            if o.compensation_rule:
+                at_least(f"compensation {township}", "added",
+                         float(a.area_ha[inside & ~a.is_pbf & x].sum()), r * removed_t)
+            grade_not_worse(f"quality {township}", inside)
+        return out
+
+    def explain_infeasibility(self, solver: str | pulp.LpSolver | None = DEFAULT_SOLVER,
+                              options: SolverOptions | None = None) -> list[str]:
+        """Which rules the layout closest to all of them still breaks, and by how much.
+
+        Solves the elastic problem: every rule constraint gets a slack >= 0 (per ha; per
+        ha of the mean grade for the quality rules), the sum of the slacks is minimised,
+        and :meth:`shortfalls` is evaluated on that layout. The model's own problem is
+        left unchanged.
+
+        Returns
+        -------
+        list of str
+            One sentence per rule broken (empty if the elastic problem was not solved).
+        """
+        problem = self.problem
+        elastic = pulp.LpProblem("farmland_layout_elastic", pulp.LpMinimize)
+        weight_quality = 1.0 / max(1.0, np.nan_to_num(self.mean_grade_before, nan=1.0))
+        slacks = []
+        for con in problem.constraints():
+            name = str(con.name)
+            expr = pulp.LpAffineExpression(dict(con.items()))
+            if name.startswith(("yi_", "yj_")):
+                elastic.addConstraint(pulp.LpConstraint(expr, sense=con.sense, name=name,
+                                                        rhs=-con.constant))
+                continue
+            slack = elastic.add_variable(f"slack_{name}", 0)
+            sign = 1.0 if con.sense == pulp.LpConstraintGE else -1.0
+            elastic.addConstraint(pulp.LpConstraint(expr + sign * slack, sense=con.sense,
+                                                    name=name, rhs=-con.constant))
+            slacks.append((weight_quality if name.startswith("quality") else 1.0, slack))
+        elastic.setObjective(pulp.lpSum(w * v for w, v in slacks))
+        try:
+            solve_problem(elastic, solver, options, what="elastic layout")
+        except (InfeasibleError, NoSolutionError):
+            return []
+        return [text for _, text in self.shortfalls(self._selected())]
 
     def _set_initial_values(self) -> bool:
         """Set PuLP initial values from :meth:`initial_layout`; False if it breaks a rule."""
@@ -1145,6 +1243,61 @@ def _check_known(options: LayoutOptions, arrays: _Arrays) -> None:
         msg = (f"township_targets: unknown townships {_first(unknown)}; valid names are "
                f"{_first(sorted(towns))}")
         raise InputError(msg)
+
+
+def best_grade_selection(area_ha: np.ndarray, grade: np.ndarray, locked: np.ndarray,
+                         free: np.ndarray, target: float, before: float) -> tuple[float, float]:
+    """Area and mean grade of the best-grade selection that meets an area target.
+
+    Locked parcels are always taken; then every free parcel no worse than ``before``;
+    then the best remaining free parcels (the last one fractionally) until ``target`` is
+    met. This is the optimum of the linear relaxation of
+    ``min sum a (g - before) x  s.t.  sum a x >= target``, so a mean above ``before``
+    proves a quality rule unattainable.
+
+    Parameters
+    ----------
+    area_ha, grade : array of float
+        Parcel areas [ha] and quality grades [grade] (NaN counts as 0; only parcels with
+        a grade should be free).
+    locked, free : array of bool
+        Parcels fixed in, and parcels that may be chosen.
+    target : float
+        Area to reach. [ha]
+    before : float
+        Mean grade to compare with. [grade]
+
+    Returns
+    -------
+    tuple of float
+        Area [ha] and area-weighted mean grade [grade] (NaN for no area).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> best_grade_selection(np.array([1.0, 1.0, 2.0]), np.array([3.0, 9.0, 5.0]),
+    ...                      np.array([True, False, False]), np.array([False, True, True]),
+    ...                      2.0, 4.0)
+    (2.0, 4.0)
+    """
+    grade = np.nan_to_num(np.asarray(grade, dtype=float))
+    area_ha = np.asarray(area_ha, dtype=float)
+    take = locked | (free & (grade <= before))
+    area, weighted = float(area_ha[take].sum()), float((area_ha * grade)[take].sum())
+    rest = np.flatnonzero(free & ~take)
+    rest = rest[np.argsort(grade[rest], kind="stable")]
+    need = target - area
+    if need > 0 and len(rest):
+        cum = np.cumsum(area_ha[rest])
+        k = int(np.searchsorted(cum, need))
+        full = rest[:k]
+        area += float(area_ha[full].sum())
+        weighted += float((area_ha * grade)[full].sum())
+        if k < len(rest):
+            part = need - float(cum[k - 1]) if k else need
+            area += part
+            weighted += part * float(grade[rest[k]])
+    return area, (weighted / area if area > 0 else float("nan"))
 
 
 def _mean_grade(arrays: _Arrays, selected: np.ndarray) -> float:

@@ -43,9 +43,9 @@ class FarmlandRules(Params):
         Newly added PBF must be at least this multiple of the PBF taken out
         (新增 >= 调整 x 105 %). [ratio]
     township_adjust_share : float
-        When the township consolidation rule is switched on, the PBF area adjusted in a
-        township (added + removed) is at most this share of its current PBF area.
-        [fraction 0-1]
+        The PBF area removed from a township by the consolidation adjustment (优进劣出,
+        调整面积) is at most this share of its current PBF area; the correction of
+        ineligible PBF (错划纠正) is a separate procedure and not counted. [fraction 0-1]
     cultivated_classes : tuple of str
         Third National Land Survey (三调) codes counted as cultivated land: 0101 水田,
         0102 水浇地, 0103 旱地. [code]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from landsim.errors import InputError
+from landsim.errors import InfeasibleError, InputError
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -86,8 +86,9 @@ def explorer(compute: Callable[..., pd.DataFrame], controls: Mapping[str, Any], 
     On every change the widget calls ``compute(**values)``; its table is the widget's
     ``.result``. Each item of ``shown(table)`` is displayed (text is printed; default: the
     table itself), then ``draw(table, values)`` may draw figures. Values the rules reject
-    (an :class:`~landsim.errors.InputError`, e.g. class thresholds out of order) show the
-    message instead of a traceback and give an empty table.
+    (an :class:`~landsim.errors.InputError`, e.g. class thresholds out of order) or a
+    model cannot meet (an :class:`~landsim.errors.InfeasibleError`, e.g. a target above
+    the eligible land) show the message instead of a traceback and give an empty table.
     """
     import ipywidgets as w
     from IPython.display import display
@@ -95,7 +96,7 @@ def explorer(compute: Callable[..., pd.DataFrame], controls: Mapping[str, Any], 
     def view(**values: Any) -> pd.DataFrame:
         try:
             table = compute(**values)
-        except InputError as err:
+        except (InputError, InfeasibleError) as err:
             display(str(err))
             return pd.DataFrame()
         for item in (table,) if shown is None else shown(table):

@@ -1,4 +1,4 @@
-"""Farmland explorer: target, boundary weight and rules driving the optimal PBF layout."""
+"""Farmland explorer: target, boundary weight and labelled what-ifs driving the PBF layout."""
 
 from __future__ import annotations
 
@@ -22,14 +22,16 @@ __all__ = ["farmland_explorer"]
 
 
 def farmland_explorer(county: County, show_map: bool = True) -> ipywidgets.interactive:
-    """Target (mu), boundary weight, the compensation and quality rules and a township
-    view driving :func:`~landsim.farmland.views.layout_view`, its checks and its map.
+    """Target (mu), boundary weight, three labelled what-if switches and a township view
+    driving :func:`~landsim.farmland.views.layout_view`, its checks and its map.
 
-    The target starts at the current PBF area (rounded to 1,000 mu) with a ±10 % range;
-    the weight and the rule switches start at the defaults of
-    :class:`~landsim.farmland.model.LayoutOptions`, and the compensation rule is labelled
-    with the ratio of :class:`~landsim.farmland.rules.FarmlandRules` that the model applies.
-    ``.result`` is the table shown.
+    The target starts at the current PBF area (a lower target is itself a what-if) with
+    a ±10 % range; the weight starts at the default of
+    :class:`~landsim.farmland.model.LayoutOptions`. Every legal rule is on until a box
+    marked "假设 What-if" is ticked, and the status line then says the layout is a
+    what-if. The compensation box is labelled with the ratio of
+    :class:`~landsim.farmland.rules.FarmlandRules` and the cap box with its township
+    share. ``.result`` is the table shown.
     """
     import ipywidgets as w
 
@@ -40,16 +42,23 @@ def farmland_explorer(county: County, show_map: bool = True) -> ipywidgets.inter
     target = ("保护目标 Target [亩 mu]", round(0.9 * current_mu, -3),
               round(1.1 * current_mu, -3), 5000)
     controls: dict[str, Any] = sliders({"target_mu": target},
-                                       {"target_mu": round(current_mu, -3)},
+                                       {"target_mu": current_mu},
                                        label_width="14em", width="36em")
     controls |= sliders({"boundary_weight": ("破碎度权重 Boundary weight", 0.0, 0.2, 0.01)},
                         {"boundary_weight": LayoutOptions.boundary_weight}, label_width="14em")
     ratio = FarmlandRules.default_of("compensation_ratio")
+    share = FarmlandRules.default_of("township_adjust_share")
+    style = {"description_width": "initial"}
     controls |= {
-        "compensation_rule": w.Checkbox(value=LayoutOptions.compensation_rule,
-                                        description=f"调入 ≥ {ratio * 100:g} % 调出 rule"),
-        "quality_rule": w.Checkbox(value=LayoutOptions.quality_rule,
-                                   description="质量不降低 Quality rule"),
+        "what_if_no_105_rule": w.Checkbox(
+            value=False, style=style,
+            description=f"假设 What-if: 取消调入 ≥ {ratio * 100:g} % 调出 no compensation rule"),
+        "what_if_no_quality_rule": w.Checkbox(
+            value=False, style=style,
+            description="假设 What-if: 取消质量不降低 no quality rule"),
+        "what_if_no_township_cap": w.Checkbox(
+            value=False, style=style,
+            description=f"假设 What-if: 取消乡镇调整 ≤ {share * 100:g} % no township cap"),
         "township": w.Dropdown(options=township_choices(parcels), value=None,
                                description="乡镇 Township",
                                style={"description_width": "14em"}),
@@ -60,6 +69,10 @@ def farmland_explorer(county: County, show_map: bool = True) -> ipywidgets.inter
         plot_layout(select_township(parcels, township), table.attrs["layout"],
                     title=str(township or ALL))
 
+    def shown(table: pd.DataFrame) -> list[object]:
+        legal = table.attrs["what_if"] or "全部规则生效 every rule on (a layout within the law)"
+        return [f"求解状态 Solver status: {table.attrs['status']}", legal,
+                table.attrs["checks"], table.round(3)]
+
     return explorer(lambda **values: layout_view(parcels, edges, **values), controls,
-                    shown=lambda t: [f"求解状态 Solver status: {t.attrs['status']}", t.round(3)],
-                    draw=draw if show_map else None)
+                    shown=shown, draw=draw if show_map else None)
