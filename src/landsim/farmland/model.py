@@ -751,6 +751,12 @@ class FarmlandLayoutModel(PulpModel):
                        "switch the rule off")
                 raise InfeasibleError(msg)
             return
+        # a relative tolerance of 1e-9, as for fixed rules above: the current layout meets
+        # "mean grade not worse" with equality, and a float residue must not make the
+        # solver (CBC) call it infeasible
+        scale = _REL_TOL * max(1.0, abs(rhs), sum(abs(v) for v in expr.values()))
+        rhs = rhs + scale if sense == pulp.LpConstraintLE else (
+            rhs - scale if sense == pulp.LpConstraintGE else rhs)
         problem.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=rhs, name=name))
 
     def _objective_expression(self, problem: pulp.LpProblem,
