@@ -95,6 +95,7 @@ class SyntheticCounty:
     planning_targets: pd.DataFrame
     seed: int
     cultivated_projects: pd.DataFrame | None = None
+    cultivated_occupations: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-spatial tables by schema name (parcels without geometry)."""
@@ -109,8 +110,9 @@ class SyntheticCounty:
             "industrial_contracts": self.industrial_contracts,
             "indicators": self.indicators,
             "planning_targets": self.planning_targets,
-            **({} if self.cultivated_projects is None
-               else {"cultivated_projects": self.cultivated_projects}),
+            **{name: frame for name, frame in (
+                ("cultivated_projects", self.cultivated_projects),
+                ("cultivated_occupations", self.cultivated_occupations)) if frame is not None},
         }
 
 
@@ -433,7 +435,7 @@ _PROJECTS: tuple[tuple, ...] = (
      True, "2030-10-31", None, "planned"),
     ("P10", "老营镇", "development", "0404", (0, 0, 0), (0, 0, 8), None, 7, 11.0, 70.0,
      False, True, "2031-10-31", None, "planned"),
-    ("P11", "尚峪镇", "development", "0404", (0, 0, 0), (0, 0, 8), None, 7, 13.0, 65.0,
+    ("P11", "尚峪镇", "development", "0404", (0, 0, 0), (0, 0, 8), None, 7, 13.0, 66.0,
      False, True, "2032-10-31", None, "planned"),
     ("P12", "水泉镇", "reclamation", "0702", (0, 0, 0), (0, 0, 8), None, 6, 6.0, 75.0, False,
      True, "2033-10-31", None, "planned"),
@@ -485,6 +487,26 @@ def _cultivated_projects(ext: np.random.Generator) -> pd.DataFrame:
         "dry_after_ha", "grade_before", "grade_after", "slope_deg", "soil_depth_cm",
         "irrigated", "road_access", "completion_date", "acceptance_date", "status", "source"])
     frame["grade_before"] = frame["grade_before"].astype("Int64")
+    return frame
+
+
+_OCCUPATIONS: tuple[tuple, ...] = (
+    ("Z01", 2024, "老牛湾镇", "orchard", 1.2, 0.0, 7),
+    ("Z02", 2026, "楼沟乡", "afforestation", 2.0, 0.0, 9),
+    ("Z03", 2028, "水泉镇", "farm_facility", 0.5, 0.0, None),
+    ("Z04", 2030, "窑头乡", "rural_housing", 0.3, 0.0, 8),
+)
+"""Designed occupations of cultivated land other than the quota's construction."""
+
+
+def _cultivated_occupations(ext: np.random.Generator) -> pd.DataFrame:
+    """Synthetic occupations of cultivated land by orchards, afforestation, farm facilities
+    and rural housing (the uses the 2024 reform balances), areas scaled by 0.9..1.1."""
+    rows = [(oid, year, town, use, round(area * float(ext.uniform(0.9, 1.1)), 2), paddy,
+             grade) for oid, year, town, use, area, paddy, grade in _OCCUPATIONS]
+    frame = pd.DataFrame(rows, columns=["occupation_id", "year", "township", "use", "area_ha",
+                                        "paddy_ha", "quality_grade"])
+    frame["quality_grade"] = frame["quality_grade"].astype("Int64")
     return frame
 
 
@@ -776,14 +798,17 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
     targets = _planning_targets(table, indicators, population)
     # spawned last, so the generators spawned above (and their tables) do not move
     registrations = _registrations(population, rng.spawn(1)[0])
-    projects = _cultivated_projects(rng.spawn(1)[0])  # after registrations: they keep
+    cultivated_rng = rng.spawn(1)[0]  # after registrations: they keep their draws
+    projects = _cultivated_projects(cultivated_rng)
+    occupations = _cultivated_occupations(cultivated_rng)
     return SyntheticCounty(parcels=parcels, edges=edges, townships=_townships_table(),
                            township_boundaries=township_boundaries, population=population,
                            registrations=registrations,
                            supply_batches=batches, stock_plots=stock,
                            industrial_contracts=contracts, indicators=indicators,
                            planning_targets=targets, seed=seed,
-                           cultivated_projects=projects)
+                           cultivated_projects=projects,
+                           cultivated_occupations=occupations)
 
 
 def write_county(county: SyntheticCounty, out_dir: str | os.PathLike[str]) -> list[Path]:
