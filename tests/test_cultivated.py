@@ -391,3 +391,36 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path, args, match):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and match in lines[0], done.stderr
     assert not (tmp_path / "o").exists()
+
+
+# ------------------------------------------------------------------ views and widget
+
+
+def test_verify_view_and_widget_follow_the_thresholds():
+    from landsim.cultivated.views import verify_view
+    from landsim.datasets import load_sample
+    from landsim.widgets import verify_explorer
+
+    projects = load_sample().cultivated_projects
+    base = verify_view(projects)
+    assert base["passed"].sum() == 12
+    loose = verify_view(projects, max_slope_deg=30.0, min_soil_depth_cm=30.0, max_grade=9)
+    assert loose.loc["F01", "passed"] and loose.loc["F02", "passed"]
+    assert loose.loc["F04", "passed"]
+    assert verify_view(projects, yield_factor=0.5).loc["P01", "capacity_kg"] == 61500.0 / 2
+    widget = verify_explorer(projects)
+    assert widget.result["passed"].sum() == 12
+    slope = next(c for c in widget.children if "slope" in c.description)
+    slope.value = 20.0
+    assert not widget.result.loc["P06", "passed"]
+
+
+def test_plot_accounts_draws_three_panels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from landsim.plots import plot_accounts
+
+    credits, occ, towns, years = _random_case(0)
+    fig = plot_accounts(keep_accounts(credits, occ, years=years, townships=towns))
+    assert len(fig.axes) == 3
