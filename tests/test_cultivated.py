@@ -424,3 +424,42 @@ def test_plot_accounts_draws_three_panels():
     credits, occ, towns, years = _random_case(0)
     fig = plot_accounts(keep_accounts(credits, occ, years=years, townships=towns))
     assert len(fig.axes) == 3
+
+
+# ------------------------------------------------------------------ PBF layout link
+
+
+def test_pbf_layout_quality_check_by_hand():
+    from landsim.cultivated import layout_quality_check
+
+    parcels = pd.DataFrame({"parcel_id": ["a", "b", "c", "d"],
+                            "land_class": ["0103", "0103", "0102", "0103"],
+                            "area_ha": [1.0, 2.0, 1.0, 1.0], "quality_grade": [9, 6, 4, 9]})
+    better = pd.DataFrame({"parcel_id": ["a", "b"], "change": ["removed", "added"]})
+    check = layout_quality_check(better, parcels)
+    assert check.attrs["passed"] and check.loc["added", "cultivated_change_ha"] == 0.0
+    # bringing in grade 9 for grade 4 fails both quality and capacity
+    worse = pd.DataFrame({"parcel_id": ["c", "d"], "change": ["removed", "added"]})
+    check = layout_quality_check(worse, parcels)
+    assert not check.attrs["quality_ok"] and not check.attrs["capacity_ok"]
+    assert check.loc["removed", "capacity_kg"] == 9750.0
+    with pytest.raises(InputError, match="parcel_id zz not in the parcels"):
+        layout_quality_check(pd.DataFrame({"parcel_id": ["zz"], "change": ["added"]}), parcels)
+
+
+def test_cli_balance_with_a_layout(tmp_path: Path):
+    from landsim.datasets import load_sample
+
+    parcels = load_sample().parcels
+    cult = parcels[parcels["land_class"].isin(["0102", "0103"])]
+    out_ = cult[cult["is_pbf"]].sort_values("quality_grade").tail(3)["parcel_id"]
+    in_ = cult[~cult["is_pbf"]].sort_values("quality_grade").head(3)["parcel_id"]
+    layout = pd.DataFrame({"parcel_id": [*out_, *in_],
+                           "change": ["removed"] * 3 + ["added"] * 3})
+    layout.to_csv(tmp_path / "layout.csv", index=False)
+    done = _cli("cultivated", "balance", "--layout", str(tmp_path / "layout.csv"), "--out",
+                str(tmp_path / "b"))
+    assert done.returncode == 0, done.stderr
+    quality = pd.read_csv(tmp_path / "b" / "pbf_quality.csv").set_index("side")
+    assert quality.loc["added", "mean_grade"] <= quality.loc["removed", "mean_grade"]
+    assert quality["passed"].all()

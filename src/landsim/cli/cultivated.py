@@ -2,7 +2,7 @@
 
     landsim cultivated verify --projects FILE [--policy TOML] --out DIR
     landsim cultivated balance [--county DIR] [--quota-run DIR | --scenario NAME|FILE]
-                               [--policy TOML] --out DIR
+                               [--layout FILE] [--policy TOML] --out DIR
 
 ``verify`` writes ``verified.csv`` (one row per project: newly added cultivated area,
 paddy, grades, grain capacity, passed, failed rules, credits) and ``failures.csv`` (one
@@ -12,7 +12,9 @@ row per failed rule with the value and the limit). ``balance`` writes ``accounts
 account), ``decisions.csv`` and ``verified.csv``. Construction occupation comes from a
 quota run's ``annual.csv`` (``--quota-run``) or, without it, from running the scenario
 (default ``baseline``) on the county; the county's ``cultivated_occupations.csv``
-(afforestation, orchards, ...) is added when present.
+(afforestation, orchards, ...) is added when present. ``--layout`` (the ``layout.csv`` of
+``landsim farmland optimize``) adds ``pbf_quality.csv``: the quality of the land the PBF
+layout brings in against the land it takes out.
 """
 
 from __future__ import annotations
@@ -119,8 +121,18 @@ def _balance(args: argparse.Namespace) -> int:
              if county.townships is not None else None)
     result = keep_accounts(verification.credits(), occupations, policy, years=years,
                            townships=towns)
-    inputs = [p for p in (args.county, args.quota_run, args.policy) if p]
-    write_outputs(args.out, {"accounts.csv": csv_writer(result.accounts.round(6), None),
+    inputs = [p for p in (args.county, args.quota_run, args.policy, args.layout) if p]
+    writers = {}
+    if args.layout is not None:
+        from landsim.cultivated import layout_quality_check
+        from landsim.tabular import read_raw_table
+
+        layout = read_raw_table(Path(args.layout)).frame
+        check = layout_quality_check(layout, county.parcels, policy, source=str(args.layout))
+        writers["pbf_quality.csv"] = csv_writer(
+            check.rename_axis("side").reset_index().assign(
+                passed=check.attrs["passed"]).round(6), None)
+    write_outputs(args.out, {**writers,"accounts.csv": csv_writer(result.accounts.round(6), None),
                              "queue.csv": csv_writer(result.queue.round(6), None),
                              "decisions.csv": csv_writer(result.decisions.round(6), None),
                              "verified.csv": csv_writer(verification.verified.round(6), None)},
@@ -137,6 +149,11 @@ def _balance(args: argparse.Namespace) -> int:
           f"({len(waited[waited['status'] == 'approved'])} after waiting), "
           f"{(dec['status'] == 'queued').sum()} still queued, "
           f"{(dec['status'] == 'refused').sum()} refused")
+    if args.layout is not None:
+        print(f"  PBF layout quality 占优补优: added mean grade "
+              f"{check.at['added', 'mean_grade']:.2f} vs removed "
+              f"{check.at['removed', 'mean_grade']:.2f}: "
+              f"{'passed' if check.attrs['passed'] else 'FAILED'}")
     return 0
 
 
@@ -160,6 +177,9 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "cultivated") -
     balance.add_argument("--scenario", default="baseline", metavar="NAME|FILE",
                          help="scenario run on the county when no --quota-run is given "
                               "(default baseline)")
+    balance.add_argument("--layout", default=None, metavar="FILE",
+                         help="layout.csv of `landsim farmland optimize`: check the quality "
+                              "of the PBF brought in against that taken out")
     balance.add_argument("--policy", default=None, metavar="TOML",
                          help="cultivated-land policy (default: the packaged cultivated.toml)")
     add_encoding(balance)

@@ -15,6 +15,7 @@ from landsim.cultivated.accounts import (
     price_occupations,
 )
 from landsim.cultivated.params import CultivatedPolicy, load_cultivated_policy
+from landsim.cultivated.pbf import layout_quality_check
 from landsim.cultivated.projects import RULES, Verification, verify_projects
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "CultivatedPolicy",
     "Verification",
     "keep_accounts",
+    "layout_quality_check",
     "load_cultivated_policy",
     "occupations_from_quota",
     "occupied_land_profile",
