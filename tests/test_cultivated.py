@@ -296,9 +296,13 @@ def test_quota_with_balance_never_grants_what_the_accounts_cannot_pay(sample_run
     profile = occupied_land_profile(county.parcels)
     credits = verify_projects(county.cultivated_projects).credits()
     years = range(int(on.annual["year"].min()), int(on.annual["year"].max()) + 1)
+    from landsim.cultivated import price_occupations
+
+    other = price_occupations(county.cultivated_occupations, profile=profile)
     results = {}
     for name, run in (("off", off), ("on", on)):
         occ = occupations_from_quota(run.annual, profile)
+        occ = pd.concat([occ, other[occ.columns]], ignore_index=True)
         results[name] = keep_accounts(credits, occ, years=years)
     with_balance = results["on"]
     assert with_balance.queue.empty

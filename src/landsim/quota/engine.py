@@ -300,8 +300,9 @@ class QuotaDrivers:
         Where the upper-level plan's allocation came from (for the ledger).
     cultivated_credits : numpy.ndarray, optional
         ``(years, 3)`` county credits of the 占补平衡 accounts (quantity [ha], grain capacity
-        [kg], paddy [ha]) from verified projects, per simulated year; needed when
-        ``policy.cultivated_balance`` is on.
+        [kg], paddy [ha]) from verified projects, per simulated year, net of the year's
+        other occupations (orchards, afforestation, ...; so it may be negative); needed
+        when ``policy.cultivated_balance`` is on.
     cultivated_opening : numpy.ndarray, optional
         ``(3,)`` balances at the start of the first simulated year.
     cultivated_cost_per_ha : numpy.ndarray, optional
@@ -339,9 +340,12 @@ class QuotaDrivers:
             if value is None:
                 continue
             arr = np.asarray(value, dtype=float)
-            if arr.shape != shape or np.isnan(arr).any() or (arr < 0).any():
-                msg = (f"QuotaDrivers.{name} must be an array of shape {shape} of numbers "
-                       ">= 0 (quantity ha, capacity kg, paddy ha)")
+            # credits and opening are net of other occupations (orchards, ...): may be < 0
+            low = -np.inf if name != "cultivated_cost_per_ha" else 0.0
+            if arr.shape != shape or not np.isfinite(arr).all() or (arr < low).any():
+                msg = (f"QuotaDrivers.{name} must be an array of shape {shape} of finite "
+                       "numbers (quantity ha, capacity kg, paddy ha)"
+                       + ("" if low else " >= 0"))
                 raise InputError(msg)
             object.__setattr__(self, name, arr)
         if self.key_projects_udb_ha is None:

@@ -639,6 +639,9 @@ class ScenarioInputs:
     cultivated_projects : pandas.DataFrame, optional
         Projects adding cultivated land: their verified credits feed the optional
         ``cultivated_balance`` link (以补定占).
+    cultivated_occupations : pandas.DataFrame, optional
+        Occupations of cultivated land other than construction (orchards, afforestation,
+        ...): paid from the accounts before the quota's construction.
     parcels : pandas.DataFrame, optional
         Parcels: the grade and paddy share of the cultivated land new construction land
         occupies (:func:`landsim.cultivated.occupied_land_profile`).
@@ -655,6 +658,7 @@ class ScenarioInputs:
     indicator_history: pd.DataFrame | None = None
     townships: pd.DataFrame | None = None
     cultivated_projects: pd.DataFrame | None = None
+    cultivated_occupations: pd.DataFrame | None = None
     parcels: pd.DataFrame | None = None
 
     @classmethod
@@ -680,6 +684,7 @@ class ScenarioInputs:
                    planning_targets=county.planning_targets, indicator_history=history,
                    townships=county.townships,
                    cultivated_projects=getattr(county, "cultivated_projects", None),
+                   cultivated_occupations=getattr(county, "cultivated_occupations", None),
                    parcels=getattr(county, "parcels", None))
 
 
@@ -851,8 +856,10 @@ def _balance_drivers(policy: QuotaPolicy, inputs: ScenarioInputs,
     """Credits, opening and cost per ha of the 占补平衡 accounts, when the link is on.
 
     Credits are the county's verified projects (:func:`landsim.cultivated.verify_projects`
-    with the packaged cultivated-land policy) by credit year; those before the first
-    simulated year, and the policy's carried-in balances, open the first year.
+    with the packaged cultivated-land policy) by credit year, less the county's other
+    occupations of cultivated land (``cultivated_occupations``: orchards, afforestation,
+    ...) in their year; those before the first simulated year, and the policy's
+    carried-in balances, open the first year.
     """
     if not policy.cultivated_balance.enabled:
         return {}
@@ -866,19 +873,26 @@ def _balance_drivers(policy: QuotaPolicy, inputs: ScenarioInputs,
         COUNTY,
         load_cultivated_policy,
         occupied_land_profile,
+        price_occupations,
         verify_projects,
     )
 
     cpol = load_cultivated_policy()
     credits = verify_projects(inputs.cultivated_projects, cpol).credits()
     by_year = credits.groupby("year")[list(ACCOUNTS)].sum()
+    profile = occupied_land_profile(inputs.parcels, cpol)
+    if inputs.cultivated_occupations is not None and len(inputs.cultivated_occupations):
+        # other occupations (orchards, afforestation, ...) are paid before construction
+        other = price_occupations(inputs.cultivated_occupations, cpol, profile).rename(
+            columns={"area_ha": "quantity_ha"}).groupby("year")[list(ACCOUNTS)].sum()
+        by_year = by_year.sub(other, fill_value=0.0)
     first = int(years[0])
     opening = by_year[by_year.index < first].sum().to_numpy(float) + np.array(
         [cpol.balance.opening_quantity_ha, cpol.balance.opening_capacity_kg,
          cpol.balance.opening_paddy_ha])
     per_year = by_year.reindex([int(y) for y in years], fill_value=0.0).to_numpy(float)
-    profile = occupied_land_profile(inputs.parcels, cpol).loc[COUNTY]
-    cost = np.array([1.0, profile["capacity_kg_per_ha"], profile["paddy_share"]])
+    county = profile.loc[COUNTY]
+    cost = np.array([1.0, county["capacity_kg_per_ha"], county["paddy_share"]])
     return {"cultivated_credits": per_year, "cultivated_opening": opening,
             "cultivated_cost_per_ha": cost}
 
