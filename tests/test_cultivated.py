@@ -27,7 +27,7 @@ from landsim.cultivated import (
 from landsim.cultivated.params import (
     BalanceRules,
     StandardYield,
-    parameter_table,
+    cultivated_parameter_table,
 )
 from landsim.errors import InputError
 from landsim.resources import policy_file, sample_county_dir
@@ -137,7 +137,7 @@ def test_packaged_toml_matches_the_dataclasses():
     raw = tomllib.loads(policy_file("cultivated").read_text(encoding="utf-8"))
     assert raw.pop("schema_version") == 1
     from_toml = {(s, k): e for s, entries in raw.items() for k, e in entries.items()}
-    from_code = {(r["section"], r["name"]): r for r in parameter_table()}
+    from_code = {(r["section"], r["name"]): r for r in cultivated_parameter_table()}
     assert set(from_toml) == set(from_code)
     for key, row in from_code.items():
         assert from_toml[key]["value"] == row["default"], key

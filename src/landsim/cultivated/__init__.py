@@ -14,7 +14,11 @@ from landsim.cultivated.accounts import (
     occupied_land_profile,
     price_occupations,
 )
-from landsim.cultivated.params import CultivatedPolicy, load_cultivated_policy
+from landsim.cultivated.params import (
+    CultivatedPolicy,
+    cultivated_parameter_table,
+    load_cultivated_policy,
+)
 from landsim.cultivated.pbf import layout_quality_check
 from landsim.cultivated.projects import RULES, Verification, verify_projects
 
@@ -25,6 +29,7 @@ __all__ = [
     "BalanceResult",
     "CultivatedPolicy",
     "Verification",
+    "cultivated_parameter_table",
     "keep_accounts",
     "layout_quality_check",
     "load_cultivated_policy",

@@ -42,7 +42,7 @@ __all__ = [
     "CultivatedPolicy",
     "StandardYield",
     "load_cultivated_policy",
-    "parameter_table",
+    "cultivated_parameter_table",
 ]
 
 _F = "shared/domain/policy-facts.md"
@@ -243,7 +243,7 @@ class CultivatedPolicy:
                    balance=out["balance"])  # type: ignore[arg-type]
 
 
-def parameter_table() -> list[dict[str, Any]]:
+def cultivated_parameter_table() -> list[dict[str, Any]]:
     """One row per parameter: section, name, default, unit, source, description, range."""
     return [row for cls in _SECTIONS.values() for row in cls.table()]
 
