@@ -141,6 +141,7 @@ def test_a_legal_rule_is_switched_off_only_as_a_labelled_what_if(county):
     ("MONITOR_CONTROLS", "landsim.monitor.lights:monitor_view", {"values", "thresholds"}),
     ("PERFORMANCE_CONTROLS", "landsim.stockland.views:class_view", {"units"}),
     ("TOPSOIL_CONTROLS", "landsim.topsoil.views:what_if", {"inputs", "params"}),
+    ("CULTIVATED_CONTROLS", "landsim.cultivated.views:verify_view", {"projects", "policy"}),
 ])
 def test_slider_names_are_arguments_of_the_pure_function(controls, function, data_args):
     import importlib

@@ -61,6 +61,8 @@ class County:
     industrial_contracts: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
     planning_targets: pd.DataFrame | None = None
+    cultivated_projects: pd.DataFrame | None = None
+    cultivated_occupations: pd.DataFrame | None = None
     source: str = ""
 
     @property

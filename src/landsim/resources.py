@@ -41,6 +41,7 @@ POLICY_FILES: dict[str, str] = {
     "stockland": "stockland.toml",
     "topsoil": "topsoil.toml",
     "monitor": "monitor.toml",
+    "cultivated": "cultivated.toml",
 }
 """Policy family -> file name inside ``landsim/data/policy``."""
 

@@ -410,10 +410,76 @@ PLANNING_TARGETS = TableSchema(
     ),
 )
 
+CULTIVATED_PROJECTS = TableSchema(
+    name="cultivated_projects",
+    filename="cultivated_projects.csv",
+    description="Land consolidation, reclamation and development projects that add "
+                "cultivated land (补充耕地项目), for new cultivated-land verification",
+    key="project_id",
+    columns=(
+        _c("project_id", "str", "", "project id", unique=True),
+        _c("township", "str", "", "township (乡镇) of the project", references="townships"),
+        _c("project_type", "str", "", "土地整治 consolidation, 复垦 reclamation or 开发 "
+           "development", choices=("consolidation", "reclamation", "development")),
+        optional("source_land_class", "code", "", "三调 class of the land brought into "
+                 "cultivation (e.g. 0404 other grassland, 1206 bare land)",
+                 pattern=LAND_CLASS_PATTERN),
+        _c("paddy_before_ha", "float", "ha", "0101 水田 paddy before the project", minimum=0.0),
+        _c("irrigated_before_ha", "float", "ha", "0102 水浇地 irrigated land before",
+           minimum=0.0),
+        _c("dry_before_ha", "float", "ha", "0103 旱地 dry land before", minimum=0.0),
+        _c("paddy_after_ha", "float", "ha", "0101 水田 paddy after the project", minimum=0.0),
+        _c("irrigated_after_ha", "float", "ha", "0102 水浇地 irrigated land after",
+           minimum=0.0),
+        _c("dry_after_ha", "float", "ha", "0103 旱地 dry land after", minimum=0.0),
+        _c("grade_before", "int", "grade", "area-weighted quality grade of the cultivated "
+           "land before (1 best); empty when there was none", nullable=True, minimum=1,
+           maximum=10),
+        _c("grade_after", "int", "grade", "area-weighted quality grade of the cultivated "
+           "land after (GB/T 33469-2016, 1 best)", minimum=1, maximum=10),
+        _c("slope_deg", "float", "degree", "mean slope of the new land", minimum=0.0,
+           maximum=90.0),
+        _c("soil_depth_cm", "float", "cm", "effective soil depth of the new land",
+           minimum=0.0, maximum=500.0),
+        _c("irrigated", "bool", "", "the land after the project has irrigation"),
+        _c("road_access", "bool", "", "the new land is connected to a field road"),
+        _c("completion_date", "date", "", "completion (竣工) or planned completion"),
+        _c("acceptance_date", "date", "", "acceptance (验收) date; empty if not accepted",
+           required=False, nullable=True),
+        _c("status", "str", "", "accepted (验收合格), pending (awaiting acceptance), rejected "
+           "or planned", choices=("accepted", "pending", "rejected", "planned")),
+        optional("source", "str", "", "where the record comes from (e.g. 项目验收, synthetic)"),
+    ),
+)
+
+CULTIVATED_OCCUPATIONS = TableSchema(
+    name="cultivated_occupations",
+    filename="cultivated_occupations.csv",
+    description="Occupations of cultivated land to be balanced (占用耕地): construction "
+                "approvals and the other uses the 2024 reform counts",
+    key="occupation_id",
+    columns=(
+        _c("occupation_id", "str", "", "occupation (approval) id", unique=True),
+        YEAR,
+        _c("township", "str", "", "township of the occupied land", references="townships"),
+        _c("use", "str", "", "what the land becomes",
+           choices=("construction", "afforestation", "orchard", "tea", "farm_facility",
+                    "rural_housing", "other")),
+        _c("area_ha", "float", "ha", "cultivated land occupied", minimum=0.0,
+           exclusive_minimum=True),
+        _c("paddy_ha", "float", "ha", "part of it that is 0101 paddy", required=False,
+           default=0.0, minimum=0.0),
+        _c("quality_grade", "int", "grade", "area-weighted grade of the occupied land "
+           "(1 best); empty: the balance rules' default", nullable=True, required=False,
+           minimum=1, maximum=10),
+    ),
+)
+
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in (TOWNSHIPS, PARCELS, EDGES, POPULATION, REGISTRATIONS, SUPPLY_BATCHES, INDUSTRIAL_CONTRACTS,
-              STOCK_PLOTS, INDICATORS, PLANNING_TARGETS)
+              STOCK_PLOTS, INDICATORS, PLANNING_TARGETS, CULTIVATED_PROJECTS,
+              CULTIVATED_OCCUPATIONS)
 }
 """Every input table by name, in the order a county folder is read."""
 

@@ -103,6 +103,8 @@ class SyntheticCounty:
     indicators: pd.DataFrame
     planning_targets: pd.DataFrame
     seed: int
+    cultivated_projects: pd.DataFrame | None = None
+    cultivated_occupations: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-spatial tables by schema name (parcels without geometry)."""
@@ -117,6 +119,9 @@ class SyntheticCounty:
             "industrial_contracts": self.industrial_contracts,
             "indicators": self.indicators,
             "planning_targets": self.planning_targets,
+            **{name: frame for name, frame in (
+                ("cultivated_projects", self.cultivated_projects),
+                ("cultivated_occupations", self.cultivated_occupations)) if frame is not None},
         }
 
 
@@ -489,6 +494,105 @@ def _registrations(population: pd.DataFrame, ext: np.random.Generator) -> pd.Dat
     return pd.DataFrame(rows, columns=["year", "township", "registrations", "source"])
 
 
+_PROJECTS: tuple[tuple, ...] = (
+    # id, township, type, source class, (paddy, irrigated, dry) before, after, grade
+    # before, grade after, slope, soil depth, irrigated, road, completion, acceptance,
+    # status, what the row exercises
+    ("P01", "新关镇", "consolidation", None, (0, 0, 30), (0, 12, 20), 8, 6, 6.0, 90.0, True,
+     True, "2023-10-31", "2024-04-15", "accepted"),
+    ("P02", "老营镇", "development", "0404", (0, 0, 0), (0, 0, 9), None, 7, 14.0, 80.0, False,
+     True, "2023-11-20", "2024-05-10", "accepted"),
+    ("P03", "尚峪镇", "reclamation", "0702", (0, 0, 0), (0, 0, 6), None, 6, 5.0, 70.0, False,
+     True, "2024-09-30", "2025-03-31", "accepted"),
+    ("P04", "水泉镇", "development", "0404", (0, 0, 0), (0, 0, 12), None, 7, 12.0, 60.0,
+     False, True, "2025-10-31", None, "planned"),
+    ("P05", "楼沟乡", "consolidation", None, (0, 0, 40), (0, 0, 42), 9, 7, 10.0, 60.0, False,
+     True, "2026-10-31", None, "planned"),
+    ("P06", "窑头乡", "development", "0404", (0, 0, 0), (0, 0, 10), None, 8, 25.0, 50.0,
+     False, True, "2027-10-31", None, "planned"),
+    ("P07", "万家寨镇", "reclamation", "0702", (0, 0, 0), (0, 5, 0), None, 5, 3.0, 100.0,
+     True, True, "2028-10-31", None, "planned"),
+    ("P08", "老牛湾镇", "development", "1206", (0, 0, 0), (3, 0, 5), None, 6, 2.0, 80.0, True,
+     True, "2029-10-31", None, "planned"),
+    ("P09", "新关镇", "development", "0404", (0, 0, 0), (0, 0, 8), None, 7, 9.0, 70.0, False,
+     True, "2030-10-31", None, "planned"),
+    ("P10", "老营镇", "development", "0404", (0, 0, 0), (0, 0, 8), None, 7, 11.0, 70.0,
+     False, True, "2031-10-31", None, "planned"),
+    ("P11", "尚峪镇", "development", "0404", (0, 0, 0), (0, 0, 8), None, 7, 13.0, 66.0,
+     False, True, "2032-10-31", None, "planned"),
+    ("P12", "水泉镇", "reclamation", "0702", (0, 0, 0), (0, 0, 8), None, 6, 6.0, 75.0, False,
+     True, "2033-10-31", None, "planned"),
+    ("F01", "楼沟乡", "development", "0404", (0, 0, 0), (0, 0, 7), None, 7, 26.5, 70.0,
+     False, True, "2023-06-30", "2023-11-30", "accepted"),
+    ("F02", "窑头乡", "development", "0404", (0, 0, 0), (0, 0, 6), None, 7, 12.0, 40.0,
+     False, True, "2023-08-31", "2024-03-31", "accepted"),
+    ("F03", "老牛湾镇", "development", "1206", (0, 0, 0), (2, 0, 3), None, 6, 3.0, 80.0,
+     False, True, "2024-06-30", "2024-12-15", "accepted"),
+    ("F04", "万家寨镇", "development", "0404", (0, 0, 0), (0, 0, 9), None, 9, 16.0, 60.0,
+     False, True, "2024-09-30", "2025-04-30", "accepted"),
+    ("F05", "水泉镇", "reclamation", "0702", (0, 0, 0), (0, 0, 4), None, 6, 4.0, 70.0, False,
+     False, "2024-10-31", "2025-05-31", "accepted"),
+    ("F06", "尚峪镇", "consolidation", None, (0, 0, 20), (0, 0, 21), 5, 7, 8.0, 60.0, False,
+     True, "2025-09-30", None, "planned"),
+    ("F07", "新关镇", "consolidation", None, (0, 0, 25), (0, 0, 24), 7, 6, 7.0, 80.0, False,
+     True, "2025-10-31", None, "planned"),
+    ("F08", "老营镇", "development", "0404", (0, 0, 0), (0, 0, 7), None, 7, 10.0, 70.0,
+     False, True, "2024-10-31", None, "pending"),
+    ("F09", "楼沟乡", "development", "0404", (0, 0, 0), (0, 0, 5), None, 8, 15.0, 55.0,
+     False, True, "2024-05-31", None, "rejected"),
+    ("F10", "老牛湾镇", "consolidation", None, (2, 0, 3), (0, 0, 6), 6, 6, 2.0, 90.0, False,
+     True, "2026-09-30", None, "planned"),
+    ("F11", "窑头乡", "development", "0404", (0, 0, 0), (0, 0, 6), None, 8, 28.0, 30.0,
+     False, False, "2027-09-30", None, "planned"),
+)
+"""Designed projects: P.. pass every rule (P06 at the slope, soil-depth and grade limits),
+F.. fail: F01 slope, F02 soil depth, F03 new paddy without irrigation, F04 grade, F05 road
+access, F06 capacity falls, F07 area falls, F08 pending, F09 rejected, F10 paddy falls,
+F11 three rules at once."""
+
+
+def _cultivated_projects(ext: np.random.Generator) -> pd.DataFrame:
+    """Synthetic land consolidation, reclamation and development projects (补充耕地项目).
+
+    The designed rows of :data:`_PROJECTS`; the new land of development and reclamation
+    projects is scaled by a seeded draw of 0.9..1.1 (areas rounded to 0.01 ha).
+    """
+    rows = []
+    for (pid, town, kind, src, before, after, g0, g1, slope, depth, irrigated, road,
+         completed, accepted, status) in _PROJECTS:
+        scale = 1.0 if kind == "consolidation" else float(ext.uniform(0.9, 1.1))
+        after_ha = [round(a * scale, 2) for a in after]
+        rows.append((pid, town, kind, src, *[float(b) for b in before], *after_ha, g0, g1,
+                     slope, depth, irrigated, road, completed, accepted, status, "synthetic"))
+    frame = pd.DataFrame(rows, columns=[
+        "project_id", "township", "project_type", "source_land_class", "paddy_before_ha",
+        "irrigated_before_ha", "dry_before_ha", "paddy_after_ha", "irrigated_after_ha",
+        "dry_after_ha", "grade_before", "grade_after", "slope_deg", "soil_depth_cm",
+        "irrigated", "road_access", "completion_date", "acceptance_date", "status", "source"])
+    frame["grade_before"] = frame["grade_before"].astype("Int64")
+    return frame
+
+
+_OCCUPATIONS: tuple[tuple, ...] = (
+    ("Z01", 2024, "老牛湾镇", "orchard", 1.2, 0.0, 7),
+    ("Z02", 2026, "楼沟乡", "afforestation", 2.0, 0.0, 9),
+    ("Z03", 2028, "水泉镇", "farm_facility", 0.5, 0.0, None),
+    ("Z04", 2030, "窑头乡", "rural_housing", 0.3, 0.0, 8),
+)
+"""Designed occupations of cultivated land other than the quota's construction."""
+
+
+def _cultivated_occupations(ext: np.random.Generator) -> pd.DataFrame:
+    """Synthetic occupations of cultivated land by orchards, afforestation, farm facilities
+    and rural housing (the uses the 2024 reform balances), areas scaled by 0.9..1.1."""
+    rows = [(oid, year, town, use, round(area * float(ext.uniform(0.9, 1.1)), 2), paddy,
+             grade) for oid, year, town, use, area, paddy, grade in _OCCUPATIONS]
+    frame = pd.DataFrame(rows, columns=["occupation_id", "year", "township", "use", "area_ha",
+                                        "paddy_ha", "quality_grade"])
+    frame["quality_grade"] = frame["quality_grade"].astype("Int64")
+    return frame
+
+
 def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
     names = [t[0] for t in TOWNSHIPS]
     p_town = np.array([0.45, 0.08, 0.1, 0.07, 0.1, 0.08, 0.06, 0.06])
@@ -795,12 +899,17 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023,
     targets = _planning_targets(table, indicators, population)
     # spawned last, so the generators spawned above (and their tables) do not move
     registrations = _registrations(population, rng.spawn(1)[0])
+    cultivated_rng = rng.spawn(1)[0]  # after registrations: they keep their draws
+    projects = _cultivated_projects(cultivated_rng)
+    occupations = _cultivated_occupations(cultivated_rng)
     return SyntheticCounty(parcels=parcels, edges=edges, townships=_townships_table(),
                            township_boundaries=township_boundaries, population=population,
                            registrations=registrations,
                            supply_batches=batches, stock_plots=stock,
                            industrial_contracts=contracts, indicators=indicators,
-                           planning_targets=targets, seed=seed)
+                           planning_targets=targets, seed=seed,
+                           cultivated_projects=projects,
+                           cultivated_occupations=occupations)
 
 
 def write_county(county: SyntheticCounty, out_dir: str | os.PathLike[str]) -> list[Path]:

@@ -48,6 +48,8 @@ VERBS: dict[str, tuple[str, str]] = {
     "topsoil": ("landsim.cli.topsoil", "topsoil stripping and reuse plan (耕作层剥离再利用)"),
     "siting": ("landsim.cli.siting",
                "site/route scheme comparison and three-lines checks (多方案比选)"),
+    "cultivated": ("landsim.cli.cultivated",
+                   "newly added cultivated land and the 占补平衡 balance (新增耕地核定)"),
     "report": ("landsim.cli.report", "annual plan health-check report (年度体检评估) as one HTML file"),
 }
 """Verb -> (module that registers it, one-line help). Each module has ``register(sub, verb)``."""

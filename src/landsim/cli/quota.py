@@ -57,6 +57,10 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "quota") -> Non
     sim.add_argument("--registrations", default=None, metavar="FILE",
                      help="registrations (落户) per simulated year and township (columns "
                           "year, township, registrations): replace the projection")
+    sim.add_argument("--cultivated-balance", action="store_true",
+                     help="以补定占: limit new construction land by the county's 占补平衡 "
+                          "accounts (policy section cultivated_balance; needs "
+                          "cultivated_projects.csv)")
     add_out(sim)
     sim.set_defaults(func=simulate)
 
@@ -80,6 +84,12 @@ def simulate(args: argparse.Namespace) -> int:
         check_scheduler(args.scheduler)  # before any work
     scenario_path = scenario_file(args.scenario)
     scenario = Scenario.from_toml(scenario_path)
+    if args.cultivated_balance:
+        import dataclasses
+
+        policy = {**scenario.policy, "cultivated_balance": {
+            **scenario.policy.get("cultivated_balance", {}), "enabled": True}}
+        scenario = dataclasses.replace(scenario, policy=policy)
     county = (load_sample() if args.county is None
               else read_county(args.county, encoding=args.encoding))
     inputs = ScenarioInputs.from_county(county)

@@ -7,6 +7,7 @@ so ``import landsim.plots`` works without the notebook extras.
 - :mod:`~landsim.plots.county` - land-use map;
 - :mod:`~landsim.plots.county_import` - control lines of an imported county;
 - :mod:`~landsim.plots.quota` - quota by source, per-capita land, ensemble fan;
+- :mod:`~landsim.plots.cultivated` - 占补平衡 accounts (credits, debits, balance);
 - :mod:`~landsim.plots.farmland` - PBF adjustment map;
 - :mod:`~landsim.plots.topsoil` - topsoil flows map;
 - :mod:`~landsim.plots.siting` - site-selection footprints map;
@@ -18,6 +19,7 @@ so ``import landsim.plots`` works without the notebook extras.
 from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
 from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
 from landsim.plots.county_import import plot_overlays
+from landsim.plots.cultivated import plot_accounts
 from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
 from landsim.plots.monitor import plot_trends
 from landsim.plots.quota import (
@@ -37,6 +39,7 @@ __all__ = [
     "cjk_rc",
     "figure_to_data_uri",
     "land_group",
+    "plot_accounts",
     "plot_fan",
     "plot_flows",
     "plot_footprints",

@@ -22,7 +22,8 @@ QUOTA_SOURCES = (("pop_link_quota_ha", "人地挂钩 Population link", "#377eb8"
 """Stacked bars of :func:`plot_quota_sources`: annual column, legend label, colour."""
 
 CAP_NAMES = {"supply_rate_floor": f"供地率<{COMMON.supply_rate_floor:.0%}", "udb": "UDB",
-             "upper_plan": "上级规划", "per_capita_brake": "人均制动"}
+             "upper_plan": "上级规划", "per_capita_brake": "人均制动",
+             "cultivated_balance": "占补平衡"}
 """Short label written above a year whose quota a cap limited (``binding_cap``)."""
 
 

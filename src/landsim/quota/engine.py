@@ -58,6 +58,7 @@ from landsim.units import M2_PER_HA
 
 __all__ = [
     "ANNUAL_COLUMNS",
+    "BALANCE_ACCOUNTS",
     "BINDING",
     "QuotaDrivers",
     "QuotaResult",
@@ -83,9 +84,14 @@ ANNUAL_COLUMNS = (
 )
 """Columns of ``annual.csv`` fixed by design 5.3 (more may follow)."""
 
-BINDING = ("none", "supply_rate_floor", "udb", "upper_plan", "per_capita_brake")
+BINDING = ("none", "supply_rate_floor", "udb", "upper_plan", "per_capita_brake",
+           "cultivated_balance")
 """Codes of the ``binding_cap`` column: what limited the ordinary quota (the last rule
-that cut it, in the order floor, brake, UDB, upper-level plan)."""
+that cut it, in the order floor, brake, UDB, upper-level plan, 占补平衡 accounts)."""
+
+BALANCE_ACCOUNTS = ("quantity_ha", "capacity_kg", "paddy_ha")
+"""The 占补平衡 accounts of the optional cultivated-balance link (same order as
+:data:`landsim.cultivated.ACCOUNTS`)."""
 
 _TOL = 1e-9
 _TIER_RTOL = 1e-9
@@ -292,6 +298,16 @@ class QuotaDrivers:
         Boolean per township; default the township with the most base-year urban land.
     caps_source : str
         Where the upper-level plan's allocation came from (for the ledger).
+    cultivated_credits : numpy.ndarray, optional
+        ``(years, 3)`` county credits of the 占补平衡 accounts (quantity [ha], grain capacity
+        [kg], paddy [ha]) from verified projects, per simulated year, net of the year's
+        other occupations (orchards, afforestation, ...; so it may be negative); needed
+        when ``policy.cultivated_balance`` is on.
+    cultivated_opening : numpy.ndarray, optional
+        ``(3,)`` balances at the start of the first simulated year.
+    cultivated_cost_per_ha : numpy.ndarray, optional
+        ``(3,)`` what one hectare of occupied cultivated land costs each account: 1 [ha/ha],
+        grain capacity [kg/ha], paddy share [ha/ha].
     """
 
     years: np.ndarray
@@ -312,9 +328,26 @@ class QuotaDrivers:
     key_projects_udb_ha: np.ndarray | None = None
     is_county_seat: np.ndarray | None = None
     caps_source: str = "policy"
+    cultivated_credits: np.ndarray | None = None
+    cultivated_opening: np.ndarray | None = None
+    cultivated_cost_per_ha: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_t, n_k = len(self.years), len(self.townships)
+        for name, shape in (("cultivated_credits", (n_t, 3)), ("cultivated_opening", (3,)),
+                            ("cultivated_cost_per_ha", (3,))):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            arr = np.asarray(value, dtype=float)
+            # credits and opening are net of other occupations (orchards, ...): may be < 0
+            low = -np.inf if name != "cultivated_cost_per_ha" else 0.0
+            if arr.shape != shape or not np.isfinite(arr).all() or (arr < low).any():
+                msg = (f"QuotaDrivers.{name} must be an array of shape {shape} of finite "
+                       "numbers (quantity ha, capacity kg, paddy ha)"
+                       + ("" if low else " >= 0"))
+                raise InputError(msg)
+            object.__setattr__(self, name, arr)
         if self.key_projects_udb_ha is None:
             object.__setattr__(self, "key_projects_udb_ha", self.key_projects_ha)
         if self.is_county_seat is None:
@@ -460,6 +493,7 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
                   key_projects_udb_ha: np.ndarray | None = None,
                   is_county_seat: np.ndarray | None = None,
                   caps_source: str = "policy",
+                  **balance: np.ndarray,
                   ) -> QuotaDrivers:
     """Assemble :class:`QuotaDrivers` from the tables and the projected paths.
 
@@ -490,6 +524,9 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         Seat flag per township in ``path.townships`` order.
     caps_source : str
         Where the upper-level plan's allocation came from.
+    **balance
+        ``cultivated_credits``, ``cultivated_opening``, ``cultivated_cost_per_ha`` of the
+        optional 占补平衡 link (see :class:`QuotaDrivers`).
 
     Returns
     -------
@@ -517,7 +554,7 @@ def build_drivers(population: pd.DataFrame, batches: pd.DataFrame, path: Populat
         cohort_supplied=c_sup, migrants_rule=migrants_rule,
         stock_link_ratio=stock_link_ratio, provincial_factor=provincial_factor,
         key_projects_udb_ha=key_projects_udb_ha, is_county_seat=is_county_seat,
-        caps_source=caps_source)
+        caps_source=caps_source, **balance)
 
 
 # ----------------------------------------------------------------------------- engine
@@ -644,7 +681,9 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
              "ordinary_requested_ha", "pop_link_quota_ha", "stock_link_quota_ha",
              "key_project_requested_ha", "key_project_quota_ha", "new_construction_land_ha",
              "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha", "urban_land_ha",
-             "binding", "key_binding", "withheld_ha", "county_level")
+             "binding", "key_binding", "withheld_ha", "county_level", "balance_room_ha",
+             "balance_account", "balance_quantity_ha", "balance_capacity_kg",
+             "balance_paddy_ha")
     # year-major storage keeps each year's write contiguous; views are returned below
     out = {n: np.empty((n_t, n_d, n_k)) for n in names}
 
@@ -661,6 +700,29 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
             return no_udb
         room = _pool(udb_limit - land, county)
         return room[:, :1] if county else room
+
+    cb = policy.cultivated_balance
+    if cb.enabled:
+        if drivers.cultivated_credits is None or drivers.cultivated_cost_per_ha is None:
+            msg = ("cultivated_balance.enabled needs the county's 占补平衡 credits: add "
+                   "cultivated_projects.csv to the county folder (see data/sample_county/"
+                   "README.md) or switch the balance off")
+            raise InputError(msg)
+        opening = (np.zeros(3) if drivers.cultivated_opening is None
+                   else drivers.cultivated_opening)
+        balance = np.broadcast_to(opening, (n_d, 3)).astype(float).copy()
+        # cost of one ha of new construction land in each account
+        cost = drivers.cultivated_cost_per_ha * policy.indicators.cultivated_share
+    else:
+        balance = np.zeros((n_d, 3))
+        cost = np.zeros(3)
+
+    def balance_room() -> tuple[np.ndarray, np.ndarray]:
+        """New construction land [ha] the accounts can pay (n_d, 1) and the binding account."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rooms = np.where(cost > 0, np.maximum(balance, 0.0) / np.where(cost > 0, cost, 1.0),
+                             np.inf)
+        return rooms.min(axis=-1, keepdims=True), rooms.argmin(axis=-1)
 
     year0 = int(drivers.years[0])
     rate_prev = _window_rate(year0 - 1, -1, hist, survival, out["new_construction_land_ha"],
@@ -693,6 +755,15 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
         # key projects first: the plan's remainder, then (inside the UDB) the UDB room
         key_req, key_udb_req = keys[:, i], keys_udb[:, i]
         key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
+        if cb.enabled:
+            balance = balance + drivers.cultivated_credits[i]
+            bal_room, bal_account = balance_room()
+            if cb.include_key_projects:
+                key_granted = scale_to_room(key_granted, bal_room, county=True)
+            bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
+        else:
+            bal_room = bal_left = np.full((n_d, 1), np.inf)
+            bal_account = np.zeros(n_d, dtype=int)
         kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
         key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
         key_granted = key_granted - (key_udb_req * kept - key_udb)
@@ -709,10 +780,14 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
             udb_room = udb_room - (later_keys_udb[:, i].sum(axis=-1, keepdims=True) if county
                                    else later_keys_udb[:, i])
         after_udb = np.empty_like(braked)
+        after_plan = np.empty_like(braked)
         granted_by = np.empty_like(braked)
         for j in (0, 1):
             after_udb[j] = scale_to_room(braked[j], udb_room, county)
-            granted_by[j] = scale_to_room(after_udb[j], plan_room, county=True)
+            after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
+            # 以补定占: the accounts pay what remains after key projects (and pop link)
+            granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
+            bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
             if j == 0:
                 set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
                                              if caps.reserve_pop_link else 0.0)
@@ -722,14 +797,19 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
         granted = granted_by.sum(axis=0)
 
         binding = np.select(
-            [(granted_by < after_udb - _TOL).any(axis=0),
+            [(granted_by < after_plan - _TOL).any(axis=0),
+             (after_plan < after_udb - _TOL).any(axis=0),
              (after_udb < braked - _TOL).any(axis=0),
              (braked < wanted - _TOL).any(axis=0),
              (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
-            [BINDING.index("upper_plan"), BINDING.index("udb"),
+            [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
+             BINDING.index("udb"),
              BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
             BINDING.index("none"))
         new = granted + key_granted
+        if cb.enabled:
+            balance = balance - new.sum(axis=-1, keepdims=True) * cost
+            balance[np.abs(balance) < _TOL] = 0.0
 
         # this year's 批而未供 disposal supplies old cohorts pro rata
         total_unsup = survival * hist_unsup.sum(axis=0)
@@ -757,6 +837,11 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
             "urban_land_ha": land, "binding": binding,
             "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
             "county_level": np.broadcast_to(no_urban, (n_d, n_k)),
+            "balance_room_ha": np.broadcast_to(bal_room, (n_d, n_k)),
+            "balance_account": np.broadcast_to(bal_account[:, None], (n_d, n_k)),
+            "balance_quantity_ha": np.broadcast_to(balance[:, :1], (n_d, n_k)),
+            "balance_capacity_kg": np.broadcast_to(balance[:, 1:2], (n_d, n_k)),
+            "balance_paddy_ha": np.broadcast_to(balance[:, 2:], (n_d, n_k)),
         }
         for name, value in values.items():
             out[name][i] = value
@@ -864,6 +949,19 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     extra = ["supply_rate", "supply_rate_tested", "ordinary_requested_ha",
              "key_project_requested_ha", "withheld_ha", "udb_room_ha", "urban_land_ha",
              "binding_cap"]
+    if result.policy.cultivated_balance.enabled:
+        # the county's 占补平衡 accounts after the year and the account that limits
+        names = np.asarray(BALANCE_ACCOUNTS)
+        for name in ("balance_room_ha", "balance_quantity_ha", "balance_capacity_kg",
+                     "balance_paddy_ha"):
+            values = a[name][..., 0]
+            df[name] = (values if by == "county"
+                        else np.broadcast_to(values[..., None], (n_d, n_t, n_k))).ravel()
+        acct = names[a["balance_account"][..., 0].astype(int)]
+        df["balance_account"] = (acct if by == "county" else np.broadcast_to(
+            acct[..., None], (n_d, n_t, n_k))).ravel()
+        extra += ["balance_room_ha", "balance_account", "balance_quantity_ha",
+                  "balance_capacity_kg", "balance_paddy_ha"]
     order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
     if n_d > 1:
         order = ["draw", *order]
@@ -978,6 +1076,9 @@ def ledger(result: QuotaResult, draw: int = 0) -> pd.DataFrame:
                        "urban land, less key projects)",
                 "upper_plan": "cut to the upper-level plan's remaining new construction land "
                               f"({result.drivers.caps_source}), less key projects",
+                "cultivated_balance": "cut to what the 占补平衡 accounts can pay (以补定占; "
+                                      "binding account "
+                                      f"{BALANCE_ACCOUNTS[int(v('balance_account'))]})",
             }[bind]
             if bind != "none":
                 granted_rule += f"; {_fmt(withheld)} ha withheld"
@@ -1014,6 +1115,15 @@ def ledger(result: QuotaResult, draw: int = 0) -> pd.DataFrame:
                  f"new construction land x cultivated share "
                  f"{pol.indicators.cultivated_share:g}"),
             ]
+            if pol.cultivated_balance.enabled:
+                acct = BALANCE_ACCOUNTS[int(v("balance_account"))]
+                entries.append((
+                    "balance_room_ha", v("balance_room_ha"), "ha",
+                    "以补定占: new construction land the county's accounts can pay after the "
+                    f"year's credits (binding account {acct}); closing balances quantity "
+                    f"{_fmt(v('balance_quantity_ha'))} ha, capacity "
+                    f"{_fmt(v('balance_capacity_kg'))} kg, paddy "
+                    f"{_fmt(v('balance_paddy_ha'))} ha"))
             rows.extend((int(year), town, *entry, bind) for entry in entries)
     return pd.DataFrame(rows, columns=["year", "township", "quantity", "value", "unit", "rule",
                                        "binding_cap"])

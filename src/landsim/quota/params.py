@@ -8,7 +8,8 @@ The parameters of the two-links quota simulation (design 5.3) are grouped by rul
 - :class:`SupplyRateRule` - no ordinary quota under a 60 % five-year supply rate;
 - :class:`Caps` - remaining upper-level plan quota and the urban development boundary;
 - :class:`PerCapitaBrake` - optional cut of ordinary quota above the per-capita band;
-- :class:`IndicatorParams` - GB 50137-2011 band and change limits, elasticity, GDP-land.
+- :class:`IndicatorParams` - GB 50137-2011 band and change limits, elasticity, GDP-land;
+- :class:`CultivatedBalanceLink` - optional 以补定占 limit from the 占补平衡 accounts.
 
 :class:`QuotaPolicy` bundles them. Every rule has an ``enabled`` switch. The defaults are
 the figures of ``shared/domain/policy-facts.md``; where a figure was NOT FOUND the default
@@ -44,6 +45,7 @@ from landsim.resources import policy_file
 
 __all__ = [
     "Caps",
+    "CultivatedBalanceLink",
     "IndicatorParams",
     "PerCapitaBrake",
     "PopulationLink",
@@ -425,6 +427,34 @@ class PerCapitaBrake(Params):
     town_band_max_m2: float = shared(CommonFigures, "town_per_capita_band_max_m2")
 
 
+@dataclass(frozen=True)
+class CultivatedBalanceLink(Params):
+    """Optional link to the 占补平衡 accounts: 以补定占 limits new construction land.
+
+    When on, the new construction land of a year may occupy only as much cultivated land
+    (new land x ``indicators.cultivated_share``) as the county's three indicator accounts
+    (quantity, grain capacity, paddy; :mod:`landsim.cultivated`) can pay: credits of the
+    county's verified projects up to that year, less what earlier years occupied. Off by
+    default, so quota runs without a project table are unchanged.
+
+    Parameters
+    ----------
+    enabled : bool
+        Apply the balance to the quota.
+    include_key_projects : bool
+        Key projects are limited by the accounts too (they occupy cultivated land like
+        any construction); when false only ordinary quota is.
+    """
+
+    section: ClassVar[str] = "cultivated_balance"
+
+    enabled: bool = param(False, "", f"{_SRC_FACTS} s.8 (以补定占, 2024 reform); off by "
+                          "default", "limit new construction land by the 占补平衡 accounts")
+    include_key_projects: bool = param(
+        True, "", f"{_SRC_FACTS} s.8 (all occupation of cultivated land is balanced)",
+        "key projects are limited by the accounts too")
+
+
 _SECTIONS: dict[str, type[Params]] = {
     "population_link": PopulationLink,
     "stock_link": StockLink,
@@ -433,6 +463,7 @@ _SECTIONS: dict[str, type[Params]] = {
     "caps": Caps,
     "per_capita_brake": PerCapitaBrake,
     "indicators": IndicatorParams,
+    "cultivated_balance": CultivatedBalanceLink,
 }
 
 
@@ -447,6 +478,7 @@ class QuotaPolicy:
     caps: Caps = field(default_factory=Caps)
     per_capita_brake: PerCapitaBrake = field(default_factory=PerCapitaBrake)
     indicators: IndicatorParams = field(default_factory=IndicatorParams)
+    cultivated_balance: CultivatedBalanceLink = field(default_factory=CultivatedBalanceLink)
 
     def __post_init__(self) -> None:
         for name, cls in _SECTIONS.items():

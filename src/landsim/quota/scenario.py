@@ -636,6 +636,15 @@ class ScenarioInputs:
         Indicator history (year, new_construction_land_ha, ...): the allocation used to date.
     townships : pandas.DataFrame, optional
         Townships (township, is_county_seat): which band the per-capita brake applies.
+    cultivated_projects : pandas.DataFrame, optional
+        Projects adding cultivated land: their verified credits feed the optional
+        ``cultivated_balance`` link (以补定占).
+    cultivated_occupations : pandas.DataFrame, optional
+        Occupations of cultivated land other than construction (orchards, afforestation,
+        ...): paid from the accounts before the quota's construction.
+    parcels : pandas.DataFrame, optional
+        Parcels: the grade and paddy share of the cultivated land new construction land
+        occupies (:func:`landsim.cultivated.occupied_land_profile`).
     """
 
     population: pd.DataFrame
@@ -648,6 +657,9 @@ class ScenarioInputs:
     planning_targets: pd.DataFrame | None = None
     indicator_history: pd.DataFrame | None = None
     townships: pd.DataFrame | None = None
+    cultivated_projects: pd.DataFrame | None = None
+    cultivated_occupations: pd.DataFrame | None = None
+    parcels: pd.DataFrame | None = None
 
     @classmethod
     def from_county(cls, county: Any) -> ScenarioInputs:
@@ -670,7 +682,10 @@ class ScenarioInputs:
                    gdp_yi_yuan=gdp, industrial_contracts=county.industrial_contracts,
                    registrations=getattr(county, "registrations", None),
                    planning_targets=county.planning_targets, indicator_history=history,
-                   townships=county.townships)
+                   townships=county.townships,
+                   cultivated_projects=getattr(county, "cultivated_projects", None),
+                   cultivated_occupations=getattr(county, "cultivated_occupations", None),
+                   parcels=getattr(county, "parcels", None))
 
 
 @dataclass(frozen=True)
@@ -797,7 +812,8 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
                             provincial_factor=draws.get(
                                 "policy.population_link.provincial_factor"),
                             is_county_seat=_seat_flags(inputs.townships, towns),
-                            caps_source=caps_source)
+                            caps_source=caps_source,
+                            **_balance_drivers(policy, inputs, years_all))
     result = simulate_quota(drivers, policy)
     annual = annual_table(result, by=by)
     indicators = indicator_table(
@@ -833,6 +849,52 @@ def _with_upper_plan(policy: QuotaPolicy, inputs: ScenarioInputs,
     new_caps = dataclasses.replace(caps, upper_plan_new_construction_ha=upper.allocation_ha,
                                    upper_plan_used_ha=upper.used_ha)
     return dataclasses.replace(policy, caps=new_caps), upper, upper.source
+
+
+def _balance_drivers(policy: QuotaPolicy, inputs: ScenarioInputs,
+                     years: np.ndarray) -> dict[str, np.ndarray]:
+    """Credits, opening and cost per ha of the 占补平衡 accounts, when the link is on.
+
+    Credits are the county's verified projects (:func:`landsim.cultivated.verify_projects`
+    with the packaged cultivated-land policy) by credit year, less the county's other
+    occupations of cultivated land (``cultivated_occupations``: orchards, afforestation,
+    ...) in their year; those before the first simulated year, and the policy's
+    carried-in balances, open the first year.
+    """
+    if not policy.cultivated_balance.enabled:
+        return {}
+    if inputs.cultivated_projects is None or inputs.parcels is None:
+        msg = ("cultivated_balance.enabled needs the county's cultivated_projects.csv (and "
+               "parcels). Fix: add the project table (see data/sample_county/README.md) or "
+               "switch the balance off")
+        raise InputError(msg)
+    from landsim.cultivated import (
+        ACCOUNTS,
+        COUNTY,
+        load_cultivated_policy,
+        occupied_land_profile,
+        price_occupations,
+        verify_projects,
+    )
+
+    cpol = load_cultivated_policy()
+    credits = verify_projects(inputs.cultivated_projects, cpol).credits()
+    by_year = credits.groupby("year")[list(ACCOUNTS)].sum()
+    profile = occupied_land_profile(inputs.parcels, cpol)
+    if inputs.cultivated_occupations is not None and len(inputs.cultivated_occupations):
+        # other occupations (orchards, afforestation, ...) are paid before construction
+        other = price_occupations(inputs.cultivated_occupations, cpol, profile).rename(
+            columns={"area_ha": "quantity_ha"}).groupby("year")[list(ACCOUNTS)].sum()
+        by_year = by_year.sub(other, fill_value=0.0)
+    first = int(years[0])
+    opening = by_year[by_year.index < first].sum().to_numpy(float) + np.array(
+        [cpol.balance.opening_quantity_ha, cpol.balance.opening_capacity_kg,
+         cpol.balance.opening_paddy_ha])
+    per_year = by_year.reindex([int(y) for y in years], fill_value=0.0).to_numpy(float)
+    county = profile.loc[COUNTY]
+    cost = np.array([1.0, county["capacity_kg_per_ha"], county["paddy_share"]])
+    return {"cultivated_credits": per_year, "cultivated_opening": opening,
+            "cultivated_cost_per_ha": cost}
 
 
 def _seat_flags(townships: pd.DataFrame | None, towns: Sequence[str]) -> np.ndarray | None:

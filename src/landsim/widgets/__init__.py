@@ -14,12 +14,15 @@ works without the notebook extras.
   (:mod:`landsim.stockland.views`);
 - :mod:`~landsim.widgets.topsoil` - topsoil what-if (:func:`~landsim.topsoil.views.what_if`);
 - :mod:`~landsim.widgets.siting` - criterion weights (:func:`~landsim.siting.rank_schemes`);
+- :mod:`~landsim.widgets.cultivated` - verification thresholds
+  (:func:`~landsim.cultivated.views.verify_view`);
 - :mod:`~landsim.widgets.monitor` - thresholds (:func:`~landsim.monitor.monitor_view`).
 """
 
 from landsim.farmland.views import layout_view
 from landsim.quota.views import quota_view
 from landsim.widgets.county import township_explorer, township_view
+from landsim.widgets.cultivated import CULTIVATED_CONTROLS, verify_explorer
 from landsim.widgets.farmland import farmland_explorer
 from landsim.widgets.monitor import MONITOR_CONTROLS, monitor_defaults, monitor_explorer
 from landsim.widgets.quota import QUOTA_CONTROLS, quota_controls, quota_explorer
@@ -28,6 +31,7 @@ from landsim.widgets.stock import PERFORMANCE_CONTROLS, idle_explorer, performan
 from landsim.widgets.topsoil import TOPSOIL_CONTROLS, topsoil_explorer
 
 __all__ = [
+    "CULTIVATED_CONTROLS",
     "MONITOR_CONTROLS",
     "PERFORMANCE_CONTROLS",
     "QUOTA_CONTROLS",
@@ -42,6 +46,7 @@ __all__ = [
     "quota_explorer",
     "quota_view",
     "topsoil_explorer",
+    "verify_explorer",
     "township_explorer",
     "township_view",
     "weights_explorer",
