@@ -94,6 +94,7 @@ class SyntheticCounty:
     indicators: pd.DataFrame
     planning_targets: pd.DataFrame
     seed: int
+    udb_zones: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-spatial tables by schema name (parcels without geometry)."""
@@ -108,6 +109,7 @@ class SyntheticCounty:
             "industrial_contracts": self.industrial_contracts,
             "indicators": self.indicators,
             "planning_targets": self.planning_targets,
+            **({} if self.udb_zones is None else {"udb_zones": self.udb_zones}),
         }
 
 
@@ -406,6 +408,40 @@ def _registrations(population: pd.DataFrame, ext: np.random.Generator) -> pd.Dat
     return pd.DataFrame(rows, columns=["year", "township", "registrations", "source"])
 
 
+FLEXIBLE_SHARE_TARGET = 0.12
+"""Synthetic flexible zone: at most this share of the concentrated zone (under the 15 %
+cap of policy-facts s.5, RECALLED)."""
+SPECIAL_USE_CLASSES = ("0810",)
+"""Parks and green space (公园与绿地) inside the UDB: the synthetic special-use zone."""
+
+
+def _udb_zones(parcels: gpd.GeoDataFrame, ext: np.random.Generator) -> pd.DataFrame:
+    """Synthetic zones (规划分区) of the UDB parcels: 01 concentrated, 02 flexible, 03 special.
+
+    Parks and green space are special-use (03); of the open land (not construction land,
+    not water) the parcels farthest from the UDB's centre (distance jittered by +-10 %)
+    form the flexible zone while it stays within :data:`FLEXIBLE_SHARE_TARGET` of the
+    concentrated zone; everything else is concentrated (01).
+    """
+    udb = parcels[parcels["in_udb"].to_numpy(bool)]
+    cls = udb["land_class"].astype(str)
+    zone = np.where(cls.isin(SPECIAL_USE_CLASSES), "03", "01").astype(object)
+    cent = udb.geometry.centroid
+    x, y, w = cent.x.to_numpy(), cent.y.to_numpy(), udb["area_ha"].to_numpy(float)
+    cx, cy = np.average(x, weights=w), np.average(y, weights=w)
+    dist = np.hypot(x - cx, y - cy) * ext.uniform(0.9, 1.1, size=len(udb))
+    open_land = (~cls.isin(CONSTRUCTION_CLASSES) & ~cls.str.startswith("11")).to_numpy()
+    rest = float(w[zone == "01"].sum())
+    flex = 0.0
+    for i in np.argsort(-dist, kind="stable"):
+        if open_land[i] and flex + w[i] <= FLEXIBLE_SHARE_TARGET * (rest - flex - w[i]):
+            zone[i] = "02"
+            flex += w[i]
+    out = pd.DataFrame({"parcel_id": udb["parcel_id"].to_numpy(), "zone_code": zone,
+                        "source": "synthetic"})
+    return out.sort_values("parcel_id").reset_index(drop=True)
+
+
 def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
     names = [t[0] for t in TOWNSHIPS]
     p_town = np.array([0.45, 0.08, 0.1, 0.07, 0.1, 0.08, 0.06, 0.06])
@@ -694,12 +730,14 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023) -> SyntheticCounty:
     targets = _planning_targets(table, indicators, population)
     # spawned last, so the generators spawned above (and their tables) do not move
     registrations = _registrations(population, rng.spawn(1)[0])
+    # the UDB zones (issue 16) come from a generator spawned after every other one
+    udb_zones = _udb_zones(parcels, rng.spawn(1)[0])
     return SyntheticCounty(parcels=parcels, edges=edges, townships=_townships_table(),
                            township_boundaries=township_boundaries, population=population,
                            registrations=registrations,
                            supply_batches=batches, stock_plots=stock,
                            industrial_contracts=contracts, indicators=indicators,
-                           planning_targets=targets, seed=seed)
+                           planning_targets=targets, seed=seed, udb_zones=udb_zones)
 
 
 def write_county(county: SyntheticCounty, out_dir: str | os.PathLike[str]) -> list[Path]:
