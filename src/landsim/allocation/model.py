@@ -208,7 +208,7 @@ def _solve_lp(score: np.ndarray, room: np.ndarray, target: float, solver: Any) -
     from landsim.optimize import solve_problem
 
     prob = pulp.LpProblem("allocate_year", pulp.LpMinimize)
-    a = [pulp.LpVariable(f"a_{i:06d}", lowBound=0, upBound=float(r))
+    a = [prob.add_variable(f"a_{i:06d}", lowBound=0, upBound=float(r))
          for i, r in enumerate(room)]
     prob += pulp.lpSum(-float(s) * v for s, v in zip(score, a, strict=True))
     prob += pulp.lpSum(a) == target, "quota"

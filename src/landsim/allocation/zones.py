@@ -135,6 +135,9 @@ def zones_from_layer(layer: Any, parcels: Any, origin: str = "zone layer",
     min_area_ha : float
         Slivers smaller than this are dropped. [ha]
 
+    The area of a piece is the parcel's ``area_ha`` times the share of its polygon
+    inside the zone (so a parcel wholly inside keeps its recorded area).
+
     Returns
     -------
     pandas.DataFrame
@@ -160,6 +163,7 @@ def zones_from_layer(layer: Any, parcels: Any, origin: str = "zone layer",
     zones = zones.to_crs(parcels.crs) if zones.crs != parcels.crs else zones
     table = pd.DataFrame({"parcel_id": [], "zone_code": []})
     geoms = parcels.geometry.values
+    area_ha = parcels["area_ha"].astype(float).to_numpy()
     tree = shapely.STRtree(geoms)
     rows = []
     for code, geom in zip(zones["zone_code"], zones.geometry.values, strict=True):
@@ -168,9 +172,12 @@ def zones_from_layer(layer: Any, parcels: Any, origin: str = "zone layer",
         hit = tree.query(geom, predicate="intersects")
         if hit.size == 0:
             continue
-        area = shapely.area(shapely.intersection(geoms[hit], geom)) / 1e4
+        share = (shapely.area(shapely.intersection(geoms[hit], geom))
+                 / np.maximum(shapely.area(geoms[hit]), 1e-12))
+        # the share of each parcel's recorded area (area_ha), as the UDB flag rule does
         rows.append(pd.DataFrame({"parcel_id": parcels["parcel_id"].to_numpy()[hit],
-                                  "zone_code": str(code), "area_ha": area}))
+                                  "zone_code": str(code),
+                                  "area_ha": np.minimum(share, 1.0) * area_ha[hit]}))
     if rows:
         table = pd.concat(rows, ignore_index=True)
         table = table[table["area_ha"] >= min_area_ha]
