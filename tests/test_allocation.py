@@ -208,8 +208,8 @@ def test_in_place_stock_is_marked_on_built_concentrated_land():
 
 
 def test_synthetic_county_allocation_invariants(small_county):
-    from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
     from landsim.allocation import allocate_county
+    from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
     county = county_from_synthetic(small_county)
     run = run_scenario(Scenario.packaged("baseline"), ScenarioInputs.from_county(county),
