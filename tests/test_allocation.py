@@ -345,3 +345,66 @@ def test_cli_allocate_one_line_errors(quota_run: Path, tmp_path: Path, capsys, c
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and message in err
     assert not (tmp_path / "o").exists()
+
+
+# ----------------------------------------------------------------------------- views, plots, widgets
+
+
+@pytest.fixture(scope="module")
+def sample_run():
+    from landsim.datasets import load_sample
+    from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
+
+    county = load_sample()
+    run = run_scenario(Scenario.packaged("baseline"), ScenarioInputs.from_county(county),
+                       by="township")
+    return county, run.annual
+
+
+def test_weight_sliders_are_arguments_of_allocation_view():
+    import inspect
+
+    from landsim.allocation.views import allocation_view
+    from landsim.widgets import ALLOCATION_WEIGHTS
+
+    params = inspect.signature(allocation_view).parameters
+    assert set(ALLOCATION_WEIGHTS) <= set(params) - {"county", "annual"}
+    for name in ALLOCATION_WEIGHTS:
+        assert params[name].default == AllocationParams.default_of(name)
+
+
+def test_weights_widget_result_is_the_pure_function(sample_run):
+    pytest.importorskip("ipywidgets")
+    from landsim.allocation.views import allocation_view
+    from landsim.widgets import allocation_weights_explorer
+
+    county, annual = sample_run
+    widget = allocation_weights_explorer(county, annual)
+    widget.children[0].value = 3.0  # slope weight
+    expected = allocation_view(county, annual, slope_weight=3.0)
+    pd.testing.assert_frame_equal(widget.result, expected)
+
+
+def test_year_slider_map_and_consumption_chart(sample_run):
+    pytest.importorskip("ipywidgets")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from landsim.allocation import allocate_county
+    from landsim.plots import plot_allocation_map, plot_zone_consumption
+    from landsim.widgets import allocation_year_explorer
+
+    county, annual = sample_run
+    res = allocate_county(county, annual)
+    fig = plot_allocation_map(county.parcels, res, 2026)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("allocated to 2026" in t for t in labels)
+    assert any("集中建设区 01" in t for t in labels)
+    plot_zone_consumption(res)
+    widget = allocation_year_explorer(county.parcels, res)
+    widget.children[0].value = 2024
+    assert widget.result["area_ha"].sum() == pytest.approx(
+        res.allocation.query("year <= 2024 and not in_place_stock")["area_ha"].sum())
+    plt.close("all")
