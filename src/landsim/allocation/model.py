@@ -591,7 +591,7 @@ def allocate_county(county: Any, annual: pd.DataFrame,
     ...                    by="township")
     >>> res = allocate_county(county, run.annual)
     >>> res.full_year("新关镇")
-    2027
+    2026
     """
     from landsim.policy import COMMON
     from landsim.quota.engine import udb_base_urban_land
