@@ -19,12 +19,17 @@ __all__ = ["allocation_summary", "allocation_view", "cumulative_allocation"]
 
 def allocation_summary(result: AllocationResult) -> pd.DataFrame:
     """County summary per year: granted, allocated, via swap, shortfall, in-place stock
-    and the concentrated zone's remaining room [ha] and years until full. [ha], [year]"""
+    and the concentrated zone's remaining room [ha], years until full [year] and the
+    parcels that received new construction land in the year."""
     tot = result.totals().set_index("year")
     c = result.consumption
     conc = c[(c["township"] == "ALL") & (c["zone"] == "01")].set_index("year")
     tot["concentrated_remaining_ha"] = conc["remaining_ha"]
     tot["years_until_full"] = conc["years_until_full"]
+    new = result.allocation[~result.allocation["in_place_stock"]]
+    tot["parcels"] = (new.groupby("year")["parcel_id"]
+                      .agg(lambda ids: ", ".join(sorted(set(ids)))).reindex(tot.index)
+                      .fillna(""))
     return tot.reset_index()
 
 
