@@ -408,3 +408,12 @@ def test_year_slider_map_and_consumption_chart(sample_run):
     assert widget.result["area_ha"].sum() == pytest.approx(
         res.allocation.query("year <= 2024 and not in_place_stock")["area_ha"].sum())
     plt.close("all")
+
+
+def test_cli_allocate_needs_a_zoning(quota_run: Path, county_dir: Path, tmp_path: Path, capsys):
+    (county_dir / "udb_zones.csv").unlink()
+    code = main(["quota", "allocate", "--quota-run", str(quota_run), "--county",
+                 str(county_dir), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "no udb_zones.csv" in err and "--zones" in err
