@@ -301,7 +301,7 @@ def test_cli_allocate_writes_every_output(quota_run: Path, tmp_path: Path, capsy
     layers = gpd.list_layers(out / "allocation.gpkg")["name"].tolist()
     assert layers == ["allocation", "udb_zones"]
     printed = capsys.readouterr().out
-    assert "concentrated zone full 集中建设区用完: 新关镇" in printed
+    assert "concentrated zone full 集中建设区用完: " in printed
 
 
 def test_cli_allocate_with_a_zone_layer(quota_run: Path, tmp_path: Path, capsys):

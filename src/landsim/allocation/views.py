@@ -64,8 +64,8 @@ def allocation_view(county: Any, annual: pd.DataFrame, *,
     >>> run = run_scenario(Scenario.packaged("baseline"),
     ...                    ScenarioInputs.from_county(county), by="township")
     >>> t = allocation_view(county, run.annual, slope_weight=2.0)
-    >>> round(float(t["allocated_ha"].sum()), 2)
-    29.68
+    >>> bool(abs(t["granted_ha"] - t["allocated_ha"] - t["shortfall_ha"]).max() < 1e-6)
+    True
     """
     params = AllocationParams(slope_weight=slope_weight,
                               urban_distance_weight=urban_distance_weight,
