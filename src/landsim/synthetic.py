@@ -408,7 +408,7 @@ def _registrations(population: pd.DataFrame, ext: np.random.Generator) -> pd.Dat
     return pd.DataFrame(rows, columns=["year", "township", "registrations", "source"])
 
 
-FLEXIBLE_SHARE_TARGET = 0.12
+FLEXIBLE_SHARE_TARGET = 0.10
 """Synthetic flexible zone: at most this share of the concentrated zone (under the 15 %
 cap of policy-facts s.5, RECALLED)."""
 SPECIAL_USE_CLASSES = ("0810",)
@@ -418,28 +418,41 @@ SPECIAL_USE_CLASSES = ("0810",)
 def _udb_zones(parcels: gpd.GeoDataFrame, ext: np.random.Generator) -> pd.DataFrame:
     """Synthetic zones (规划分区) of the UDB parcels: 01 concentrated, 02 flexible, 03 special.
 
-    Parks and green space are special-use (03); of the open land (not construction land,
-    not water) the parcels farthest from the UDB's centre (distance jittered by +-10 %)
-    form the flexible zone while it stays within :data:`FLEXIBLE_SHARE_TARGET` of the
-    concentrated zone; everything else is concentrated (01).
+    Parks and green space are special-use (03). The flexible zone (02) is open land (not
+    construction land, not water) taken farthest from the UDB's centre first (distance
+    jittered by +-10 %) up to :data:`FLEXIBLE_SHARE_TARGET` of the concentrated zone; the
+    last parcel taken is split (``area_ha`` of each part; whole parcels leave it empty).
+    Everything else is concentrated (01).
     """
     udb = parcels[parcels["in_udb"].to_numpy(bool)]
     cls = udb["land_class"].astype(str)
-    zone = np.where(cls.isin(SPECIAL_USE_CLASSES), "03", "01").astype(object)
+    special = cls.isin(SPECIAL_USE_CLASSES).to_numpy()
     cent = udb.geometry.centroid
     x, y, w = cent.x.to_numpy(), cent.y.to_numpy(), udb["area_ha"].to_numpy(float)
     cx, cy = np.average(x, weights=w), np.average(y, weights=w)
     dist = np.hypot(x - cx, y - cy) * ext.uniform(0.9, 1.1, size=len(udb))
     open_land = (~cls.isin(CONSTRUCTION_CLASSES) & ~cls.str.startswith("11")).to_numpy()
-    rest = float(w[zone == "01"].sum())
-    flex = 0.0
+    room = FLEXIBLE_SHARE_TARGET * w[~special].sum() / (1 + FLEXIBLE_SHARE_TARGET)
+    flex = np.zeros(len(udb))
     for i in np.argsort(-dist, kind="stable"):
-        if open_land[i] and flex + w[i] <= FLEXIBLE_SHARE_TARGET * (rest - flex - w[i]):
-            zone[i] = "02"
-            flex += w[i]
-    out = pd.DataFrame({"parcel_id": udb["parcel_id"].to_numpy(), "zone_code": zone,
-                        "source": "synthetic"})
-    return out.sort_values("parcel_id").reset_index(drop=True)
+        if open_land[i] and room > 0:
+            flex[i] = min(w[i], room)
+            room -= flex[i]
+    ids = udb["parcel_id"].to_numpy()
+    rows = []
+    for pid, area, f, sp in zip(ids, w, flex, special, strict=True):
+        if sp:
+            rows.append((pid, "03", np.nan))
+        elif f <= 0:
+            rows.append((pid, "01", np.nan))
+        elif f >= area:
+            rows.append((pid, "02", np.nan))
+        else:
+            part = round(float(f), 4)
+            rows += [(pid, "01", round(float(area) - part, 4)), (pid, "02", part)]
+    out = pd.DataFrame(rows, columns=["parcel_id", "zone_code", "area_ha"])
+    out["source"] = "synthetic"
+    return out.sort_values(["parcel_id", "zone_code"]).reset_index(drop=True)
 
 
 def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
