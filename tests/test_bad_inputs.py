@@ -188,6 +188,28 @@ SITING = ("siting", "compare", "--footprints", "{w}/siting/footprints.gpkg", "--
           "{w}/siting/schemes.csv", "--parcels", "{w}/county")
 REPORT = ("report", "--county", "{w}/county", "--no-execute")
 SCN = "scenario.toml"
+ALLOC = ("quota", "allocate", "--quota-run", "{w}/none", "--county", "{w}/county")
+ALLOC_RUN = ("quota", "allocate", "--quota-run", "{w}/run", "--county", "{w}/county")
+
+
+def _quota_run(columns: dict | None = None) -> Mutate:
+    """Write ``{w}/run/annual.csv`` (default: one township row of granted land)."""
+    columns = columns or {"year": [2024], "township": ["新关镇"],
+                          "new_construction_land_ha": [1.0]}
+
+    def run(w: Path) -> None:
+        (w / "run").mkdir()
+        pd.DataFrame(columns).to_csv(w / "run" / "annual.csv", index=False)
+
+    return run
+
+
+def _both(*mutations: Mutate) -> Mutate:
+    def run(w: Path) -> None:
+        for m in mutations:
+            m(w)
+
+    return run
 
 
 def _parcel_cases() -> list[Case]:
@@ -601,6 +623,24 @@ CASES: list[Case] = [
     Case("import-encoding-unknown", ("county", "import", "--dltb", "{w}/county/parcels.gpkg",
                                      "--encoding", "klingon", "--out", "{w}/out"), None,
          ("--encoding", "klingon")),
+    # ---- quota allocate (issue 16)
+    Case("allocate-run-missing", (*ALLOC, "--out", "{w}/out"), None,
+         ("none/annual.csv", "quota run not found")),
+    Case("allocate-run-county-level", (*ALLOC_RUN, "--out", "{w}/out"),
+         _quota_run({"year": [2024], "new_construction_land_ha": [1.0]}),
+         ("annual.csv", "no township column", "--by township")),
+    Case("allocate-run-negative", (*ALLOC_RUN, "--out", "{w}/out"),
+         _quota_run({"year": [2024], "township": ["新关镇"],
+                     "new_construction_land_ha": [-1.0]}),
+         ("annual.csv", "new_construction_land_ha")),
+    Case("allocate-zone-code", (*ALLOC_RUN, "--out", "{w}/out"),
+         _both(_quota_run(), set_cell("county/udb_zones.csv", "zone_code", "07")),
+         ("udb_zones.csv", "zone_code", "07")),
+    Case("allocate-zone-parcel", (*ALLOC_RUN, "--out", "{w}/out"),
+         _both(_quota_run(), set_cell("county/udb_zones.csv", "parcel_id", "P99999")),
+         ("udb_zones.csv", "parcel_id", "P99999")),
+    Case("allocate-weights", (*ALLOC_RUN, "--weights", "slop=1", "--out", "{w}/out"),
+         _quota_run(), ("--weights", "slop")),
     # ---- usage
     Case("usage-unknown-verb", ("plant", "--out", "{w}/out"), None, ("plant",)),
     Case("usage-missing-out", ("stock", "assess"), None, ("--out",)),
@@ -615,7 +655,8 @@ def test_corpus_size():
     assert len(ids) == len(set(ids)), "case ids must be unique"
     per_verb = Counter(c.verb for c in CASES)
     assert len(CASES) >= 150, per_verb
-    for verb in ("info", "sample", "check", "quota simulate", "farmland optimize",
+    for verb in ("info", "sample", "check", "quota simulate", "quota allocate",
+                 "farmland optimize",
                  "farmland marxan", "stock assess", "topsoil plan", "siting compare", "report",
                  "county import"):
         assert per_verb[verb] >= 3, (verb, per_verb)

@@ -169,10 +169,25 @@ def test_stock_supply_share_and_small_formulas(sample, values):
     assert float(zone_share(np.array(15.0), np.array(100.0))) == pytest.approx(0.15)
 
 
-def test_flexible_zone_is_recalled_and_no_data_without_zones(values):
+def test_flexible_zone_is_recalled_and_no_data_without_zones(sample, values):
+    import dataclasses
+
     spec = {s.key: s for s in INDICATORS}["flexible_zone_share"]
     assert spec.recalled
-    assert values["flexible_zone_share"].isna().all()
+    bare = indicator_values(dataclasses.replace(sample, udb_zones=None))
+    assert bare["flexible_zone_share"].isna().all()
+
+
+def test_zone_share_from_the_sample_zoning(sample, values):
+    # udb_zones.csv, the zoning quota allocate uses (a parcel may be split by area_ha)
+    from landsim.allocation import zone_areas, zones_from_table
+
+    areas = zone_areas(zones_from_table(sample.udb_zones, sample.parcels))
+    assert 0 < areas["02"] <= 0.1 * areas["01"] + 1e-3  # the synthetic 10 % (4 decimals)
+    v = values
+    assert v.loc[2022, "flexible_zone_share"] == pytest.approx(areas["02"] / areas["01"],
+                                                               abs=1e-6)
+    assert v.loc[:2021, "flexible_zone_share"].isna().all()  # zones: the current layer only
 
 
 def test_zone_share_computed_when_parcels_carry_zones(sample):
@@ -183,7 +198,7 @@ def test_zone_share_computed_when_parcels_carry_zones(sample):
     parcels["udb_zone"] = ""
     parcels.loc[udb, "udb_zone"] = "01"
     parcels.loc[udb[:2], "udb_zone"] = "2"  # zero-padded to 02
-    county = dataclasses.replace(sample, parcels=parcels)
+    county = dataclasses.replace(sample, parcels=parcels, udb_zones=None)
     v = indicator_values(county).set_index("year")
     flex = parcels.loc[udb[:2], "area_ha"].sum()
     conc = parcels.loc[udb[2:], "area_ha"].sum()

@@ -63,6 +63,7 @@ class County:
     planning_targets: pd.DataFrame | None = None
     cultivated_projects: pd.DataFrame | None = None
     cultivated_occupations: pd.DataFrame | None = None
+    udb_zones: pd.DataFrame | None = None
     source: str = ""
 
     @property
@@ -263,6 +264,22 @@ def read_parcels(path: PathLike, townships: list[str] | None = None,
         _check_geometry(frame, path, "parcel_id")
         return gpd.GeoDataFrame(parcels, geometry=frame.geometry.to_numpy(), crs=frame.crs)
     return read_table(path, PARCELS, known=known, encoding=encoding)
+
+
+def read_zone_layer(path: PathLike, layer: str | None = None,
+                    encoding: str | None = None) -> gpd.GeoDataFrame:
+    """Read a polygon layer of UDB zones (规划分区: zone_code or GHFQDM 01/02/03).
+
+    The layer must hold polygons in a projected CRS (same checks as parcels); the zone
+    codes are checked when the zones are overlaid on the parcels
+    (:func:`landsim.allocation.zones_from_layer`).
+    """
+    path = Path(path)
+    _check_file(path, "zone layer")
+    frame = _read_vector(path, layer, encoding)
+    key = next((c for c in ("zone_code", "GHFQDM") if c in frame.columns), frame.columns[0])
+    _check_geometry(frame, path, key)
+    return frame
 
 
 def read_edges(path: PathLike, parcel_ids: list[str] | pd.Series | None = None,

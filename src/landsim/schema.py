@@ -475,11 +475,27 @@ CULTIVATED_OCCUPATIONS = TableSchema(
     ),
 )
 
+UDB_ZONES = TableSchema(
+    name="udb_zones",
+    filename="udb_zones.csv",
+    description="Zones (规划分区) of the urban development boundary by parcel",
+    label=("parcel_id", "zone_code"),
+    columns=(
+        _c("parcel_id", "str", "", "parcel (图斑) inside the zone", references="parcels"),
+        _c("zone_code", "code", "", "规划分区 code: 01 concentrated construction zone "
+           "(城镇集中建设区), 02 flexible development zone (城镇弹性发展区), 03 special-use "
+           "zone (特别用途区)", choices=("01", "02", "03")),
+        optional("area_ha", "float", "ha", "area of the parcel in the zone (empty: the "
+                 "whole parcel)", minimum=0, exclusive_minimum=True),
+        optional("source", "str", "", "where the zoning comes from (e.g. 规划, synthetic)"),
+    ),
+)
+
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in (TOWNSHIPS, PARCELS, EDGES, POPULATION, REGISTRATIONS, SUPPLY_BATCHES, INDUSTRIAL_CONTRACTS,
               STOCK_PLOTS, INDICATORS, PLANNING_TARGETS, CULTIVATED_PROJECTS,
-              CULTIVATED_OCCUPATIONS)
+              CULTIVATED_OCCUPATIONS, UDB_ZONES)
 }
 """Every input table by name, in the order a county folder is read."""
 

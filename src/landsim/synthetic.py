@@ -105,6 +105,7 @@ class SyntheticCounty:
     seed: int
     cultivated_projects: pd.DataFrame | None = None
     cultivated_occupations: pd.DataFrame | None = None
+    udb_zones: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-spatial tables by schema name (parcels without geometry)."""
@@ -122,6 +123,7 @@ class SyntheticCounty:
             **{name: frame for name, frame in (
                 ("cultivated_projects", self.cultivated_projects),
                 ("cultivated_occupations", self.cultivated_occupations)) if frame is not None},
+            **({} if self.udb_zones is None else {"udb_zones": self.udb_zones}),
         }
 
 
@@ -593,6 +595,53 @@ def _cultivated_occupations(ext: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
+FLEXIBLE_SHARE_TARGET = 0.10
+"""Synthetic flexible zone: at most this share of the concentrated zone (under the 15 %
+cap of policy-facts s.5, RECALLED)."""
+SPECIAL_USE_CLASSES = ("0810",)
+"""Parks and green space (公园与绿地) inside the UDB: the synthetic special-use zone."""
+
+
+def _udb_zones(parcels: gpd.GeoDataFrame, ext: np.random.Generator) -> pd.DataFrame:
+    """Synthetic zones (规划分区) of the UDB parcels: 01 concentrated, 02 flexible, 03 special.
+
+    Parks and green space are special-use (03). The flexible zone (02) is open land (not
+    construction land, not water) taken farthest from the UDB's centre first (distance
+    jittered by +-10 %) up to :data:`FLEXIBLE_SHARE_TARGET` of the concentrated zone; the
+    last parcel taken is split (``area_ha`` of each part; whole parcels leave it empty).
+    Everything else is concentrated (01).
+    """
+    udb = parcels[parcels["in_udb"].to_numpy(bool)]
+    cls = udb["land_class"].astype(str)
+    special = cls.isin(SPECIAL_USE_CLASSES).to_numpy()
+    cent = udb.geometry.centroid
+    x, y, w = cent.x.to_numpy(), cent.y.to_numpy(), udb["area_ha"].to_numpy(float)
+    cx, cy = np.average(x, weights=w), np.average(y, weights=w)
+    dist = np.hypot(x - cx, y - cy) * ext.uniform(0.9, 1.1, size=len(udb))
+    open_land = (~cls.isin(CONSTRUCTION_CLASSES) & ~cls.str.startswith("11")).to_numpy()
+    room = FLEXIBLE_SHARE_TARGET * w[~special].sum() / (1 + FLEXIBLE_SHARE_TARGET)
+    flex = np.zeros(len(udb))
+    for i in np.argsort(-dist, kind="stable"):
+        if open_land[i] and room > 0:
+            flex[i] = min(w[i], room)
+            room -= flex[i]
+    ids = udb["parcel_id"].to_numpy()
+    rows = []
+    for pid, area, f, sp in zip(ids, w, flex, special, strict=True):
+        if sp:
+            rows.append((pid, "03", np.nan))
+        elif f <= 0:
+            rows.append((pid, "01", np.nan))
+        elif f >= area:
+            rows.append((pid, "02", np.nan))
+        else:
+            part = round(float(f), 4)
+            rows += [(pid, "01", round(float(area) - part, 4)), (pid, "02", part)]
+    out = pd.DataFrame(rows, columns=["parcel_id", "zone_code", "area_ha"])
+    out["source"] = "synthetic"
+    return out.sort_values(["parcel_id", "zone_code"]).reset_index(drop=True)
+
+
 def _supply_batches(rng: np.random.Generator) -> pd.DataFrame:
     names = [t[0] for t in TOWNSHIPS]
     p_town = np.array([0.45, 0.08, 0.1, 0.07, 0.1, 0.08, 0.06, 0.06])
@@ -902,6 +951,8 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023,
     cultivated_rng = rng.spawn(1)[0]  # after registrations: they keep their draws
     projects = _cultivated_projects(cultivated_rng)
     occupations = _cultivated_occupations(cultivated_rng)
+    # the UDB zones (issue 16) come from a generator spawned after every other one
+    udb_zones = _udb_zones(parcels, rng.spawn(1)[0])
     return SyntheticCounty(parcels=parcels, edges=edges, townships=_townships_table(),
                            township_boundaries=township_boundaries, population=population,
                            registrations=registrations,
@@ -909,7 +960,8 @@ def synthesize(n_parcels: int = 5000, seed: int = 2023,
                            industrial_contracts=contracts, indicators=indicators,
                            planning_targets=targets, seed=seed,
                            cultivated_projects=projects,
-                           cultivated_occupations=occupations)
+                           cultivated_occupations=occupations,
+                           udb_zones=udb_zones)
 
 
 def write_county(county: SyntheticCounty, out_dir: str | os.PathLike[str]) -> list[Path]:

@@ -7,6 +7,7 @@
                           [--quality FILE] [--mapping FILE] [--encoding ENC] --out DIR
     landsim check [COUNTY] [--seeds ...]      the same quantity through every module's path
     landsim quota simulate --scenario NAME|FILE [--draws N --seed S --scheduler ADDR] --out DIR
+    landsim quota allocate --quota-run DIR [--zones FILE] [--flexible-swap] --out DIR
     landsim farmland optimize --parcels FILE [--edges FILE] [--boundary-weight W] --out DIR
     landsim farmland marxan INPUT_DIR --out DIR
     landsim stock assess [--as-of DATE] [--county DIR] --out DIR

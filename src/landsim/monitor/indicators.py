@@ -128,8 +128,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "flexible_zone_share", "弹性发展区占集中建设区比例",
         "Flexible development zone / concentrated construction zone",
-        "flexible_zone_ha / concentrated_zone_ha inside the UDB (parcels column udb_zone: "
-        "01 concentrated, 02 flexible)", "fraction",
+        "flexible_zone_ha / concentrated_zone_ha inside the UDB (udb_zones.csv, or the "
+        "parcels column udb_zone: 01 concentrated, 02 flexible)", "fraction",
         f"<= 15 % from the UDB delineation guide, {_FACTS} s.5 (RECALLED)", "at_most",
         recalled=True),
     IndicatorSpec(
@@ -323,7 +323,13 @@ def _parcel_layer(county: Any) -> dict[str, float]:
     in_udb = p["in_udb"].astype(bool)
     udb = float(p.loc[in_udb, "area_ha"].sum())
     flex = conc = np.nan
-    if "udb_zone" in p.columns:  # 规划分区 codes: 01 concentrated, 02 flexible, 03 special
+    zones = getattr(county, "udb_zones", None)
+    if zones is not None:  # udb_zones.csv, the zoning that landsim quota allocate uses
+        from landsim.allocation.zones import zone_areas, zones_from_table
+
+        areas = zone_areas(zones_from_table(zones, p))
+        conc, flex = areas["01"], areas["02"]
+    elif "udb_zone" in p.columns:  # 规划分区 codes: 01 concentrated, 02 flexible, 03 special
         zone = p.loc[in_udb, "udb_zone"].astype(str).str.zfill(2)
         conc = float(p.loc[in_udb, "area_ha"][zone == "01"].sum())
         flex = float(p.loc[in_udb, "area_ha"][zone == "02"].sum())

@@ -4,6 +4,7 @@ One module per domain; every public name is re-exported here, so notebooks write
 ``landsim.plots.plot_quota_sources(...)``. matplotlib is imported inside the functions,
 so ``import landsim.plots`` works without the notebook extras.
 
+- :mod:`~landsim.plots.allocation` - UDB zones and allocated land by year, zone consumption;
 - :mod:`~landsim.plots.county` - land-use map;
 - :mod:`~landsim.plots.county_import` - control lines of an imported county;
 - :mod:`~landsim.plots.quota` - quota by source, per-capita land, ensemble fan;
@@ -17,6 +18,7 @@ so ``import landsim.plots`` works without the notebook extras.
 """
 
 from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
+from landsim.plots.allocation import ZONE_COLOURS, plot_allocation_map, plot_zone_consumption
 from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
 from landsim.plots.county_import import plot_overlays
 from landsim.plots.cultivated import plot_accounts
@@ -33,6 +35,9 @@ from landsim.plots.siting import plot_footprints
 from landsim.plots.topsoil import plot_flows
 
 __all__ = [
+    "ZONE_COLOURS",
+    "plot_allocation_map",
+    "plot_zone_consumption",
     "LAND_GROUPS",
     "LAYOUT_COLOURS",
     "QUOTA_SOURCES",

@@ -7,6 +7,8 @@ re-exported here (``landsim.widgets.quota_explorer(...)``). ipywidgets and the f
 of :mod:`landsim.plots` are imported inside the functions, so ``import landsim.widgets``
 works without the notebook extras.
 
+- :mod:`~landsim.widgets.allocation` - year slider over the allocation map, suitability
+  weights (:func:`~landsim.allocation.views.allocation_view`);
 - :mod:`~landsim.widgets.county` - township explorer (:func:`township_view`);
 - :mod:`~landsim.widgets.quota` - two-links levers (:func:`~landsim.quota.views.quota_view`);
 - :mod:`~landsim.widgets.farmland` - PBF layout (:func:`~landsim.farmland.views.layout_view`);
@@ -21,6 +23,11 @@ works without the notebook extras.
 
 from landsim.farmland.views import layout_view
 from landsim.quota.views import quota_view
+from landsim.widgets.allocation import (
+    ALLOCATION_WEIGHTS,
+    allocation_weights_explorer,
+    allocation_year_explorer,
+)
 from landsim.widgets.county import township_explorer, township_view
 from landsim.widgets.cultivated import CULTIVATED_CONTROLS, verify_explorer
 from landsim.widgets.farmland import farmland_explorer
@@ -32,10 +39,13 @@ from landsim.widgets.topsoil import TOPSOIL_CONTROLS, topsoil_explorer
 
 __all__ = [
     "CULTIVATED_CONTROLS",
+    "ALLOCATION_WEIGHTS",
     "MONITOR_CONTROLS",
     "PERFORMANCE_CONTROLS",
     "QUOTA_CONTROLS",
     "TOPSOIL_CONTROLS",
+    "allocation_weights_explorer",
+    "allocation_year_explorer",
     "farmland_explorer",
     "idle_explorer",
     "layout_view",
