@@ -419,25 +419,32 @@ def page_html(fragments: list[str], title: str) -> str:
 
 
 def _execute_template(params: dict[str, Any]) -> list[str]:
-    """Run the template headless with ``params``; return its HTML outputs in order."""
+    """Run the template headless with ``params``; return its HTML outputs in order.
+
+    Through :func:`landsim.execution.execute_notebook`: an IPC kernel (nothing printed on
+    the terminal), no hang, a per-cell time limit naming the cell.
+    """
     import nbformat
-    from nbclient import NotebookClient
+
+    from landsim.execution import NotebookRunError, execute_notebook
 
     nb = nbformat.read(template_path(), as_version=4)
     for cell in nb.cells:  # the parameters cell, as papermill does it
         if cell.cell_type == "code" and cell.source.startswith("PARAMS ="):
             cell.source = f"PARAMS = {json.dumps(params)!r}"
             break
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False)
-    client.execute()
+    try:
+        execute_notebook(nb, name="report template health_check.ipynb",
+                         cwd=Path.cwd(), cell_timeout=600, store_widget_state=False)
+    except NotebookRunError as err:
+        msg = (f"报告模板执行失败 the report template failed: {err}. Fix: run with "
+               "--no-execute to build the report in-process")
+        raise InputError(msg) from None
     out = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         for o in cell.get("outputs", []):
-            if o.get("output_type") == "error":
-                msg = f"report template failed: {o.get('ename')}: {o.get('evalue')}"
-                raise InputError(msg)
             data = o.get("data", {})
             if "text/html" in data:
                 out.append("".join(data["text/html"]))
