@@ -4,7 +4,7 @@ One module per domain; every public name is re-exported here, so notebooks write
 ``landsim.plots.plot_quota_sources(...)``. matplotlib is imported inside the functions,
 so ``import landsim.plots`` works without the notebook extras.
 
-- :mod:`~landsim.plots.county` - land-use map;
+- :mod:`~landsim.plots.county` - land-use map, three control lines;
 - :mod:`~landsim.plots.quota` - quota by source, per-capita land, ensemble fan;
 - :mod:`~landsim.plots.farmland` - PBF adjustment map;
 - :mod:`~landsim.plots.topsoil` - topsoil flows map;
@@ -14,8 +14,8 @@ so ``import landsim.plots`` works without the notebook extras.
   export.
 """
 
-from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
-from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
+from landsim.plots._style import area_legend_label, cjk_rc, figure_to_data_uri, show_figures
+from landsim.plots.county import LAND_GROUPS, land_group, plot_control_lines, plot_land_use
 from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
 from landsim.plots.monitor import plot_trends
 from landsim.plots.quota import (
@@ -32,9 +32,11 @@ __all__ = [
     "LAND_GROUPS",
     "LAYOUT_COLOURS",
     "QUOTA_SOURCES",
+    "area_legend_label",
     "cjk_rc",
     "figure_to_data_uri",
     "land_group",
+    "plot_control_lines",
     "plot_fan",
     "plot_flows",
     "plot_footprints",
