@@ -36,7 +36,8 @@ import pandas as pd
 from landsim.policy import COMMON
 
 __all__ = ["CODE_LABELS", "COLUMN_LABELS", "LABELS", "MISSING", "UNIT_DECIMALS",
-           "column_label", "column_unit", "decimals_to_show", "format_number", "format_year", "label", "planner_table"]
+           "column_label", "column_unit", "decimals_to_show", "format_number", "format_year",
+           "label", "planner_table", "unit_text"]
 
 MISSING = "—"
 """What a missing value reads as."""
@@ -186,11 +187,38 @@ COLUMN_LABELS: dict[str, str] = {
     "on_path": "符合路径 On the path",
     "target_met": "可达目标 Target reachable",
     "name_zh": "名称 Name",
+    "section": "章节 Section",
+    "objective": "目标函数值 Objective",
+    "gap": "相对间隙 Relative gap",
+    "solver": "求解器 Solver",
+    "target_ha": "保护目标 Target [ha]",
+    "area_before_ha": "调整前面积 Area before [ha]",
+    "area_after_ha": "调整后面积 Area after [ha]",
+    "added_ha": "调入 Added [ha]",
+    "removed_ha": "调出 Removed [ha]",
+    "mean_grade_before": "调整前平均等别 Mean grade before",
+    "mean_grade_after": "调整后平均等别 Mean grade after",
+    "patches_before": "调整前连片数 Patches before",
+    "patches_after": "调整后连片数 Patches after",
 }
 """Bilingual header of every column shown to planners (Chinese, then English)."""
 
 LABELS = {"codes": CODE_LABELS, "columns": COLUMN_LABELS}
 """The one label table: codes (cell values) and columns (headers)."""
+
+
+UNIT_TEXT = {"m2/person": "m²/人", "m2": "m²", "m3": "m³", "mu": "亩", "persons": "人",
+             "wan_yuan": "万元", "degree": "°"}
+"""How a unit code is written for planners (others as they are)."""
+
+
+def unit_text(unit: Any) -> str:
+    """A unit as planners write it.
+
+    >>> unit_text("m2/person"), unit_text("ha")
+    ('m²/人', 'ha')
+    """
+    return UNIT_TEXT.get(str(unit), str(unit))
 
 
 def label(code: Any) -> str:
@@ -306,10 +334,14 @@ def decimals_to_show(value: float, bounds: Iterable[float], decimals: int,
 
     >>> decimals_to_show(1.0049, [1.005, 1.0], 3), decimals_to_show(1.2, [1.005], 3)
     (4, 3)
+    >>> decimals_to_show(1.0 + 1e-12, [1.0], 3)
+    3
     """
     if _is_missing(value) or not math.isfinite(float(value)):
         return decimals
-    finite = [float(b) for b in bounds if b is not None and math.isfinite(float(b))]
+    # a value within rounding noise of a bound is on it (and gets that bound's colour)
+    finite = [float(b) for b in bounds if b is not None and math.isfinite(float(b))
+              and abs(float(value) - float(b)) > 1e-9 * max(1.0, abs(float(b)))]
     d = decimals
     while d < most and any(float(value) != b and format_number(float(value), decimals=d)
                            == format_number(b, decimals=d) for b in finite):
