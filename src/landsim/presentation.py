@@ -37,7 +37,7 @@ from landsim.policy import COMMON
 
 __all__ = ["CODE_LABELS", "COLUMN_LABELS", "LABELS", "MISSING", "UNIT_DECIMALS",
            "column_label", "column_unit", "decimals_to_show", "format_number", "format_year",
-           "label", "planner_table", "unit_text"]
+           "is_numeric_text", "label", "planner_table", "unit_text"]
 
 MISSING = "—"
 """What a missing value reads as."""
@@ -323,6 +323,20 @@ def format_number(value: Any, unit: str | None = None, decimals: int | None = No
     if re.fullmatch(r"-[0,.]+", text):  # no "-0.00"
         text = text[1:]
     return text
+
+
+def is_numeric_text(text: str) -> bool:
+    """Whether a formatted cell is a number (right-aligned in tables).
+
+    >>> is_numeric_text("1,234.50"), is_numeric_text("53.4 %"), is_numeric_text("—")
+    (True, True, False)
+    """
+    t = str(text).replace(",", "").replace(" %", "").replace("−", "-").strip()
+    try:
+        float(t)
+    except ValueError:
+        return False
+    return True
 
 
 def decimals_to_show(value: float, bounds: Iterable[float], decimals: int,

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from landsim.presentation import is_numeric_text
+
 if TYPE_CHECKING:
     from landsim.monitor.report import Block
     from landsim.outputs import Writer
@@ -72,15 +74,6 @@ def _cell_text(cell: Any, text: str, size: float, bold: bool = False,
     _set_east_asian(run)
 
 
-def _numeric(text: str) -> bool:
-    t = text.replace(",", "").replace(" %", "").replace("−", "-").strip()
-    try:
-        float(t)
-    except ValueError:
-        return False
-    return True
-
-
 def _widths_cm(widths: Sequence[float] | None, n: int) -> list[float]:
     """Column widths [cm] summing to :data:`TEXT_WIDTH_CM`."""
     w = list(widths) if widths and len(widths) == n else [1.0] * n
@@ -123,7 +116,7 @@ def _table(doc: Any, table: Any) -> None:
                 _cell_text(cell, label(text), 8)
                 _shade(cell, _FILL.get(text, "FFFFFF"))
             else:
-                _cell_text(cell, text, 8, right=_numeric(text))
+                _cell_text(cell, text, 8, right=is_numeric_text(text))
     for row in t.rows:
         for j, cell in enumerate(row.cells):
             cell.width = Cm(widths[j])

@@ -43,6 +43,7 @@ from landsim.presentation import (
     column_unit,
     decimals_to_show,
     format_number,
+    is_numeric_text,
     label,
     planner_table,
     unit_text,
@@ -762,15 +763,6 @@ def _light_html(status: str) -> str:
     return f'<span class="light {cls}"></span>{_esc(label(status))}'
 
 
-def _is_numeric_text(text: str) -> bool:
-    t = text.replace(",", "").replace(" %", "").replace("−", "-").strip()
-    try:
-        float(t)
-    except ValueError:
-        return False
-    return True
-
-
 def _table_html(t: Table) -> str:
     widths = t.widths or tuple([1.0] * len(t.frame.columns))
     total = sum(widths)
@@ -782,7 +774,7 @@ def _table_html(t: Table) -> str:
         for col, v in zip(t.frame.columns, row, strict=True):
             if col == t.light:
                 cells.append(f"<td>{_light_html(str(v))}</td>")
-            elif _is_numeric_text(str(v)):
+            elif is_numeric_text(str(v)):
                 cells.append(f'<td class="num">{_esc(v)}</td>')
             else:
                 cells.append(f"<td>{_esc(v)}</td>")
