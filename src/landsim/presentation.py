@@ -37,7 +37,8 @@ from landsim.policy import COMMON
 
 __all__ = ["CODE_LABELS", "COLUMN_LABELS", "LABELS", "MISSING", "UNIT_DECIMALS",
            "column_label", "column_unit", "decimals_to_show", "format_number", "format_year",
-           "is_numeric_text", "label", "planner_table", "unit_text"]
+           "is_numeric_text", "label", "Message", "planner_message", "planner_table", "planner_view",
+           "unit_text", "TableView"]
 
 MISSING = "—"
 """What a missing value reads as."""
@@ -411,3 +412,69 @@ def planner_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None
                      for v in values]
         out[column_label(name) if labels else name] = cells
     return out
+
+
+class TableView:
+    """A planner table for display: HTML without the row index, plain text for logs and
+    nbval (also without the index). Build it with :func:`planner_view`."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        return self.frame.to_html(index=False, border=0, classes="landsim-table",
+                                  escape=True)
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def planner_view(frame: pd.DataFrame, **kwargs: Any) -> TableView:
+    """:func:`planner_table` of ``frame`` ready to display (notebooks, widgets).
+
+    >>> print(planner_view(pd.DataFrame({"year": [2023], "area_ha": [1234.5]})))
+    年份 Year 面积 Area [ha]
+       2023     1,234.50
+    """
+    return TableView(planner_table(frame, **kwargs))
+
+
+class Message:
+    """A bilingual message for display: red text in HTML, the plain sentence as text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<p class="landsim-message" style="color:#b00">{html.escape(self.text)}</p>'
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def planner_message(err: BaseException, names: Mapping[str, str] | None = None) -> str:
+    """One bilingual sentence for an error a planner meets in a widget.
+
+    Argument names in the message are replaced by their control labels (``names``) or
+    column labels, so no code name is shown; errors that are not landsim's own read as
+    an internal failure (never a traceback).
+
+    >>> from landsim.errors import InputError
+    >>> planner_message(InputError("area_ha must be > 0"))
+    '无法按这些数值计算，请调整后重试。Cannot compute with these values: 面积 Area [ha] must be > 0'
+    """
+    from landsim.errors import InfeasibleError, LandsimError
+
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    for name, shown in sorted({**{k: v for k, v in COLUMN_LABELS.items()},
+                               **dict(names or {})}.items(), key=lambda kv: -len(kv[0])):
+        if "_" in name or name in (names or {}):
+            text = re.sub(rf"\b{re.escape(name)}\b", shown, text)
+    if isinstance(err, InfeasibleError):
+        return f"在这些条件下无解，请调整后重试。No solution under these settings: {text}"
+    if isinstance(err, LandsimError | ValueError):
+        return f"无法按这些数值计算，请调整后重试。Cannot compute with these values: {text}"
+    return ("计算出错，请调整数值或重新打开页面。The calculation failed; change a value or "
+            f"reload the page ({type(err).__name__}).")

@@ -499,7 +499,8 @@ def raise_if_unsolved(problem: pulp.LpProblem, time_limit: float | None = None, 
     if infeasible:
         msg = infeasible_message or (
             f"the solver proved the {what} infeasible (PuLP status "
-            f"{pulp.LpStatus[problem.status]!r}); relax the constraints")
+            f"{pulp.LpStatus[problem.status]!r}); check the targets and the locked inputs. "
+            "求解器判定无可行解：请核查目标和锁定的输入。")
         raise InfeasibleError(msg)
     usable = (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if problem.sol_status not in usable or (
