@@ -19,8 +19,7 @@ from landsim.execution import NotebookRunError, execute_notebook
 
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    execute_notebook(nb, name=str(path), cwd=path.parent, cell_timeout=1200,
-                     store_widget_state=False)
+    execute_notebook(nb, name=str(path), cwd=path.parent, cell_timeout=1200)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -37,7 +37,8 @@ _NAMES: dict[str, str] = {
 
 _SUBMODULES = frozenset({
     "consistency", "datasets", "errors", "farmland", "monitor", "optimize", "outputs",
-    "parcels", "plots", "policy", "quota", "resources", "schema", "siting", "stockland",
+    "app", "parcels", "plots", "policy", "presentation", "quota", "resources", "schema", "siting",
+    "stockland",
     "synthetic", "topsoil", "units", "widgets",
 })
 """Subpackages and modules reachable as ``landsim.<name>`` without an explicit import."""

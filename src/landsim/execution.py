@@ -25,6 +25,7 @@ cell becomes :class:`NotebookRunError` naming the notebook and the cell.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -103,8 +104,7 @@ def _cell_label(nb: nbformat.NotebookNode, cell: Any) -> str:
 
 
 def execute_notebook(nb: nbformat.NotebookNode, *, name: str, cwd: str | os.PathLike[str],
-                     cell_timeout: float = DEFAULT_CELL_TIMEOUT_S,
-                     store_widget_state: bool = True) -> nbformat.NotebookNode:
+                     cell_timeout: float = DEFAULT_CELL_TIMEOUT_S) -> nbformat.NotebookNode:
     """Execute ``nb`` in place in a fresh Python kernel and return it.
 
     Parameters
@@ -117,8 +117,9 @@ def execute_notebook(nb: nbformat.NotebookNode, *, name: str, cwd: str | os.Path
         Working folder of the kernel (a notebook runs in its own folder).
     cell_timeout : float
         Time one cell may take. [s]
-    store_widget_state : bool
-        Keep the widget state in the notebook metadata (HTML pages show the widgets).
+
+    The widget state is kept in ``nb.metadata.widgets`` (HTML pages show the widgets;
+    nbclient's output-widget stand-in needs it); drop it before saving for nbval.
 
     Raises
     ------
@@ -136,7 +137,6 @@ def execute_notebook(nb: nbformat.NotebookNode, *, name: str, cwd: str | os.Path
                                        "client_class": CLIENT_CLASS}})
     client = NotebookClient(nb, config=config, timeout=int(max(1, cell_timeout)),
                             kernel_name="python3", record_timing=False,
-                            store_widget_state=store_widget_state,
                             resources={"metadata": {"path": str(cwd)}})
     current: dict[str, Any] = {}
 
@@ -157,9 +157,14 @@ def execute_notebook(nb: nbformat.NotebookNode, *, name: str, cwd: str | os.Path
         raise NotebookRunError(msg) from None
     except CellExecutionError as err:
         where = _cell_label(nb, current.get("cell"))
-        last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # no terminal colours
+        last = text.splitlines()[-1] if text else type(err).__name__
         msg = f"{name}: {where} failed: {last}"
         raise NotebookRunError(msg) from None
+    except Exception as err:  # the client itself failed: still one line naming the cell
+        where = _cell_label(nb, current.get("cell"))
+        msg = f"{name}: running {where} failed in the notebook client ({type(err).__name__})"
+        raise NotebookRunError(msg) from err
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
     return nb

@@ -37,7 +37,7 @@ from landsim.policy import COMMON
 
 __all__ = ["CODE_LABELS", "COLUMN_LABELS", "LABELS", "MISSING", "UNIT_DECIMALS",
            "column_label", "column_unit", "decimals_to_show", "format_number", "format_year",
-           "is_numeric_text", "label", "Message", "planner_message", "planner_table", "planner_view",
+           "interval_of", "is_numeric_text", "label", "Message", "planner_message", "planner_table", "planner_view",
            "unit_text", "TableView"]
 
 MISSING = "—"
@@ -107,6 +107,37 @@ CODE_LABELS: dict[str, str] = {
     "county": "全县 county", "township": "乡镇 township",
     "idle": "闲置 idle", "inefficient": "低效 inefficient", "unsupplied": "批而未供 unsupplied",
     "not_evaluated": "未评价 not evaluated",
+    # ---- siting criteria and methods
+    "cultivated_ha": "占用耕地 Cultivated land taken [ha]",
+    "pbf_ha": "占用永久基本农田 PBF taken [ha]",
+    "eco_redline_ha": "占用生态保护红线 Red line taken [ha]",
+    "forest_ha": "占用林地 Forest taken [ha]",
+    "outside_udb_ha": "开发边界外 Outside the UDB [ha]",
+    "cost_wan_yuan": "投资 Cost [万元]",
+    "topsis": "TOPSIS 逼近理想解排序", "weighted_sum": "加权求和 Weighted sum",
+    "conflict": "冲突 conflict", "check": "须衔接 check against the plan",
+    "pbf": "永久基本农田 PBF", "eco_redline": "生态保护红线 ecological red line",
+    "energy": "能源 energy", "transport": "交通 transport", "water": "水利 water",
+    # ---- contract supervision
+    "admin_share": "行政办公及生活服务设施用地比例 Admin and living share",
+    "building_coefficient": "建筑系数 Building coefficient",
+    "completion_delay_days": "竣工延误 Completion delay [天 days]",
+    "start_delay_days": "动工延误 Start delay [天 days]",
+    "green_ratio": "绿地率 Green ratio", "plot_ratio": "容积率 Plot ratio",
+    "investment_intensity_wan_yuan_per_ha": "投资强度 Investment intensity [万元/ha]",
+    "output_per_mu_wan_yuan": "亩均产值 Output per mu [万元]",
+    "tax_per_mu_wan_yuan": "亩均税收 Tax per mu [万元]",
+    "start": "动工 start", "completion": "竣工 completion", "output_check": "达产 output check",
+    "breach": "违约 breach", "ok": "合规 ok",
+    # ---- topsoil
+    "source": "取土区 source", "stockpile": "存放区 stockpile",
+    "destination": "覆土区 destination", "disposal": "弃置 disposal",
+    "improvement": "提质改造 improvement", "reclamation": "复垦 reclamation",
+    "replenished": "补充耕地 replenished",
+    "stripping": "剥离 stripping", "haul": "运输 haul",
+    "stockpile_handling": "存放装卸 stockpile handling",
+    "stockpile_storage": "存放保管 stockpile storage",
+    "disposal_penalty": "弃置罚金 disposal penalty",
 }
 """Bilingual label of every code shown to planners in a table cell (Chinese, then English)."""
 
@@ -201,6 +232,90 @@ COLUMN_LABELS: dict[str, str] = {
     "mean_grade_after": "调整后平均等别 Mean grade after",
     "patches_before": "调整前连片数 Patches before",
     "patches_after": "调整后连片数 Patches after",
+    "description": "说明 Description",
+    "registrations": "落户人数 Registrations [人]",
+    "rule": "规则 Rule that produced it",
+    "in_band": "在标准区间内 Within the band",
+    "change_ok": "变化合规 Change allowed",
+    "elasticity": "用地人口弹性 Land-population elasticity",
+    "elasticity_ok": "弹性合规 Elasticity within the benchmark",
+    "land_per_gdp_ha_per_yi_yuan": "单位GDP建设用地 Land per GDP [ha/亿元]",
+    "gdp_land_decline": "单位GDP用地下降 Decline of land per GDP",
+    "gdp_land_on_track": "符合下降路径 On the decline path",
+    "new_construction_land_ha_p5": "新增建设用地 5 % New land p5 [ha]",
+    "new_construction_land_ha_p50": "新增建设用地中位数 New land median [ha]",
+    "new_construction_land_ha_p95": "新增建设用地 95 % New land p95 [ha]",
+    "cumulative_new_ha_p50": "累计新增中位数 Cumulative new, median [ha]",
+    "demand_ha": "用地需求 Demand [ha]",
+    "p_shortfall": "指标不足概率 Probability of a shortfall",
+    "years": "年份 Years",
+    "new_construction_land_mu": "新增建设用地 New construction land [亩]",
+    "first_supply_rate_floor": "供地率下限首次约束 First year cut by the supply-rate floor",
+    "first_udb": "开发边界首次约束 First year cut by the UDB",
+    "first_upper_plan": "上级规划首次约束 First year cut by the upper-level plan",
+    "first_per_capita_brake": "人均制动首次约束 First year cut by the per-capita brake",
+    "per_capita_urban_land_last_m2": "末年人均城镇建设用地 Per-capita urban land, last year [m²/人]",
+    "resident_pop": "常住人口 Resident population [人]",
+    "registered_pop": "户籍人口 Registered population [人]",
+    "urban_pop": "城镇人口 Urban population [人]",
+    "urbanisation_pct": "城镇化率 Urbanisation [%]",
+    "contract_id": "合同 Contract",
+    "delay_days": "延误天数 Delay [days]",
+    "option": "处置方式 Option", "option_zh": "处置方式 Option",
+    "until": "期限 Until",
+    "level": "层级 Level",
+    "approved_ha": "批准 Approved [ha]",
+    "supplied_ha": "已供应 Supplied [ha]",
+    "meets_floor": "达到下限 Meets the floor",
+    "approval_year": "批准年份 Approval year",
+    "batches": "批次 Batches",
+    "unsupplied_ha": "批而未供 Unsupplied [ha]",
+    "unsupplied_mu": "批而未供 Unsupplied [亩]",
+    "category": "类别 Category",
+    "planned_ha": "计划 Planned [ha]", "done_ha": "完成 Done [ha]",
+    "planned_mu": "计划 Planned [亩]", "done_mu": "完成 Done [亩]",
+    "inefficient": "低效 Inefficient",
+    "stage": "阶段 Stage",
+    "required": "要求 Required", "actual": "实际 Actual",
+    "breach_size": "违约幅度 Breach size",
+    "action": "建议处理 Suggested action",
+    "median_share": "违约比例中位数 Median breach share",
+    "breaches": "违约项 Breaches",
+    "source_id": "取土区 Source", "parcel_id": "图斑 Parcel",
+    "depth_m": "剥离厚度 Depth [m]", "volume_m3": "体积 Volume [m³]",
+    "stockpile_id": "存放区 Stockpile", "capacity_m3": "容量 Capacity [m³]",
+    "destination_id": "覆土区 Destination", "kind": "类型 Kind",
+    "required_m3": "需土量 Required [m³]", "year_ready": "可覆土年份 Ready in",
+    "received_m3": "接收 Received [m³]", "unused_m3": "未满足 Unused demand [m³]",
+    "from_kind": "起点类型 From (kind)", "from_id": "起点 From",
+    "to_kind": "终点类型 To (kind)", "to_id": "终点 To",
+    "distance_km": "运距 Distance [km]", "haul_cost_yuan": "运费 Haul cost [元]",
+    "handling_cost_yuan_per_m3": "装卸单价 Handling [元/m³]",
+    "storage_cost_yuan_per_m3_year": "保管单价 Storage [元/(m³·年)]",
+    "earliest_year": "启用年份 First year", "latest_year": "停用年份 Last year",
+    "project_id": "项目 Project", "plan": "专项规划 Plan", "line": "控制线 Control line",
+    "line_name": "控制线名称 Control line", "severity": "性质 Severity",
+    "n_parcels": "图斑数 Parcels", "parcel_ids": "图斑编号 Parcel ids",
+    "weight": "权重 Weight",
+    "lower_weight": "下调至 Lower weight", "ranking_below": "下调后排序 Ranking below",
+    "upper_weight": "上调至 Upper weight", "ranking_above": "上调后排序 Ranking above",
+    "top_changes_below": "下调时首位改变 Top changes below",
+    "top_changes_above": "上调时首位改变 Top changes above",
+    "recalled": "未见原文 RECALLED", "binding": "约束性 Binding",
+    "footprint_ha": "用地 Footprint [ha]", "cultivated_share": "耕地占比 Cultivated share",
+    "pbf_share": "基本农田占比 PBF share", "eco_redline_flag": "涉及红线 In the red line",
+    "forestry_consultation": "须林业意见 Forestry opinion needed",
+    "in_udb_ha": "开发边界内 Inside the UDB [ha]", "standard_ha": "用地标准 Standard [ha]",
+    "land_use_ratio": "节地水平 Footprint / standard",
+    "over_standard_ha": "超标准 Over the standard [ha]", "length_km": "长度 Length [km]",
+    "area_carriageway_ha": "路面 Carriageway [ha]", "area_verge_ha": "路肩 Verge [ha]",
+    "default": "默认值 Default", "source": "依据 Source",
+    "cultivated_ha": "耕地 Cultivated [ha]", "cultivated_mu": "耕地 Cultivated [亩]",
+    "pbf_ha": "永久基本农田 PBF [ha]", "pbf_mu": "永久基本农田 PBF [亩]",
+    "eligible_ha": "可划入 Eligible for PBF [ha]", "eligible_mu": "可划入 Eligible for PBF [亩]",
+    "eco_redline_ha": "生态保护红线 Red line [ha]", "forest_ha": "林地 Forest [ha]",
+    "outside_udb_ha": "开发边界外 Outside the UDB [ha]",
+    "amount_wan_yuan": "金额 Amount [万元]",
 }
 """Bilingual header of every column shown to planners (Chinese, then English)."""
 
@@ -209,7 +324,7 @@ LABELS = {"codes": CODE_LABELS, "columns": COLUMN_LABELS}
 
 
 UNIT_TEXT = {"m2/person": "m²/人", "m2": "m²", "m3": "m³", "mu": "亩", "persons": "人",
-             "wan_yuan": "万元", "degree": "°"}
+             "wan_yuan": "万元", "degree": "°", "day": "天 days"}
 """How a unit code is written for planners (others as they are)."""
 
 
@@ -220,6 +335,11 @@ def unit_text(unit: Any) -> str:
     ('m²/人', 'ha')
     """
     return UNIT_TEXT.get(str(unit), str(unit))
+
+
+_UNIT_CODES = {"亩": "mu", "万元": "wan_yuan", "m²/人": "m2/person", "persons": "persons",
+               "人": "persons", "m2/person": "m2/person"}
+"""Unit as written in a table -> its code in :data:`UNIT_DECIMALS`."""
 
 
 def label(code: Any) -> str:
@@ -250,12 +370,14 @@ def column_label(name: Any) -> str:
     """Column header for planners: its :data:`COLUMN_LABELS` entry, else the name with its
     unit.
 
-    >>> column_label("area_ha"), column_label("eligible_mu")
-    ('面积 Area [ha]', 'eligible [亩]')
+    >>> column_label("area_ha"), column_label("forest_mu")
+    ('面积 Area [ha]', 'forest [亩]')
     """
     text = str(name)
     if text in COLUMN_LABELS:
         return COLUMN_LABELS[text]
+    if text in CODE_LABELS:  # columns named after codes (e.g. a pivot by category)
+        return CODE_LABELS[text]
     unit = column_unit(text)
     for suffix, u in _SUFFIX_UNITS:
         if text.endswith(suffix) and u == unit:
@@ -317,7 +439,8 @@ def format_number(value: Any, unit: str | None = None, decimals: int | None = No
         return "∞" if x > 0 else "−∞"
     if decimals is None:
         integral = isinstance(value, int | np.integer)
-        decimals = 0 if integral and unit is None else UNIT_DECIMALS.get(unit or "", 2)
+        decimals = (0 if integral and (unit is None or unit not in UNIT_DECIMALS)
+                    else UNIT_DECIMALS.get(unit or "", 2))
     # half away from zero on the decimal text (1234.5 mu -> 1,235), as planners round
     exact = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{exact:,.{decimals}f}"
@@ -340,28 +463,48 @@ def is_numeric_text(text: str) -> bool:
     return True
 
 
-def decimals_to_show(value: float, bounds: Iterable[float], decimals: int,
-                     most: int = 6) -> int:
-    """Decimals that keep ``value`` from being shown equal to a bound it differs from.
+def decimals_to_show(value: float, intervals: Iterable[tuple[float, float]], decimals: int,
+                     most: int = 9) -> int:
+    """Decimals that keep ``value`` from looking as if it kept a bound it breaks.
 
-    A traffic light is decided on the exact value; if 1.0049 were printed as 1.005 beside
-    the green bound ``>= 1.005`` (and a yellow light), the table would contradict itself.
+    Each interval ``(lo, hi)`` is kept by values with ``lo <= value <= hi`` (a value on a
+    bound keeps it). If 1.0049 were printed as 1.005 beside the green bound ``>= 1.005``
+    (and a yellow light), the table would contradict itself; a value that keeps the bound
+    may be printed equal to it.
 
-    >>> decimals_to_show(1.0049, [1.005, 1.0], 3), decimals_to_show(1.2, [1.005], 3)
-    (4, 3)
-    >>> decimals_to_show(1.0 + 1e-12, [1.0], 3)
-    3
+    >>> inf = float("inf")
+    >>> decimals_to_show(1.0049, [(1.005, inf), (1.0, inf)], 3)
+    4
+    >>> decimals_to_show(1.00000007, [(1.0, inf)], 3), decimals_to_show(115.04, [(65, 115)], 1)
+    (3, 2)
     """
     if _is_missing(value) or not math.isfinite(float(value)):
         return decimals
-    # a value within rounding noise of a bound is on it (and gets that bound's colour)
-    finite = [float(b) for b in bounds if b is not None and math.isfinite(float(b))
-              and abs(float(value) - float(b)) > 1e-9 * max(1.0, abs(float(b)))]
+    x = float(value)
+    bounds = [b for lo, hi in intervals for b, broken in ((lo, x < lo), (hi, x > hi))
+              if broken and b is not None and math.isfinite(float(b))]
     d = decimals
-    while d < most and any(float(value) != b and format_number(float(value), decimals=d)
-                           == format_number(b, decimals=d) for b in finite):
+    while d < most and any(format_number(x, decimals=d) == format_number(float(b), decimals=d)
+                           for b in bounds):
         d += 1
     return d
+
+
+def interval_of(text: str) -> tuple[float, float]:
+    """The interval a threshold text describes (``'>= 1.005'``, ``'<= 1'``, ``'65-115'``).
+
+    >>> interval_of(">= 1.005"), interval_of("<= 1"), interval_of("65-115")
+    ((1.005, inf), (-inf, 1.0), (65.0, 115.0))
+    """
+    t = str(text).strip()
+    if t.startswith(">="):
+        return float(t[2:]), math.inf
+    if t.startswith("<="):
+        return -math.inf, float(t[2:])
+    match = re.fullmatch(r"(-?[\d.]+)-(-?[\d.]+)", t)
+    if match:
+        return float(match.group(1)), float(match.group(2))
+    return -math.inf, math.inf
 
 
 def planner_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None,
@@ -382,6 +525,8 @@ def planner_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None
     index : bool
         Keep the index (formatted, as the first column) instead of dropping it.
 
+    A long table with ``value`` and ``unit`` columns formats each value by its row's unit.
+
     Returns
     -------
     pandas.DataFrame
@@ -400,12 +545,19 @@ def planner_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None
     decimals = dict(decimals or {})
     t = frame.reset_index() if index else frame.reset_index(drop=True)
     out = pd.DataFrame(index=range(len(t)))
+    row_units = ([str(u) for u in t["unit"]] if "unit" in t.columns and "value" in t.columns
+                 and "value" not in units else None)
     for col in t.columns:
         name = str(col)
         unit = units.get(name, column_unit(name))
-        d = decimals.get(name)
+        d = decimals.get(col, decimals.get(name))
         values = t[col].tolist()
-        if labels:
+        if name == "value" and row_units is not None:  # a long table: each row its unit
+            cells = [format_number(v, _UNIT_CODES.get(u, u), d)
+                     for v, u in zip(values, row_units, strict=True)]
+        elif name == "unit" and labels:
+            cells = [unit_text(u) for u in values]
+        elif labels:
             cells = [format_number(v, unit, d) for v in values]
         else:
             cells = [str(v) if isinstance(v, str) else format_number(v, unit, d)

@@ -107,3 +107,24 @@ def page(browser):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def set_slider(page, label: str, value: float) -> None:
+    """Type a value into the editable readout of the slider whose label contains ``label``."""
+    slider = page.locator(".widget-slider", has=page.locator(f"label:has-text('{label}')"))
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{value:g}")
+    page.keyboard.press("Enter")
+
+
+def wait_until_changed(read, before, tries: int = 400, pause_ms: int = 150, page=None):
+    """Call ``read()`` until it returns something non-empty and different from ``before``."""
+    for _ in range(tries):
+        page.wait_for_timeout(pause_ms)
+        now = read()
+        if now and now != before:
+            return now
+    msg = "the widget's table did not change"
+    raise AssertionError(msg)

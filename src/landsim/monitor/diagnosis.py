@@ -305,9 +305,14 @@ def _review_finding(row: pd.Series, year: int) -> Finding:
     u = {"ha": "ha", "m2/person": "m2/person"}.get(str(row["unit"]))
     unit = unit_text(row["unit"])
     base = UNIT_DECIMALS.get(u or "", 2)
-    d_now = decimals_to_show(float(row["value"]), (float(row["path_value"]),), base)
+    floor = str(row["direction"]) == "at_least"
+
+    def kept(bound: float) -> tuple[float, float]:
+        return (bound, math.inf) if floor else (-math.inf, bound)
+
+    d_now = decimals_to_show(float(row["value"]), [kept(float(row["path_value"]))], base)
     d_proj = decimals_to_show(float(row["projected_target_year"]),
-                              (float(row["target_value"]),), base)
+                              [kept(float(row["target_value"]))], base)
     value, path = _n(row["value"], u, d_now), _n(row["path_value"], u, d_now)
     proj = _n(row["projected_target_year"], u, d_proj)
     target = _n(row["target_value"], u, d_proj)
@@ -318,7 +323,6 @@ def _review_finding(row: pd.Series, year: int) -> Finding:
                 f"{ty} 年预测 {proj} {unit}（{basis_zh}），目标 {target} {unit}。")
     cause_en = (f"{year}: {value} {unit} against {path} {unit} due on the straight path; "
                 f"{proj} {unit} projected for {ty} ({basis}) against the target {target} {unit}.")
-    floor = str(row["direction"]) == "at_least"
     action_zh = ("按规划目标制定年度控制计划，逐年对照路径值跟踪。" if floor else
                  "控制年度新增规模，使其回到直线路径之下。")
     action_en = ("Set yearly control figures from the target and track them against the path."

@@ -431,10 +431,15 @@ def _figure_png(fig: Any, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
+def _kept(direction: str, bound: float) -> tuple[float, float]:
+    """The interval that keeps a review target (a floor or a ceiling)."""
+    return (bound, math.inf) if str(direction) == "at_least" else (-math.inf, bound)
+
+
 def _value_text(value: float, unit: str, threshold: Threshold) -> str:
     """The value with its unit's decimals, more where a bound would otherwise look equal."""
     base = UNIT_DECIMALS.get(unit, 3)
-    d = decimals_to_show(value, (*threshold.green, *threshold.yellow), base)
+    d = decimals_to_show(value, (threshold.green, threshold.yellow), base)
     return format_number(value, decimals=d)
 
 
@@ -648,8 +653,9 @@ def section_review(data: ReportData) -> list[Block]:
     for r in review.itertuples(index=False):
         u = units.get(str(r.unit))
         base = UNIT_DECIMALS.get(u or "", 2)
-        d_now = decimals_to_show(r.value, (r.path_value,), base)
-        d_proj = decimals_to_show(r.projected_target_year, (r.target_value,), base)
+        d_now = decimals_to_show(r.value, [_kept(r.direction, r.path_value)], base)
+        d_proj = decimals_to_show(r.projected_target_year,
+                                  [_kept(r.direction, r.target_value)], base)
         rows.append({"status": r.status, "指标 Indicator": r.name_zh,
                      "单位 Unit": unit_text(r.unit),
                      "目标 Target": f"{format_number(r.target_value, u, d_proj)} "
@@ -673,7 +679,7 @@ def section_review(data: ReportData) -> list[Block]:
         for yy in years:
             v = float(traj.loc[yy, key]) if key in traj.columns else math.nan
             row[format_number(yy, "year")] = format_number(
-                v, decimals=decimals_to_show(v, (*t.green, *t.yellow), base))
+                v, decimals=decimals_to_show(v, (t.green, t.yellow), base))
         traj_rows.append(row)
     return [Heading("五年评估：目标与实施轨迹", "Five-year review: targets vs trajectory"),
             Paragraph(f"{y - 4}–{y}。路径应达值：基期到目标年直线路径上 {y} 年应达值；预测：两挂钩"
@@ -845,7 +851,7 @@ def _execute_template(params: dict[str, Any]) -> list[str]:
             break
     try:
         execute_notebook(nb, name="report template health_check.ipynb",
-                         cwd=Path.cwd(), cell_timeout=600, store_widget_state=False)
+                         cwd=Path.cwd(), cell_timeout=600)
     except NotebookRunError as err:
         msg = (f"报告模板执行失败 the report template failed: {err}. Fix: run with "
                "--no-execute to build the report in-process")

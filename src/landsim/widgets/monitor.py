@@ -99,17 +99,13 @@ def light_view(table: pd.DataFrame) -> object:
         TableView,
         decimals_to_show,
         format_number,
+        interval_of,
         planner_table,
         unit_text,
     )
 
-    def bounds(text: str) -> list[float]:
-        import re
-
-        return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", str(text))]
-
     shown = table[LIGHT_COLUMNS_SHOWN].copy()
-    digits = [decimals_to_show(v, bounds(g) + bounds(y), UNIT_DECIMALS.get(u, 3))
+    digits = [decimals_to_show(v, [interval_of(g), interval_of(y)], UNIT_DECIMALS.get(u, 3))
               for v, g, y, u in zip(shown["value"], shown["green"], shown["yellow"],
                                     shown["unit"], strict=True)]
     out = planner_table(shown.drop(columns=["value"]))

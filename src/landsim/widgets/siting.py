@@ -6,25 +6,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from landsim.presentation import label
 from landsim.siting.ranking import rank_schemes
 from landsim.widgets._controls import LABEL_WIDTH, explorer, keep_at_least_one, sliders
 
 if TYPE_CHECKING:
     import ipywidgets
 
-__all__ = ["CRITERIA", "METHODS", "weights_explorer"]
+__all__ = ["METHODS", "weights_explorer"]
 
 METHODS = (("TOPSIS 逼近理想解排序", "topsis"), ("加权求和 Weighted sum", "weighted_sum"))
 """Ranking methods offered (label, the ``method`` argument of
 :func:`~landsim.siting.rank_schemes`)."""
 
-CRITERIA = {"cultivated_ha": "占用耕地 Cultivated land taken [ha]",
-            "pbf_ha": "占用永久基本农田 PBF taken [ha]",
-            "eco_redline_ha": "占用生态保护红线 Red line taken [ha]",
-            "forest_ha": "占用林地 Forest taken [ha]",
-            "outside_udb_ha": "开发边界外 Outside the UDB [ha]",
-            "cost_wan_yuan": "投资 Cost [万元]"}
-"""Bilingual name of each criterion a weight slider sets."""
 
 
 def weights_explorer(measures: pd.DataFrame, weights: dict[str, float],
@@ -37,7 +31,7 @@ def weights_explorer(measures: pd.DataFrame, weights: dict[str, float],
     controls: dict[str, Any] = {
         "method": w.Dropdown(options=list(METHODS), value=method, description="排序方法 Method",
                              style={"description_width": LABEL_WIDTH})}
-    specs = {name: (f"权重 Weight: {CRITERIA.get(name, name)}", 0.0, 5.0, 0.25)
+    specs = {name: (f"权重 Weight: {label(name)}", 0.0, 5.0, 0.25)
              for name in weights}
     weight_sliders = sliders(specs, weights)
     notice = w.HTML("")
