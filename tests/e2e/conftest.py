@@ -128,3 +128,15 @@ def wait_until_changed(read, before, tries: int = 400, pause_ms: int = 150, page
             return now
     msg = "the widget's table did not change"
     raise AssertionError(msg)
+
+
+def wait_until_equal(read, expected, page, seconds: float = 60.0):
+    """Call ``read()`` until it returns ``expected`` (a widget may redraw more than once
+    after one move, e.g. when a neighbouring control follows); return the last reading."""
+    now = read()
+    for _ in range(int(seconds * 5)):
+        if now == expected:
+            break
+        page.wait_for_timeout(200)
+        now = read()
+    return now

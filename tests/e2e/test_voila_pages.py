@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import landsim
-from e2e.conftest import set_slider, wait_until_changed
+from e2e.conftest import set_slider, wait_until_changed, wait_until_equal
 from landsim.presentation import planner_table
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +67,8 @@ def test_tour_township_dropdown(voila_url, page, screenshots):
 
     _open(page, f"{voila_url}/voila/render/00_tour.ipynb", f"{SCOPE} table.landsim-table")
     dropdown = page.locator(".widget-dropdown select").first
-    assert dropdown.evaluate("e => e.options[e.selectedIndex].text") == "全县 Whole county"
+    shown = dropdown.evaluate("e => e.options[e.selectedIndex].text").replace("\xa0", " ")
+    assert shown == "全县 Whole county"  # not blank
     before = _rows(page)
     dropdown.select_option(label="新关镇")
     after = _wait_rows_change(page, before)
@@ -85,16 +86,15 @@ def test_quota_tier_below_tier_two_shows_no_traceback(voila_url, page, screensho
 
     _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb",
           f"{SCOPE} table.landsim-table")
-    before = _rows(page)
     _set_slider(page, "Standard tier 1", 60)  # below tier 2 (80): tier 2 and 3 follow
-    after = _wait_rows_change(page, before)
-    page.screenshot(path=str(screenshots / "quota_tier_below.png"))
-    assert "已随之调整" in page.inner_text(".widget-interact")
+    page.wait_for_function("document.body.innerText.includes('已随之调整')", timeout=120_000)
     baseline = Scenario.from_toml(scenario_file("baseline"))
     inputs = ScenarioInputs.from_county(landsim.load_sample())
-    expected = quota_view(baseline, inputs, standard_tier1_m2=60.0, standard_tier2_m2=60.0,
-                          standard_tier3_m2=50.0)[QUOTA_COLUMNS]
-    assert after == _expected(expected)
+    expected = _expected(quota_view(baseline, inputs, standard_tier1_m2=60.0,
+                                    standard_tier2_m2=60.0, standard_tier3_m2=50.0)[QUOTA_COLUMNS])
+    after = wait_until_equal(lambda: _rows(page), expected, page)
+    page.screenshot(path=str(screenshots / "quota_tier_below.png"))
+    assert after == expected
     _no_traceback(page)
 
 
@@ -149,11 +149,7 @@ def test_siting_all_weights_zero_shows_no_traceback(voila_url, page, screenshots
     weights = dict.fromkeys(comparison.weights, 0.0)
     weights["cost_wan_yuan"] = 0.25  # the last one set to 0 goes back to one step
     expected = siting.rank_schemes(comparison.measures, weights, "topsis")
-    for _ in range(100):
-        if _rows(page) == _expected(expected):
-            break
-        page.wait_for_timeout(200)
-    assert _rows(page) == _expected(expected)
+    assert wait_until_equal(lambda: _rows(page), _expected(expected), page) == _expected(expected)
     _no_traceback(page)
 
 

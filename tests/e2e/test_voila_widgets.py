@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import landsim
-from e2e.conftest import set_slider, wait_until_changed
+from e2e.conftest import set_slider, wait_until_changed, wait_until_equal
 from landsim.farmland.views import layout_view
 from landsim.quota.scenario import Scenario, ScenarioInputs
 from landsim.quota.views import quota_view
@@ -58,14 +58,19 @@ def test_quota_slider_changes_the_table(voila_url, page, screenshots):
     _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb", f"{scope} table")
     before = _table(page, scope)
     _set_slider(page, "Stock-link ratio", 1.8)
-    after = _wait_table_change(page, scope, before)
-    page.screenshot(path=str(screenshots / "quota_after_slider.png"), full_page=False)
+    _wait_table_change(page, scope, before)
 
     inputs = ScenarioInputs.from_county(landsim.load_sample())
     baseline = Scenario.from_toml(scenario_file("baseline"))
     expected = quota_view(baseline, inputs, stock_link_ratio=1.8).round(2)
     column = QUOTA_COLUMNS.index("stock_link_quota_ha")  # planner tables have no index cell
-    shown_stock = [float(row[column].replace(",", "")) for row in after]
+
+    def stock() -> list[float]:
+        return [float(row[column].replace(",", "")) for row in _table(page, scope)]
+
+    want = expected["stock_link_quota_ha"].tolist()
+    shown_stock = wait_until_equal(stock, want, page)
+    page.screenshot(path=str(screenshots / "quota_after_slider.png"), full_page=False)
     assert shown_stock == pytest.approx(expected["stock_link_quota_ha"].tolist(), abs=0.006)
     # a higher ratio yields more stock-linked quota in the first uncapped year (2025)
     assert shown_stock[2] > float(before[2][column].replace(",", "")) > 0
