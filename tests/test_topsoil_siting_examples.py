@@ -61,16 +61,17 @@ def test_example_files_read_back():
 def test_topsoil_widget_names_match_the_pure_function(parcels):
     inputs = example_topsoil_inputs(parcels)
     widget = topsoil_explorer(inputs)
-    names = {c.description for c in widget.children[:-1]}
-    assert len(names) == 3
+    assert set(widget.kwargs) == {"uniform_depth", "depth_m", "haul_cost_yuan_per_m3_km",
+                                  "capacity_factor"}
     params = set(inspect.signature(what_if).parameters)
-    assert {"depth_m", "haul_cost_yuan_per_m3_km", "capacity_factor"} <= params
+    assert set(widget.kwargs) - {"uniform_depth"} <= params
 
 
 def test_topsoil_widget_reacts(parcels):
     widget = topsoil_explorer(example_topsoil_inputs(parcels))
-    before = widget.result.set_index("component")["cost_yuan"].copy()
-    depth = next(c for c in widget.children if "depth" in c.description)
+    next(c for c in widget.children if "One depth" in c.description).value = True
+    before = widget.result.set_index("component")["cost_yuan"].copy()  # every source 0.30 m
+    depth = next(c for c in widget.children if "stripping depth" in c.description)
     depth.value = 0.45
     after = widget.result.set_index("component")["cost_yuan"]
     assert after["stripping"] == pytest.approx(before["stripping"] * 0.45 / 0.30)
@@ -81,6 +82,6 @@ def test_siting_widget_reacts(parcels):
     comp = compare_schemes(footprints, parcels, schemes)
     widget = weights_explorer(comp.measures, {"cultivated_ha": 1.0, "forest_ha": 0.0})
     assert widget.result["scheme_id"].iloc[0] == "B"  # B takes the least cultivated land
-    forest = next(c for c in widget.children if c.description == "forest_ha")
+    forest = next(c for c in widget.children if "Forest" in c.description)
     forest.value = 5.0  # B takes the most forest land
     assert widget.result["scheme_id"].iloc[0] != "B"

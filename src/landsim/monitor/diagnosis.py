@@ -308,7 +308,10 @@ def _review_finding(row: pd.Series, year: int) -> Finding:
     floor = str(row["direction"]) == "at_least"
 
     def kept(bound: float) -> tuple[float, float]:
-        return (bound, math.inf) if floor else (-math.inf, bound)
+        from landsim.monitor.lights import TARGET_TOLERANCE
+
+        tol = TARGET_TOLERANCE
+        return (bound - tol, math.inf) if floor else (-math.inf, bound + tol)
 
     d_now = decimals_to_show(float(row["value"]), [kept(float(row["path_value"]))], base)
     d_proj = decimals_to_show(float(row["projected_target_year"]),

@@ -432,8 +432,13 @@ def _figure_png(fig: Any, dpi: int = 110) -> bytes:
 
 
 def _kept(direction: str, bound: float) -> tuple[float, float]:
-    """The interval that keeps a review target (a floor or a ceiling)."""
-    return (bound, math.inf) if str(direction) == "at_least" else (-math.inf, bound)
+    """The interval that keeps a review target (a floor or a ceiling), with the review's
+    tolerance for the targets' rounding."""
+    from landsim.monitor.lights import TARGET_TOLERANCE
+
+    if str(direction) == "at_least":
+        return bound - TARGET_TOLERANCE, math.inf
+    return -math.inf, bound + TARGET_TOLERANCE
 
 
 def _value_text(value: float, unit: str, threshold: Threshold) -> str:
@@ -562,7 +567,7 @@ def section_lights(data: ReportData) -> list[Block]:
     shown = frame.drop(columns="status")
     shown.insert(0, column_label("status"), frame["status"].to_numpy())
     return [Heading("指标红黄绿灯", "Traffic lights"),
-            Table(shown, light=column_label("status"), widths=(1.1, 5, 1.4, 1.4, 1.3, 1.3, 1.5)),
+            Table(shown, light=column_label("status"), widths=(1.1, 5, 1.4, 1.4, 1.35, 1.35, 1.5)),
             Paragraph("绿灯区间内为绿，黄灯区间内为黄，其余为红（边界值取较好颜色）；数值按判定所需"
                       "的位数显示。Green inside the green interval, yellow inside the yellow "
                       "one, red outside (a value on a boundary gets the better colour); values "
@@ -623,7 +628,7 @@ def section_quota(data: ReportData) -> list[Block]:
                       f"{data.scenario_name}, {years}: new construction land = population link "
                       "+ stock link + key projects (ha, mu)."),
             Table(totals, widths=(5, 2, 2)),
-            _table(a[cols], widths=(1, 1.3, 1.3, 1.3, 1.3, 1.4, 1.3, 1.3, 2.4)),
+            _table(a[cols], widths=(1, 1.35, 1.35, 1.35, 1.35, 1.4, 1.35, 1.35, 2.4)),
             Picture(_figure_png(fig), "quota sources")]
 
 
@@ -713,7 +718,7 @@ def section_definitions(data: ReportData) -> list[Block]:
              "依据 Source": data.lights.set_index("indicator").loc[s.key, "source"]
              + (" RECALLED" if s.recalled else "")} for s in INDICATORS]
     return [Heading("附：指标定义", "Appendix: indicator definitions"),
-            Table(pd.DataFrame(rows), widths=(3, 4, 1.2, 1.3, 5))]
+            Table(pd.DataFrame(rows), widths=(3, 4, 1.2, 1.35, 5))]
 
 
 _SECTION_FUNCS = {"cover": section_cover, "overview": section_overview,

@@ -132,7 +132,7 @@ def _nice_length(span_m: float) -> float:
     """A round scale-bar length near a fifth of ``span_m``: 1, 2 or 5 x 10^k m.
 
     >>> _nice_length(42_000), _nice_length(3_300)
-    (10000.0, 500.0)
+    (5000.0, 500.0)
     """
     target = max(span_m / 5.0, 1.0)
     exp = 10 ** math.floor(math.log10(target))
