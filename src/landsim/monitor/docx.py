@@ -38,14 +38,8 @@ _EAST_ASIA = "SimSun"
 def _set_east_asian(run_or_style: Any, font: str = _EAST_ASIA) -> None:
     from docx.oxml.ns import qn
 
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        from docx.oxml import OxmlElement
-
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), font)
+    # get_or_add_rFonts keeps the schema order of <w:rPr> (rFonts first), which Word checks
+    run_or_style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -92,10 +86,7 @@ def _table(doc: Any, table: Any) -> None:
     t = doc.add_table(rows=len(frame) + 1, cols=n)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    t._tbl.tblPr.append(layout)
+    t.autofit = False  # <w:tblLayout w:type="fixed"/>: the column widths below hold
     widths = _widths_cm(table.widths, n)
     header = t.rows[0]
     header_pr = header._tr.get_or_add_trPr()
