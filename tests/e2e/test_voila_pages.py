@@ -160,7 +160,7 @@ def test_monitoring_per_capita_threshold(voila_url, page):
 
     _open(page, f"{voila_url}/voila/render/06_monitoring.ipynb", f"{SCOPE} table.landsim-table")
     before = _rows(page)
-    _set_slider(page, "Per-capita maximum", 145)
+    _set_slider(page, "Per-capita max", 145)
     after = _wait_rows_change(page, before)
     county = landsim.load_sample()
     baseline = {s.name: s for s in load_scenarios()}["baseline"]

@@ -23,10 +23,10 @@ __all__ = ["ALL", "FRACTION", "LABEL_WIDTH", "SLIDER_WIDTH", "ControlSpec", "ann
            "explorer", "field_range", "keep_at_least_one", "keep_order", "sliders", "township_choices",
            "township_dropdown", "township_value"]
 
-LABEL_WIDTH = "24em"
+LABEL_WIDTH = "30em"
 """Width of a control's label: the full bilingual label with its unit stays readable."""
 
-SLIDER_WIDTH = "52em"
+SLIDER_WIDTH = "62em"
 """Width of a slider with its label."""
 
 log = logging.getLogger(__name__)

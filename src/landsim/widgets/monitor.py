@@ -31,18 +31,18 @@ LIGHT_COLUMNS_SHOWN = ["status", "name", "value", "unit", "green", "yellow", "ba
 
 MONITOR_CONTROLS: dict[str, ControlSpec] = {
     # argument of monitor_view: (label, min, max, step)
-    "per_capita_max_m2": ("人均上限 Per-capita maximum, green [m²/人]",
+    "per_capita_max_m2": ("人均上限 Per-capita max, green [m²/人]",
                           *field_range(CommonFigures, "per_capita_band_max_m2", (90.0, 150.0)),
                           5.0),
-    "elasticity_max": ("弹性系数上限 Elasticity maximum, green [ratio]",
+    "elasticity_max": ("弹性系数上限 Elasticity max, green [ratio]",
                        *field_range(CommonFigures, "elasticity_benchmark", (0.5, 2.0)), 0.01),
     "supply_rate_floor": ("供地率下限 Supply-rate floor, red below [0-1]",
                           *field_range(CommonFigures, "supply_rate_floor"), 0.05),
-    "udb_multiple_max": ("扩展倍数上限 Expansion multiple maximum, red above [×]",
+    "udb_multiple_max": ("扩展倍数上限 Expansion max, red above [×]",
                          *field_range(CommonFigures, "udb_expansion_multiple", (1.0, 2.0)), 0.05),
-    "gdp_land_gap_min": ("GDP地耗差距下限 GDP-land gap minimum, green [fraction]", -0.2, 0.2,
+    "gdp_land_gap_min": ("GDP地耗差距下限 GDP-land gap min, green [fraction]", -0.2, 0.2,
                          0.01),
-    "stock_share_min": ("存量供应比例下限 Stock share minimum, green [0-1]", *FRACTION, 0.05),
+    "stock_share_min": ("存量供应比例下限 Stock share min, green [0-1]", *FRACTION, 0.05),
 }
 """Sliders of :func:`monitor_explorer`, named after arguments of
 :func:`~landsim.monitor.lights.monitor_view`."""

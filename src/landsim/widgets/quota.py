@@ -10,6 +10,7 @@ from landsim.quota.params import PopulationLink, QuotaPolicy, StockLink
 from landsim.quota.views import quota_levers, quota_view
 from landsim.widgets._controls import (
     FRACTION,
+    SLIDER_WIDTH,
     ControlSpec,
     explorer,
     field_range,
@@ -93,12 +94,12 @@ def quota_explorer(scenario: Scenario, inputs: ScenarioInputs,
     rp = policy.reward_penalty
     wide = {"description_width": "initial"}
     controls["reward_penalty"] = w.Checkbox(
-        value=start["reward_penalty"], style=wide, layout=w.Layout(width="52em"),
+        value=start["reward_penalty"], style=wide, layout=w.Layout(width=SLIDER_WIDTH),
         description=f"奖惩规则 Reward/penalty +{rp.reward_rate * 100:g} %/"
                     f"-{rp.penalty_rate * 100:g} %")
     brake = policy.per_capita_brake
     controls["per_capita_brake"] = w.Checkbox(
-        value=start["per_capita_brake"], style=wide, layout=w.Layout(width="52em"),
+        value=start["per_capita_brake"], style=wide, layout=w.Layout(width=SLIDER_WIDTH),
         description=f"人均用地制动 Per-capita brake (ASSUMED, {brake.mode}; > "
                     f"{brake.seat_band_max_m2:g} / {brake.town_band_max_m2:g} m²/人)")
 

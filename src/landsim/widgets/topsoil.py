@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from landsim.topsoil.params import TopsoilParams
 from landsim.topsoil.views import what_if
-from landsim.widgets._controls import ControlSpec, explorer, field_range, sliders
+from landsim.widgets._controls import SLIDER_WIDTH, ControlSpec, explorer, field_range, sliders
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -46,7 +46,7 @@ def topsoil_explorer(inputs: TopsoilInputs, params: TopsoilParams | None = None
              "capacity_factor": 1.0}
     controls: dict[str, Any] = {"uniform_depth": w.Checkbox(
         value=False, description="所有取土区用同一剥离厚度 One depth for every source",
-        style={"description_width": "initial"}, layout=w.Layout(width="52em"))}
+        style={"description_width": "initial"}, layout=w.Layout(width=SLIDER_WIDTH))}
     controls |= sliders(TOPSOIL_CONTROLS, start)
 
     def compute(uniform_depth: bool, depth_m: float, **values: Any) -> Any:
