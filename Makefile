@@ -8,11 +8,11 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # JupyterLab refuses to start as root without this flag (containers, CI machines)
 LAB_FLAGS := --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab app demo test lint unit check nbval e2e notebooks bench sample clean
+.PHONY: help setup lab app demo test lint unit check nbval e2e notebooks bench stress sample clean
 
 help:
 	@echo "make lab    - set up .venv and open JupyterLab on notebooks/ (sample county)"
-	@echo "make app    - set up .venv, serve the notebooks as a Voila web app (no code shown)"
+	@echo "make app    - set up .venv, serve the notebooks as a Voila web app (landing page index.ipynb)"
 	@echo "make demo   - set up .venv, execute every notebook headless, write HTML to build/"
 	@echo "make test   - set up .venv, run ruff, pytest, landsim check, nbval and browser tests"
 	@echo "make check  - landsim check on the sample county and on generated counties (seeds 20-39)"
@@ -32,7 +32,10 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
+# voila.json (read from this folder): idle kernels culled after 10 min, 5 min per cell at
+# most, and the kernel client that cannot miss a reply (landsim.execution).
 app: $(STAMP)
+	@echo "首页 landing page: http://127.0.0.1:8866/voila/render/index.ipynb"
 	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --no-browser
 
 demo: $(STAMP)
@@ -65,6 +68,10 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_synthesize.py
+
+# Execute every notebook 20 times in a row and count stalls (issue 18; about an hour).
+stress: $(STAMP)
+	$(BIN)/python benchmarks/stress_execute.py --runs 20 $(NOTEBOOKS)
 
 sample: $(STAMP)
 	$(BIN)/landsim sample --sandiao --out src/landsim/data/sample_county

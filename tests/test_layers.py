@@ -161,7 +161,7 @@ def test_quota_widget_starts_at_the_policy_fields(county):
     assert f"+{RewardPenalty.default_of('reward_rate') * 100:g} %" in \
         c["reward_penalty"].description
     tier1 = PopulationLink.default_of("tier1_max_m2")
-    assert QUOTA_CONTROLS["standard_tier1_m2"][0].startswith(f"标准(≤{tier1:g})")
+    assert QUOTA_CONTROLS["standard_tier1_m2"][0].startswith(f"1档标准(人均≤{tier1:g}m²)")
     pd.testing.assert_frame_equal(widget.result, quota_view(scenario, inputs))
 
 
@@ -230,7 +230,9 @@ def test_topsoil_widget_starts_at_the_params():
     assert c["depth_m"].value == TopsoilParams.default_of("depth_paddy_m")
     assert c["haul_cost_yuan_per_m3_km"].value == \
         TopsoilParams.default_of("haul_cost_yuan_per_m3_km")
-    expected = what_if(inputs, **widget.kwargs).cost_split
+    assert widget.kwargs["uniform_depth"] is False  # each source keeps its own depth
+    levers = {k: v for k, v in widget.kwargs.items() if k not in ("uniform_depth", "depth_m")}
+    expected = what_if(inputs, **levers).cost_split
     pd.testing.assert_frame_equal(widget.result, expected)
 
 

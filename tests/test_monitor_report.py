@@ -61,7 +61,7 @@ def test_report_contains_every_indicator_and_is_self_contained(tmp_path, short_s
     for spec in INDICATORS:
         assert spec.name_en in page and spec.name_zh in page, spec.key
     assert "RECALLED" in page
-    assert "年度国土空间规划体检评估" in page and "Annual plan health check" in page
+    assert "年度国土空间规划体检评估报告" in page and "Annual plan health-check report" in page
     assert "两挂钩台账汇总" in page and "Farmland layout checks" in page
     assert "Five-year review" in page and "data:image/png;base64," in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page), "external resource"
@@ -168,3 +168,151 @@ def test_moving_a_control_changes_the_lights(values):
     year = next(c for d, c in controls.items() if d.startswith("年份"))
     year.value = 2017
     assert widget.result.set_index("indicator").loc["supply_rate_5y", "status"] == "green"
+
+
+# ----------------------------------------------------------------------------- annex (issue 18)
+
+
+@pytest.fixture(scope="module")
+def annex(tmp_path_factory):
+    """The 2022 report with a layout result (summary.json + layout.csv) and the review."""
+    from landsim.monitor.report import build_report
+
+    folder = tmp_path_factory.mktemp("layout")
+    parcels = load_sample().parcels
+    summary = {"status": "optimal (relative gap <= 0.0001)", "target_ha": 30573.39,
+               "area_before_ha": 30573.39, "area_after_ha": 30600.0, "added_ha": 2000.0,
+               "removed_ha": 1900.0, "mean_grade_before": 7.2, "mean_grade_after": 7.1}
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    change = ["added" if i % 7 == 0 else "none" for i in range(len(parcels))]
+    pd.DataFrame({"parcel_id": parcels["parcel_id"], "change": change}).to_csv(
+        folder / "layout.csv", index=False)
+    data = build_report(2022, layout=folder, review=True, date="2023-03-31",
+                        bureau="偏关县自然资源局")
+    return folder, data
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    page = re.sub(r'src="data:[^"]+"', "", page)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def test_cover_names_bureau_date_and_data_version(annex):
+    from landsim.monitor.report import blocks_html, section_blocks
+
+    _, data = annex
+    cover = blocks_html(section_blocks("cover", data))
+    assert "偏关县自然资源局" in cover and "2023-03-31" in cover
+    assert "2022 年度国土变更调查（年度变更）" in cover  # default: the last history year
+    assert data.bureau == "偏关县自然资源局"
+
+
+def test_default_cover_and_the_three_surveys(short_scenario):
+    from landsim.monitor.report import build_report, data_version_text
+
+    data = build_report(2022, scenario=short_scenario)
+    assert data.bureau == "样例县自然资源局" and re.fullmatch(r"\d{4}-\d\d-\d\d", data.report_date)
+    assert data_version_text("三调", data.values).startswith("第三次全国国土调查（三调）")
+    with pytest.raises(InputError, match=r"--data-version '二调'.*Fix: write 三调"):
+        data_version_text("二调", data.values)
+
+
+@pytest.mark.parametrize(("status", "light"), [
+    ("optimal", "green"), ("optimal (relative gap <= 0.0001)", "green"), ("Optimal", "green"),
+    ("feasible (time limit)", "yellow"), ("infeasible", "red"), ("no solution", "red")])
+def test_solver_optimal_is_green(status, light):
+    from landsim.monitor.report import solver_light
+
+    assert solver_light(status) == light
+    s = {"status": status, "target_ha": 1.0, "area_before_ha": 1.0, "area_after_ha": 1.0,
+         "added_ha": 0.0, "removed_ha": 0.0, "mean_grade_before": 5.0, "mean_grade_after": 5.0}
+    assert layout_checks(s).iloc[-1]["status"] == light
+
+
+def test_one_status_per_indicator_across_sections(annex):
+    from landsim.monitor.report import statuses
+
+    _, data = annex
+    s = statuses(data).set_index("item")["status"]
+    lights = data.lights.set_index("indicator")["status"]
+    # the review of per-capita land is "yellow" on its own (on the path, target missed),
+    # but the same quantity is red in the traffic lights: the report shows it red
+    assert data.review.set_index("indicator").loc["per_capita_urban_land_m2", "status"] == "yellow"
+    assert s["review:per_capita_urban_land_m2"] == lights["per_capita_urban_land"] == "red"
+    assert s["review:cultivated_land_ha"] in ("green", "yellow")
+
+
+def test_every_red_and_yellow_light_is_diagnosed_from_the_data(annex):
+    from landsim.monitor.diagnosis import diagnose
+    from landsim.monitor.report import _review_table
+
+    _, data = annex
+    d = diagnose(data.lights, data.frame, 2022, data.thresholds, data.targets, data.annual,
+                 _review_table(data))
+    flagged = data.lights[data.lights["status"].isin(["red", "yellow"])]["indicator"]
+    assert set(flagged) <= set(d["indicator"])
+    for row in d.itertuples(index=False):
+        for text in (row.cause_zh, row.cause_en, row.action_zh, row.action_en):
+            assert len(text) > 15
+        assert re.search(r"[\u4e00-\u9fff]", row.cause_zh + row.action_zh)
+        # never suggest relaxing a legal limit
+        assert "relax" not in row.action_en.lower() and "放宽" not in row.action_zh
+        assert "raise the" not in row.action_en.lower()
+    seat = d.set_index("indicator").loc["per_capita_seat_land"]
+    assert "129.9 m²/人" in seat["cause_zh"] and "GB 50137" in seat["cause_zh"]
+    supply = d.set_index("indicator").loc["supply_rate_5y"]
+    assert "53.4 %" in supply["cause_zh"] and "2023" in supply["cause_zh"]  # floor withholds 2023
+
+
+def test_html_annex_has_map_a4_tables_and_planner_numbers(annex, tmp_path):
+    from landsim.monitor.report import blocks_html, page_html, report_blocks
+
+    _, data = annex
+    page = page_html([blocks_html(report_blocks(data))], "t")
+    assert "@page{size:A4" in page and "table-layout:fixed" in page
+    assert 'alt="control lines map"' in page and 'alt="PBF layout map"' in page
+    for cols in re.findall(r"<colgroup>(.*?)</colgroup>", page):
+        widths = [float(w) for w in re.findall(r"width:([\d.]+)%", cols)]
+        assert sum(widths) == pytest.approx(100, abs=0.5) and len(widths) <= 9
+    assert '<td class="num">2023</td>' in page  # the quota table's first year
+    assert not re.search(r'<tr><td class="num">2,0\d\d</td>', page), "year with a separator"
+    text = _visible_text(page).split("附：指标定义")[0]  # formulas may say +inf
+    assert not re.search(r"\d[eE][+-]\d|-0\.0+\b|\bnan\b|\bNaN\b|<NA>|\binf\b", text)
+    for code in ("binding_cap", "supply_rate_floor", "at_least", "at_most"):
+        assert code not in text, code
+    assert "求解状态 Solver status" in text
+
+
+def test_word_export_opens_with_its_tables(annex, tmp_path, short_scenario):
+    import docx
+
+    from landsim.monitor.docx import TEXT_WIDTH_CM
+
+    folder, _ = annex
+    out = render_report(2022, tmp_path / "annex.docx", layout=folder, review=True,
+                        date="2023-03-31", scenario=short_scenario)
+    assert out.suffix == ".docx" and out.read_bytes()[:2] == b"PK"
+    document = docx.Document(str(out))
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    headers = [" | ".join(c.text for c in t.rows[0].cells) for t in document.tables]
+    assert any("原因 Cause" in h and "建议措施 Recommended action" in h for h in headers)
+    assert any("绿灯 Green" in h for h in headers)
+    for table in document.tables[1:]:  # the cover box is the first
+        width = sum(c.width.cm for c in table.rows[0].cells)
+        assert width <= TEXT_WIDTH_CM + 0.05
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "问题诊断与建议 · Diagnosis and recommended actions" in text
+    assert len(document.inline_shapes) >= 2  # the map, then the trends and quota charts
+
+
+def test_cli_html_stays_html_and_bad_type_is_one_line(tmp_path, short_scenario, capsys):
+    from landsim.cli import main
+
+    assert main(["report", "--year", "2022", "--scenario", str(short_scenario),
+                 "--no-execute", "--out", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["report", "--year", "2022", "--out", str(tmp_path / "r.pdf")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--out" in err and ".docx" in err

@@ -61,16 +61,17 @@ def test_example_files_read_back():
 def test_topsoil_widget_names_match_the_pure_function(parcels):
     inputs = example_topsoil_inputs(parcels)
     widget = topsoil_explorer(inputs)
-    names = {c.description for c in widget.children[:-1]}
-    assert len(names) == 3
+    assert set(widget.kwargs) == {"uniform_depth", "depth_m", "haul_cost_yuan_per_m3_km",
+                                  "capacity_factor"}
     params = set(inspect.signature(what_if).parameters)
-    assert {"depth_m", "haul_cost_yuan_per_m3_km", "capacity_factor"} <= params
+    assert set(widget.kwargs) - {"uniform_depth"} <= params
 
 
 def test_topsoil_widget_reacts(parcels):
     widget = topsoil_explorer(example_topsoil_inputs(parcels))
-    before = widget.result.set_index("component")["cost_yuan"].copy()
-    depth = next(c for c in widget.children if "depth" in c.description)
+    next(c for c in widget.children if "One depth" in c.description).value = True
+    before = widget.result.set_index("component")["cost_yuan"].copy()  # every source 0.30 m
+    depth = next(c for c in widget.children if "stripping depth" in c.description)
     depth.value = 0.45
     after = widget.result.set_index("component")["cost_yuan"]
     assert after["stripping"] == pytest.approx(before["stripping"] * 0.45 / 0.30)
@@ -83,7 +84,7 @@ def test_siting_widget_reacts(parcels):
     m = comp.measures.set_index("scheme_id")
     least = m["cultivated_ha"].idxmin()
     assert widget.result["scheme_id"].iloc[0] == least  # the least cultivated land wins
-    forest = next(c for c in widget.children if c.description == "forest_ha")
+    forest = next(c for c in widget.children if "Forest" in c.description)
     forest.value = 5.0
     # with forest weighted 5 to 1 the winner is the best on 5 x forest + cultivated
     # (min-max normalised by TOPSIS, so the most forest-hungry scheme cannot win)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import matplotlib
 import pandas as pd
@@ -38,10 +39,12 @@ def test_changing_the_township_changes_the_table(county):
     assert not seat.equals(whole)
 
 
-def test_dropdown_offers_every_township_and_the_county(county):
+def test_dropdown_offers_every_township_and_starts_on_the_county(county):
     widget = township_explorer(county, show_map=False)
-    labels = [label for label, _ in widget.children[0].options]
-    assert labels[0] == "全县 Whole county"
+    dropdown = widget.children[0]
+    labels = list(dropdown.options)
+    assert labels[0] == "全县 Whole county" == dropdown.value  # not blank
+    assert dropdown.index == 0
     assert sorted(labels[1:]) == sorted(county.parcels["township"].unique())
 
 
@@ -180,3 +183,171 @@ def test_presentation_lives_in_plots_and_widgets_only():
     for old in ("landsim.monitor.charts", "landsim.monitor.widgets",
                 "landsim.stockland.widgets", "landsim.siting.views"):
         assert importlib.util.find_spec(old) is None, f"{old} should have moved"
+
+
+# ----------------------------------------------------------------------------- issue 18
+
+
+def _notice(widget) -> str:
+    import ipywidgets as w
+
+    return next(c.value for c in widget.children if isinstance(c, w.HTML))
+
+
+def _control(widget, text: str):
+    return next(c for c in widget.children if text in getattr(c, "description", ""))
+
+
+def test_quota_tiers_keep_their_order_and_say_so(quota_setup):
+    from landsim.widgets import quota_explorer, quota_view
+
+    widget = quota_explorer(*quota_setup, show_charts=False)
+    tier1, tier2, tier3 = (_control(widget, f"Standard tier {n}") for n in (1, 2, 3))
+    assert tier1.value >= tier2.value >= tier3.value
+    tier1.value = tier2.value - 20  # dragged below tier 2: tier 2 (and 3) follow
+    assert tier1.value == tier2.value >= tier3.value
+    assert not widget.result.empty  # no error, a table
+    assert "Standard tier 2" in _notice(widget) and "已随之调整" in _notice(widget)
+    pd.testing.assert_frame_equal(widget.result, quota_view(*quota_setup, **widget.kwargs))
+    tier3.value = tier3.max  # dragged above tier 2: the higher tiers follow up
+    assert tier1.value >= tier2.value >= tier3.value
+
+
+def test_siting_keeps_one_weight_above_zero():
+    from landsim import load_sample
+    from landsim.siting import compare_schemes
+    from landsim.siting.examples import example_schemes
+    from landsim.widgets import weights_explorer
+
+    parcels = load_sample().parcels
+    schemes, footprints = example_schemes(parcels)
+    comparison = compare_schemes(footprints, parcels, schemes)
+    widget = weights_explorer(comparison.measures, comparison.weights)
+    weights = [c for c in widget.children if "Weight" in getattr(c, "description", "")]
+    for slider in weights:
+        slider.value = 0.0
+    assert sum(s.value > 0 for s in weights) == 1 and weights[-1].value == weights[-1].step
+    assert not widget.result.empty and "至少一个权重" in _notice(widget)
+
+
+def test_clamped_input_is_announced(quota_setup):
+    from landsim.widgets import quota_explorer
+
+    widget = quota_explorer(*quota_setup, show_charts=False)
+    ratio = _control(widget, "Stock-link ratio")
+    ratio.value = ratio.max + 10  # a typed value beyond the range: the slider clamps it
+    assert ratio.value == ratio.max
+    assert "maximum" in _notice(widget) and "上限" in _notice(widget)
+
+
+def test_no_error_shows_a_traceback(capsys):
+    import ipywidgets as w
+
+    from landsim.widgets._controls import explorer
+
+    def compute(x: float) -> pd.DataFrame:
+        if x > 1:
+            return {}["missing"]  # a bug, not a rule: still no traceback
+        return pd.DataFrame({"x": [x]})
+
+    widget = explorer(compute, {"x": w.FloatSlider(value=0.5, min=0, max=2,
+                                                   description="数值 Value [x]")})
+    widget.children[0].value = 1.5
+    out = capsys.readouterr().out
+    assert widget.result.empty and "Traceback" not in out
+    assert "计算出错" in out and "The calculation failed" in out
+
+
+def test_rule_messages_name_controls_not_arguments(capsys):
+    import ipywidgets as w
+
+    from landsim.errors import InputError
+    from landsim.widgets._controls import explorer
+
+    def compute(area_ha: float) -> pd.DataFrame:
+        msg = f"area_ha = {area_ha:g} is out of range"
+        raise InputError(msg)
+
+    explorer(compute, {"area_ha": w.FloatSlider(value=0.5, description="面积 Area [ha]")})
+    out = capsys.readouterr().out
+    assert "无法按这些数值计算" in out and "面积 Area [ha] = 0.5" in out
+    assert "area_ha" not in out
+
+
+@pytest.mark.parametrize("make", ["quota", "monitor", "performance", "topsoil", "siting"])
+def test_every_slider_label_has_its_unit_and_room(make, quota_setup):
+    import ipywidgets as w
+
+    from landsim import widgets
+    from landsim.widgets._controls import LABEL_WIDTH
+
+    if make == "quota":
+        widget = widgets.quota_explorer(*quota_setup, show_charts=False)
+    elif make == "monitor":
+        widget = widgets.monitor_explorer(_values(), show_charts=False)
+    elif make == "performance":
+        widget = widgets.performance_explorer(_units())
+    elif make == "topsoil":
+        from landsim import load_sample
+        from landsim.topsoil.examples import example_topsoil_inputs
+
+        widget = widgets.topsoil_explorer(example_topsoil_inputs(load_sample().parcels))
+    else:
+        widget = _siting_widget()
+    found = [c for c in widget.children if isinstance(c, w.FloatSlider)]
+    assert found
+    for slider in found:
+        assert re.search(r"\[[^\]]+\]", slider.description), slider.description
+        assert re.search(r"[\u4e00-\u9fff]", slider.description), slider.description
+        assert slider.style.description_width == LABEL_WIDTH
+
+
+def _values():
+    from landsim import load_sample
+    from landsim.monitor import indicator_values
+
+    return indicator_values(load_sample())
+
+
+def _units():
+    from landsim import load_sample, stockland
+
+    county = load_sample()
+    return stockland.performance_units(county.industrial_contracts, county.stock_plots,
+                                       "2022-12-31")
+
+
+def _siting_widget():
+    from landsim import load_sample
+    from landsim.siting import compare_schemes
+    from landsim.siting.examples import example_schemes
+    from landsim.widgets import weights_explorer
+
+    parcels = load_sample().parcels
+    schemes, footprints = example_schemes(parcels)
+    comparison = compare_schemes(footprints, parcels, schemes)
+    return weights_explorer(comparison.measures, comparison.weights)
+
+
+def test_widget_defaults_equal_the_notebook_run():
+    from landsim import load_sample
+    from landsim.topsoil.examples import example_topsoil_inputs
+    from landsim.topsoil.views import what_if
+    from landsim.widgets import topsoil_explorer
+
+    inputs = example_topsoil_inputs(load_sample().parcels, seed=2023)
+    widget = topsoil_explorer(inputs)
+    # the notebook plans the inputs as they are: each source keeps its own depth
+    pd.testing.assert_frame_equal(widget.result, what_if(inputs).cost_split)
+    _control(widget, "One depth for every source").value = True
+    assert not widget.result.equals(what_if(inputs).cost_split)
+
+
+def test_quota_chart_title_names_the_levers_moved():
+    from landsim.widgets.quota import QUOTA_CONTROLS, lever_title
+
+    start = {"stock_link_ratio": 1.0, "reward_penalty": True}
+    assert lever_title("baseline", dict(start), start, QUOTA_CONTROLS).startswith("baseline（")
+    title = lever_title("baseline", {"stock_link_ratio": 1.8, "reward_penalty": False}, start,
+                        QUOTA_CONTROLS)
+    assert title == "baseline：增存挂钩系数 1.8，奖惩规则 关"

@@ -37,9 +37,10 @@ _NAMES: dict[str, str] = {
 """Public name -> module defining it (imported on first access)."""
 
 _SUBMODULES = frozenset({
-    "consistency", "county_import", "datasets", "errors", "farmland", "monitor", "optimize", "outputs",
-    "parcels", "plots", "policy", "quota", "resources", "schema", "siting", "stockland",
-    "sandiao", "synthetic", "tabular", "topsoil", "units", "widgets",
+    "allocation", "app", "consistency", "county_import", "cultivated", "datasets", "errors",
+    "farmland", "monitor", "optimize", "outputs", "parcels", "plots", "policy",
+    "presentation", "quota", "resources", "sandiao", "schema", "siting", "stockland",
+    "synthetic", "tabular", "topsoil", "units", "widgets",
 })
 """Subpackages and modules reachable as ``landsim.<name>`` without an explicit import."""
 

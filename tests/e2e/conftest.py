@@ -107,3 +107,36 @@ def page(browser):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def set_slider(page, label: str, value: float) -> None:
+    """Type a value into the editable readout of the slider whose label contains ``label``."""
+    slider = page.locator(".widget-slider", has=page.locator(f"label:has-text('{label}')"))
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{value:g}")
+    page.keyboard.press("Enter")
+
+
+def wait_until_changed(read, before, tries: int = 400, pause_ms: int = 150, page=None):
+    """Call ``read()`` until it returns something non-empty and different from ``before``."""
+    for _ in range(tries):
+        page.wait_for_timeout(pause_ms)
+        now = read()
+        if now and now != before:
+            return now
+    msg = "the widget's table did not change"
+    raise AssertionError(msg)
+
+
+def wait_until_equal(read, expected, page, seconds: float = 60.0):
+    """Call ``read()`` until it returns ``expected`` (a widget may redraw more than once
+    after one move, e.g. when a neighbouring control follows); return the last reading."""
+    now = read()
+    for _ in range(int(seconds * 5)):
+        if now == expected:
+            break
+        page.wait_for_timeout(200)
+        now = read()
+    return now

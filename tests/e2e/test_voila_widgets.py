@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import landsim
+from e2e.conftest import set_slider, wait_until_changed, wait_until_equal
 from landsim.farmland.views import layout_view
 from landsim.quota.scenario import Scenario, ScenarioInputs
 from landsim.quota.views import quota_view
@@ -45,23 +46,11 @@ def _table(page, scope: str) -> list[list[str]]:
 
 
 def _wait_table_change(page, scope: str, before: list[list[str]]) -> list[list[str]]:
-    for _ in range(200):
-        page.wait_for_timeout(150)
-        now = _table(page, scope)
-        if now and now != before:
-            return now
-    msg = "the widget's table did not change"
-    raise AssertionError(msg)
+    return wait_until_changed(lambda: _table(page, scope), before, page=page)
 
 
 def _set_slider(page, label: str, value: float) -> None:
-    """Type a value into the editable readout of the slider whose label contains ``label``."""
-    slider = page.locator(".widget-slider", has=page.locator(f"label:has-text('{label}')"))
-    readout = slider.locator(".widget-readout")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(f"{value:g}")
-    page.keyboard.press("Enter")
+    set_slider(page, label, value)
 
 
 def test_quota_slider_changes_the_table(voila_url, page, screenshots):
@@ -69,17 +58,22 @@ def test_quota_slider_changes_the_table(voila_url, page, screenshots):
     _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb", f"{scope} table")
     before = _table(page, scope)
     _set_slider(page, "Stock-link ratio", 1.8)
-    after = _wait_table_change(page, scope, before)
-    page.screenshot(path=str(screenshots / "quota_after_slider.png"), full_page=False)
+    _wait_table_change(page, scope, before)
 
     inputs = ScenarioInputs.from_county(landsim.load_sample())
     baseline = Scenario.from_toml(scenario_file("baseline"))
     expected = quota_view(baseline, inputs, stock_link_ratio=1.8).round(2)
-    column = 1 + QUOTA_COLUMNS.index("stock_link_quota_ha")  # the index cell comes first
-    shown_stock = [float(row[column]) for row in after]
+    column = QUOTA_COLUMNS.index("stock_link_quota_ha")  # planner tables have no index cell
+
+    def stock() -> list[float]:
+        return [float(row[column].replace(",", "")) for row in _table(page, scope)]
+
+    want = expected["stock_link_quota_ha"].tolist()
+    shown_stock = wait_until_equal(stock, want, page)
+    page.screenshot(path=str(screenshots / "quota_after_slider.png"), full_page=False)
     assert shown_stock == pytest.approx(expected["stock_link_quota_ha"].tolist(), abs=0.006)
     # a higher ratio yields more stock-linked quota in the first uncapped year (2025)
-    assert shown_stock[2] > float(before[2][column]) > 0
+    assert shown_stock[2] > float(before[2][column].replace(",", "")) > 0
 
 
 def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots):

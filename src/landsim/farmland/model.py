@@ -883,11 +883,15 @@ class FarmlandLayoutModel(PulpModel):
         a = self._arrays
         available = float(a.area_ha[self._available()].sum())
         if available < self.target_ha * (1 - _REL_TOL):
+            short = self.target_ha - available
             msg = (f"quantity: eligible area {format_ha_mu(available)} < target "
-                   f"{format_ha_mu(self.target_ha)} (short by "
-                   f"{format_ha_mu(self.target_ha - available)}); lower the target, relax "
-                   f"max_slope_deg ({self.options.rules.max_slope_deg:g}°) or unlock "
-                   "locked-out parcels")
+                   f"{format_ha_mu(self.target_ha)} (short by {format_ha_mu(short)}); lower "
+                   "the target or unlock locked-out parcels (the "
+                   f"{self.options.rules.max_slope_deg:g}° slope limit and the other "
+                   "eligibility conditions are legal conditions and stay). 数量：可划入永久基本"
+                   f"农田的耕地 {available:,.1f} 公顷，少于保护目标 {self.target_ha:,.1f} 公顷"
+                   f"（差 {short:,.1f} 公顷）；请降低目标或解除锁定地块（"
+                   f"{self.options.rules.max_slope_deg:g}° 坡度等法定条件不变）。")
             raise InfeasibleError(msg)
 
     def _check_compensation(self) -> None:
@@ -901,8 +905,11 @@ class FarmlandLayoutModel(PulpModel):
             msg = (f"compensation: {format_ha_mu(forced_out)} of current PBF is ineligible "
                    f"or locked out and must be removed, so at least {r:g} x that = "
                    f"{format_ha_mu(needed)} must be added, but only {format_ha_mu(addable)} "
-                   "of eligible non-PBF land exists; lower compensation_ratio, switch "
-                   "compensation_rule off or review the ineligible PBF")
+                   "of eligible non-PBF land exists; review the ineligible PBF and the "
+                   "locked parcels (the 调入 ≥ 调出 × 105 % rule is a legal condition and "
+                   "stays). 补划：须调出的永久基本农田 "
+                   f"{forced_out:,.1f} 公顷，按规定应调入至少 {needed:,.1f} 公顷，可调入的耕地仅 "
+                   f"{addable:,.1f} 公顷；请核查不符合条件的永久基本农田和锁定地块。")
             raise InfeasibleError(msg)
 
     def _check_township_targets(self) -> None:
@@ -1050,10 +1057,9 @@ class FarmlandLayoutModel(PulpModel):
                       if closest else "")
             rules = "; ".join(self.active_rules()) or "none"
             msg = ("the solver proved the layout infeasible although each rule passed the "
-                   f"pre-solve checks on its own{broken}. Active rules: {rules}. Relax them "
-                   "one at a time, e.g. township_share_rule=False, per_township_rules=False, "
-                   "quality_rule=False, compensation_rule=False, fewer locked parcels or a "
-                   "lower target_ha")
+                   f"pre-solve checks on its own{broken}. Active rules: {rules}. Lower the "
+                   "target or lock fewer parcels (the legal rules stay). 布局无解：各项规则单独"
+                   "检查均可满足，但同时满足无解；请降低保护目标或减少锁定地块（法定规则不变）。")
             raise InfeasibleError(msg) from None
         selected = self._selected()
         terms = self.objective_terms(selected)

@@ -30,6 +30,7 @@ from landsim.units import M2_PER_HA
 __all__ = [
     "LIGHT_COLUMNS",
     "REVIEW_COLUMNS",
+    "TARGET_TOLERANCE",
     "adjust_thresholds",
     "check_year",
     "five_year_review",
@@ -195,6 +196,11 @@ def monitor_view(values: pd.DataFrame, year: int,
 
 # ----------------------------------------------------------------------------- review
 
+TARGET_TOLERANCE = 0.005
+"""planning_targets.csv gives its figures to 0.01 (ha, m2/person, ha/亿元): a value within
+half of that of the path or the target counts as on it (a 374.523 ha boundary against a
+target written as 374.52). [unit of the target]"""
+
 REVIEW_COLUMNS = ("indicator", "name_zh", "unit", "direction", "binding", "base_year",
                   "base_value", "target_year", "target_value", "year", "value", "path_value",
                   "projected_target_year", "projected_basis", "on_path", "target_met",
@@ -281,7 +287,7 @@ def five_year_review(frame: pd.DataFrame, targets: pd.DataFrame, year: int) -> p
         def no_worse(a: float, b: float, floor: bool = floor) -> Any:
             if math.isnan(a) or math.isnan(b):
                 return pd.NA
-            return bool(a >= b - 1e-9) if floor else bool(a <= b + 1e-9)
+            return bool(a >= b - TARGET_TOLERANCE) if floor else bool(a <= b + TARGET_TOLERANCE)
 
         on_path, met = no_worse(value, path), no_worse(projected, float(t.target_value))
         known = [x for x in (on_path, met) if x is not pd.NA]

@@ -50,14 +50,16 @@ landsim.errors.InputError: gap must be a relative gap with 0 <= gap < 1 [fractio
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -497,7 +499,8 @@ def raise_if_unsolved(problem: pulp.LpProblem, time_limit: float | None = None, 
     if infeasible:
         msg = infeasible_message or (
             f"the solver proved the {what} infeasible (PuLP status "
-            f"{pulp.LpStatus[problem.status]!r}); relax the constraints")
+            f"{pulp.LpStatus[problem.status]!r}); check the targets and the locked inputs. "
+            "求解器判定无可行解：请核查目标和锁定的输入。")
         raise InfeasibleError(msg)
     usable = (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if problem.sol_status not in usable or (
@@ -649,10 +652,37 @@ class SolveReport:
                        gap=relative_gap(objective, bound))
 
 
+@contextlib.contextmanager
+def _stdout_fd_silenced(silence: bool) -> Iterator[None]:
+    """Send the process's file descriptor 1 to the null device while the block runs.
+
+    highspy prints its banner ("Running HiGHS ...") from C when a ``Highs`` object is
+    created, before PuLP can switch its output off; with ``msg=False`` that line must not
+    reach the planner's terminal or a notebook.
+    """
+    if not silence:
+        yield
+        return
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (some embedded interpreters)
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _run(problem: pulp.LpProblem, solver: str | pulp.LpSolver | None,
          options: SolverOptions, log_path: Path, warm_start: bool) -> str:
     pulp_solver, name = make_solver(solver, options, log_path=log_path, warm_start=warm_start)
-    problem.solve(pulp_solver)
+    with _stdout_fd_silenced(not options.msg and isinstance(pulp_solver, pulp.HiGHS)):
+        problem.solve(pulp_solver)
     return name
 
 

@@ -5,7 +5,7 @@ One module per domain; every public name is re-exported here, so notebooks write
 so ``import landsim.plots`` works without the notebook extras.
 
 - :mod:`~landsim.plots.allocation` - UDB zones and allocated land by year, zone consumption;
-- :mod:`~landsim.plots.county` - land-use map;
+- :mod:`~landsim.plots.county` - land-use map, three control lines;
 - :mod:`~landsim.plots.county_import` - control lines of an imported county;
 - :mod:`~landsim.plots.quota` - quota by source, per-capita land, ensemble fan;
 - :mod:`~landsim.plots.cultivated` - 占补平衡 accounts (credits, debits, balance);
@@ -17,11 +17,9 @@ so ``import landsim.plots`` works without the notebook extras.
   export.
 """
 
-from landsim.plots._style import cjk_rc, figure_to_data_uri, show_figures
-from landsim.plots.allocation import ZONE_COLOURS, plot_allocation_map, plot_zone_consumption
-from landsim.plots.county import LAND_GROUPS, land_group, plot_land_use
-from landsim.plots.county_import import plot_overlays
-from landsim.plots.cultivated import plot_accounts
+- :mod:`~landsim.plots.allocation` - UDB zones and allocated land by year, zone consumption;
+- :mod:`~landsim.plots.county` - land-use map, three control lines;
+- :mod:`~landsim.plots.county_import` - control lines of an imported county;
 from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
 from landsim.plots.monitor import plot_trends
 from landsim.plots.quota import (
@@ -41,10 +39,12 @@ __all__ = [
     "LAND_GROUPS",
     "LAYOUT_COLOURS",
     "QUOTA_SOURCES",
+    "area_legend_label",
     "cjk_rc",
     "figure_to_data_uri",
     "land_group",
     "plot_accounts",
+    "plot_control_lines",
     "plot_fan",
     "plot_flows",
     "plot_footprints",

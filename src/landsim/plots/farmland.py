@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from landsim.plots._style import finish_map, new_axes
+from landsim.plots._style import area_legend_label, finish_map, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,19 +21,20 @@ LAYOUT_COLOURS = {"kept": ("保留 kept", "#1b9e77"), "added": ("调入 added", 
 
 def plot_layout(parcels: pd.DataFrame, layout: pd.DataFrame, title: str = "",
                 ax: Axes | None = None) -> Figure:
-    """Map of a PBF adjustment: kept, added and removed parcels in distinct colours.
+    """Map of a PBF adjustment: kept, added and removed parcels in distinct colours, with
+    township boundaries and names; the legend gives each class's area in ha and 亩.
 
     ``layout`` has parcel_id and change (kept/added/removed/none), as returned by
     :meth:`landsim.farmland.FarmlandLayoutModel.solve`.
     """
     from matplotlib.patches import Patch
 
-    fig, ax = new_axes(ax, (7, 7))
+    fig, ax = new_axes(ax, (8.5, 7))
     change = parcels["parcel_id"].map(layout.set_index("parcel_id")["change"]).fillna("none")
     colours = change.map({k: c for k, (_, c) in LAYOUT_COLOURS.items()})
     parcels.plot(ax=ax, color=colours.to_list(), linewidth=0.05, edgecolor="white")
-    counts = change.value_counts()
-    finish_map(ax, title, [Patch(facecolor=c, label=f"{label} ({counts.get(k, 0)})")
-                           for k, (label, c) in LAYOUT_COLOURS.items()],
-               loc="lower right", framealpha=0.9)
+    area = parcels["area_ha"].groupby(change.to_numpy()).sum()
+    finish_map(ax, title, [Patch(facecolor=c, label=area_legend_label(label, area.get(k, 0.0)))
+                           for k, (label, c) in LAYOUT_COLOURS.items() if k != "none"],
+               townships=parcels)
     return fig

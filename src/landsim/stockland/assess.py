@@ -111,6 +111,41 @@ class StockAssessment:
                 .items()},
         }
 
+    def headline_table(self) -> pd.DataFrame:
+        """The headline figures of :meth:`summary` as a planner's table: item (Chinese and
+        English), value, unit; one row per figure, breakdowns spelt out."""
+        s = self.summary()
+        floor_ok = "达到 meets" if s["supply_rate_meets_floor"] else "未达到 below"
+        rows = [
+            ("评估日期 Assessed as of", s["as_of"], ""),
+            ("闲置土地合同 Idle contracts", s["idle_contracts"], "宗 contracts"),
+            ("闲置土地 Idle land", s["idle_ha"], "ha"),
+            ("闲置土地 Idle land", s["idle_mu"], "亩"),
+            ("其中政府原因 of which government-caused", s["idle_government_caused"],
+             "宗 contracts"),
+            ("应缴闲置费 Idle fee due", s["idle_fee_due_wan_yuan"], "万元"),
+            ("可无偿收回 Recoverable without compensation", s["unpaid_recovery_eligible"],
+             "宗 contracts"),
+            ("批而未供土地 Approved but unsupplied", s["unsupplied_ha"], "ha"),
+            ("批而未供土地 Approved but unsupplied", s["unsupplied_mu"], "亩"),
+            ("逾期未供批次 Overdue batches", s["unsupplied_overdue_batches"], "批 batches"),
+            ("近五年平均供地率 Five-year supply rate", s["supply_rate_5y"], "fraction"),
+            (f"供地率下限 Floor ({floor_ok})", s["supply_rate_floor"], "fraction"),
+            ("亩均效益评价单位 Units evaluated", s["performance_units"], "个 units"),
+            ("低效用地 Inefficient units", s["inefficient_units"], "个 units"),
+            ("低效用地 Inefficient land", s["inefficient_ha"], "ha"),
+            ("到期合同检查 Contract checks due", s["contract_checks_due"], "项 checks"),
+            ("违约 Breaches", s["contract_breaches"], "项 breaches"),
+            ("违约合同 Contracts in breach", s["contracts_in_breach"], "宗 contracts"),
+        ]
+        from landsim.presentation import label
+
+        rows += [(f"闲置判定 Idle test: {label(test)}", n, "宗 contracts")
+                 for test, n in s["idle_by_test"].items()]
+        rows += [(f"亩均效益 Performance class {label(k)}", n, "个 units")
+                 for k, n in s["performance_classes"].items()]
+        return pd.DataFrame(rows, columns=["item", "value", "unit"])
+
 
 def supply_status_note(batches: pd.DataFrame, as_of: str) -> str:
     """How the supply status of the batches relates to the assessment date.

@@ -432,7 +432,8 @@ class TopsoilModel:
             msg = (f"disposal is not allowed but stripped soil {self.supply.sum():,.0f} m3 "
                    f"exceeds the destinations' total {self.demand.sum():,.0f} m3 by "
                    f"{self.supply.sum() - self.demand.sum():,.0f} m3. Fix: add destinations "
-                   "or allow disposal.")
+                   f"or allow disposal. 剥离土方 {self.supply.sum():,.0f} m³ 超过覆土区需求 "
+                   f"{self.demand.sum():,.0f} m³；请增加覆土区或允许弃置。")
             raise InfeasibleError(msg)
 
     def solve(self, solver: str | pulp.LpSolver | None = None, method: str = "auto",

@@ -1,0 +1,170 @@
+"""Every notebook page in a real browser (issue 18, item 8): it loads without a stall, a
+moved widget shows exactly what the pure function computes (in the planner format), and no
+traceback text appears, also in the two cases that used to show one (tier 1 dragged below
+tier 2 on the quota page, every siting weight set to 0)."""
+
+from __future__ import annotations
+
+import pytest
+
+import landsim
+from e2e.conftest import set_slider, wait_until_changed, wait_until_equal
+from landsim.presentation import planner_table
+
+pytestmark = pytest.mark.e2e
+RENDER_TIMEOUT_MS = 240_000
+SCOPE = ".widget-interact .widget-output"
+
+
+def _open(page, url: str, selector: str) -> None:
+    """Navigate and wait until ``selector`` shows (one load: a stall fails the test)."""
+    page.goto(url, wait_until="commit", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector(selector, timeout=RENDER_TIMEOUT_MS)
+
+
+def _rows(page, nth: int = -1) -> list[list[str]]:
+    """Body rows of the planner table inside the ``nth`` widget output."""
+    outputs = page.locator(SCOPE)
+    scope = outputs.nth(nth if nth >= 0 else outputs.count() - 1)
+    rows = scope.locator("table.landsim-table").last.locator("tbody tr")
+    return [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]
+            for i in range(rows.count())]
+
+
+def _wait_rows_change(page, before: list[list[str]], nth: int = -1) -> list[list[str]]:
+    return wait_until_changed(lambda: _rows(page, nth), before, page=page)
+
+
+def _expected(frame) -> list[list[str]]:
+    return planner_table(frame).to_numpy().tolist()
+
+
+def _set_slider(page, label: str, value: float) -> None:
+    set_slider(page, label, value)
+
+
+def _no_traceback(page) -> None:
+    text = page.inner_text("body")
+    assert "Traceback" not in text and "Error:" not in text, text[:300]
+    assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
+                        ).count() == 0
+
+
+def test_landing_page_links_every_page(voila_url, page):
+    from e2e.conftest import REPO
+    from landsim.app import pages
+
+    _open(page, f"{voila_url}/voila/render/index.ipynb", "table.landsim-landing")
+    links = page.locator("table.landsim-landing a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs == pages(REPO / "notebooks")["file"].tolist()
+    assert "县域样例导览" in page.inner_text("table.landsim-landing")
+    _no_traceback(page)
+
+
+def test_tour_township_dropdown(voila_url, page, screenshots):
+    from landsim.parcels import township_view
+
+    _open(page, f"{voila_url}/voila/render/00_tour.ipynb", f"{SCOPE} table.landsim-table")
+    dropdown = page.locator(".widget-dropdown select").first
+    shown = dropdown.evaluate("e => e.options[e.selectedIndex].text").replace("\xa0", " ")
+    assert shown == "全县 Whole county"  # not blank
+    before = _rows(page)
+    dropdown.select_option(label="新关镇")
+    after = _wait_rows_change(page, before)
+    page.screenshot(path=str(screenshots / "tour_township.png"))
+    parcels = landsim.load_sample().parcels
+    assert after == _expected(township_view(parcels, "新关镇"))
+    _no_traceback(page)
+
+
+def test_quota_tier_below_tier_two_shows_no_traceback(voila_url, page, screenshots):
+    from landsim.quota.scenario import Scenario, ScenarioInputs
+    from landsim.quota.views import quota_view
+    from landsim.resources import scenario_file
+    from landsim.widgets.quota import QUOTA_COLUMNS
+
+    _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb",
+          f"{SCOPE} table.landsim-table")
+    _set_slider(page, "Standard tier 1", 60)  # below tier 2 (80): tier 2 and 3 follow
+    page.wait_for_function("document.body.innerText.includes('已随之调整')", timeout=120_000)
+    baseline = Scenario.from_toml(scenario_file("baseline"))
+    inputs = ScenarioInputs.from_county(landsim.load_sample())
+    expected = _expected(quota_view(baseline, inputs, standard_tier1_m2=60.0,
+                                    standard_tier2_m2=60.0, standard_tier3_m2=50.0)[QUOTA_COLUMNS])
+    after = wait_until_equal(lambda: _rows(page), expected, page)
+    page.screenshot(path=str(screenshots / "quota_tier_below.png"))
+    assert after == expected
+    _no_traceback(page)
+
+
+def test_stock_performance_classes(voila_url, page):
+    from landsim import stockland
+    from landsim.stockland.views import class_view
+
+    _open(page, f"{voila_url}/voila/render/03_stock_land.ipynb", f"{SCOPE} table.landsim-table")
+    before = _rows(page)
+    _set_slider(page, "Class A minimum", 150)
+    after = _wait_rows_change(page, before)
+    county = landsim.load_sample()
+    units = stockland.performance_units(county.industrial_contracts, county.stock_plots,
+                                        "2022-12-31")
+    assert after == _expected(class_view(units, class_a_min=150.0))
+    _no_traceback(page)
+
+
+def test_topsoil_haul_cost(voila_url, page):
+    from landsim.topsoil import load_topsoil_params
+    from landsim.topsoil.examples import example_topsoil_inputs
+    from landsim.topsoil.views import what_if
+
+    _open(page, f"{voila_url}/voila/render/04_topsoil.ipynb", f"{SCOPE} table.landsim-table")
+    before = _rows(page)
+    _set_slider(page, "Haul cost", 3)
+    after = _wait_rows_change(page, before)
+    inputs = example_topsoil_inputs(landsim.load_sample().parcels, seed=2023)
+    expected = what_if(inputs, haul_cost_yuan_per_m3_km=3.0,
+                       params=load_topsoil_params()).cost_split
+    assert after == _expected(expected)
+    _no_traceback(page)
+
+
+def test_siting_all_weights_zero_shows_no_traceback(voila_url, page, screenshots):
+    from landsim import siting
+    from landsim.siting.examples import example_schemes
+
+    _open(page, f"{voila_url}/voila/render/05_site_selection.ipynb",
+          f"{SCOPE} table.landsim-table")
+    parcels = landsim.load_sample().parcels
+    schemes, footprints = example_schemes(parcels, seed=2023)
+    comparison = siting.compare_schemes(footprints, parcels, schemes)
+    labels = ["Cultivated land taken", "PBF taken", "Red line taken", "Forest taken",
+              "Outside the UDB", "Cost"]
+    for label in labels:
+        _set_slider(page, label, 0)
+        page.wait_for_timeout(1500)
+    page.wait_for_function("document.body.innerText.includes('至少一个权重')",
+                           timeout=60_000)
+    page.screenshot(path=str(screenshots / "siting_all_zero.png"))
+    weights = dict.fromkeys(comparison.weights, 0.0)
+    weights["cost_wan_yuan"] = 0.25  # the last one set to 0 goes back to one step
+    expected = siting.rank_schemes(comparison.measures, weights, "topsis")
+    assert wait_until_equal(lambda: _rows(page), _expected(expected), page) == _expected(expected)
+    _no_traceback(page)
+
+
+def test_monitoring_per_capita_threshold(voila_url, page):
+    from landsim.monitor import indicator_values, monitor_view
+    from landsim.quota.scenario import ScenarioInputs, load_scenarios, run_scenario
+    from landsim.widgets.monitor import light_view
+
+    _open(page, f"{voila_url}/voila/render/06_monitoring.ipynb", f"{SCOPE} table.landsim-table")
+    before = _rows(page)
+    _set_slider(page, "Per-capita max", 145)
+    after = _wait_rows_change(page, before)
+    county = landsim.load_sample()
+    baseline = {s.name: s for s in load_scenarios()}["baseline"]
+    values = indicator_values(county, run_scenario(baseline, ScenarioInputs.from_county(county)))
+    expected = light_view(monitor_view(values, 2022, per_capita_max_m2=145.0)).frame
+    assert after == expected.to_numpy().tolist()
+    _no_traceback(page)
