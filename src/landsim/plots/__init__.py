@@ -17,9 +17,11 @@ so ``import landsim.plots`` works without the notebook extras.
   export.
 """
 
-- :mod:`~landsim.plots.allocation` - UDB zones and allocated land by year, zone consumption;
-- :mod:`~landsim.plots.county` - land-use map, three control lines;
-- :mod:`~landsim.plots.county_import` - control lines of an imported county;
+from landsim.plots._style import area_legend_label, cjk_rc, figure_to_data_uri, show_figures
+from landsim.plots.allocation import ZONE_COLOURS, plot_allocation_map, plot_zone_consumption
+from landsim.plots.county import LAND_GROUPS, land_group, plot_control_lines, plot_land_use
+from landsim.plots.county_import import plot_overlays
+from landsim.plots.cultivated import plot_accounts
 from landsim.plots.farmland import LAYOUT_COLOURS, plot_layout
 from landsim.plots.monitor import plot_trends
 from landsim.plots.quota import (
