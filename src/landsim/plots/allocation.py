@@ -52,8 +52,7 @@ def plot_allocation_map(parcels: Any, result: Any, year: int, ax: Axes | None = 
     ax.set_xlim(x0 - pad_m, x1 + pad_m)
     ax.set_ylim(y0 - pad_m, y1 + pad_m)
     km_ticks(ax)
-    finish_map(ax, f"新增建设用地落地 New construction land placed, {year}", handles,
-               loc="lower left", framealpha=0.9)
+    finish_map(ax, f"新增建设用地落地 New construction land placed, {year}", handles)
     ax.set_axis_on()
     return fig
 

@@ -44,5 +44,5 @@ def plot_overlays(parcels: pd.DataFrame, lines: Mapping[str, pd.DataFrame] | Non
         cut.boundary.plot(ax=ax, color=SPLIT_EDGE, linewidth=1.0)
         handles.append(Patch(facecolor="none", edgecolor=SPLIT_EDGE,
                              label=f"被分割图斑 split parcels ({cut['parcel_id'].nunique()})"))
-    finish_map(ax, title, handles, loc="lower right", framealpha=0.9)
+    finish_map(ax, title, handles)
     return fig
