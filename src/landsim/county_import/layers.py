@@ -208,8 +208,10 @@ def check_crs(layer: Layer) -> None:
                f"lengths need metres. Fix: reproject to {_epsg_name(gauss_kruger_epsg(lon))}, "
                "the CGCS2000 3-degree Gauss-Kruger zone of this layer")
         raise InputError(msg)
-    units = {(axis.unit_name or "").lower() for axis in crs.axis_info}
-    if units and not units <= {"metre", "meter", "m"}:
+    from landsim.farmland.adjacency import METRE_UNITS, axis_units
+
+    units = axis_units(crs)
+    if units and not units <= METRE_UNITS:
         msg = (f"{where}: CRS {crs.name} has axis units {sorted(units)}, not metres. Fix: "
                "reproject to a CGCS2000 Gauss-Kruger CRS such as EPSG:4546")
         raise InputError(msg)

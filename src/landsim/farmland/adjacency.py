@@ -18,6 +18,15 @@ from landsim.errors import InputError
 __all__ = ["edges_from_geometry"]
 
 
+METRE_UNITS = frozenset({"metre", "meter", "m"})
+"""Axis unit names of a metric CRS."""
+
+
+def axis_units(crs: Any) -> set[str]:
+    """Lower-case unit names of the axes of ``crs`` (a pyproj CRS)."""
+    return {(axis.unit_name or "").lower() for axis in crs.axis_info}
+
+
 def _check_crs(gdf: Any) -> None:
     """The layer must have a projected CRS in metres."""
     crs = getattr(gdf, "crs", None)
@@ -31,8 +40,8 @@ def _check_crs(gdf: Any) -> None:
                "degrees; reproject to a projected CRS such as EPSG:4546 (CGCS2000 / "
                "3-degree Gauss-Kruger CM 111E) with gdf.to_crs(4546)")
         raise InputError(msg)
-    units = {(axis.unit_name or "").lower() for axis in crs.axis_info}
-    if units and not units <= {"metre", "meter", "m"}:
+    units = axis_units(crs)
+    if units and not units <= METRE_UNITS:
         msg = (f"parcels CRS {crs.to_string()} has axis units {sorted(units)}, not metres; "
                "reproject to a metric CRS such as EPSG:4546")
         raise InputError(msg)
