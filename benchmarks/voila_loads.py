@@ -13,38 +13,16 @@ finished, stalls, median and longest seconds.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from landsim.app import voila_server
 
 REPO = Path(__file__).resolve().parents[1]
 READY = {"index.ipynb": "table.landsim-landing"}
 """Selector that shows a page has rendered (default: a widget's output table)."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_http(url: str, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    msg = f"{url} did not answer within {timeout_s:.0f} s"
-    raise RuntimeError(msg)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,48 +35,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=240.0)
     args = parser.parse_args(argv)
     pages = args.pages or sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
-    port = _free_port()
     (REPO / "build").mkdir(exist_ok=True)
-    log = open(REPO / "build" / "voila_loads.log", "wb")
-    server = subprocess.Popen([sys.executable, "-m", "voila", str(REPO / "notebooks"),
-                               "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-                              cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
     rows = []
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-            for name in pages:
-                seconds, stalls = [], 0
-                for i in range(1, args.loads + 1):
-                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                    page = context.new_page()
-                    start = time.perf_counter()
-                    ok = True
-                    try:
-                        page.goto(f"http://127.0.0.1:{port}/voila/render/{name}",
-                                  wait_until="commit", timeout=args.timeout * 1000)
-                        page.wait_for_selector(
-                            READY.get(name, ".widget-interact .widget-output table"),
-                            timeout=args.timeout * 1000)
-                        page.wait_for_function(
-                            "!document.body.innerText.includes('Executing')",
-                            timeout=args.timeout * 1000)
-                    except PlaywrightTimeout:
-                        ok = False
-                        stalls += 1
-                    seconds.append(time.perf_counter() - start)
-                    context.close()  # the tab closes: its kernel becomes idle, then culled
-                    print(f"{name} load {i}/{args.loads}: {'ok' if ok else 'STALL'} "
-                          f"{seconds[-1]:.1f} s", flush=True)
-                rows.append((name, args.loads, args.loads - stalls, stalls,
-                             statistics.median(seconds), max(seconds)))
-            browser.close()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
+    with voila_server(REPO / "notebooks", REPO / "build" / "voila_loads.log", cwd=REPO) as url, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        for name in pages:
+            seconds, stalls = [], 0
+            for i in range(1, args.loads + 1):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                start = time.perf_counter()
+                ok = True
+                try:
+                    page.goto(f"{url}/voila/render/{name}",
+                              wait_until="commit", timeout=args.timeout * 1000)
+                    page.wait_for_selector(
+                        READY.get(name, ".widget-interact .widget-output table"),
+                        timeout=args.timeout * 1000)
+                    page.wait_for_function(
+                        "!document.body.innerText.includes('Executing')",
+                        timeout=args.timeout * 1000)
+                except PlaywrightTimeout:
+                    ok = False
+                    stalls += 1
+                seconds.append(time.perf_counter() - start)
+                context.close()  # the tab closes: its kernel becomes idle, then culled
+                print(f"{name} load {i}/{args.loads}: {'ok' if ok else 'STALL'} "
+                      f"{seconds[-1]:.1f} s", flush=True)
+            rows.append((name, args.loads, args.loads - stalls, stalls,
+                         statistics.median(seconds), max(seconds)))
+        browser.close()
     print(f"\n{'page':<26} loads finished stalls median_s max_s")
     for name, loads, fin, st, med, top in rows:
         print(f"{name:<26} {loads:>5} {fin:>8} {st:>6} {med:>8.1f} {top:>5.1f}")

@@ -136,6 +136,23 @@ def test_a_legal_rule_is_switched_off_only_as_a_labelled_what_if(county):
     assert "no township cap" in widget.result.attrs["what_if"]
 
 
+def test_farmland_township_dropdown_starts_on_the_county_and_narrows_the_checks(county):
+    from landsim.farmland.views import layout_view
+    from landsim.widgets import farmland_explorer
+    from landsim.widgets._controls import ALL
+
+    widget = farmland_explorer(county, show_map=False)
+    dropdown = next(c for c in widget.children if c.description == "乡镇 Township")
+    assert dropdown.value == ALL  # not blank
+    name = dropdown.options[1]
+    dropdown.value = name
+    current_mu = county.parcels.loc[county.parcels["is_pbf"], "area_ha"].sum() * 15
+    expected = layout_view(county.parcels, county.edges, target_mu=widget.kwargs["target_mu"],
+                           township=name)
+    assert widget.kwargs["target_mu"] == pytest.approx(current_mu)
+    pd.testing.assert_frame_equal(widget.result, expected)
+
+
 # ----------------------------------------------------------------------------- every explorer
 
 

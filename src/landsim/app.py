@@ -4,18 +4,29 @@
 its first line of description (the first paragraph under the heading, Chinese), so a new
 notebook appears on the landing page by itself. :func:`landing_page` shows them as a
 table of links that work in Voila (``/voila/render/...``) and in JupyterLab.
+:func:`voila_server` starts the app on a free local port for the browser tests and the
+page-load benchmark.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["LANDING", "landing_page", "pages"]
+__all__ = ["LANDING", "landing_page", "pages", "voila_server"]
 
 LANDING = "index.ipynb"
 """File name of the landing page notebook (left out of its own list)."""
@@ -75,3 +86,54 @@ class _Landing:
 def landing_page(folder: str | Path = ".") -> _Landing:
     """The landing page's table of pages (links open each page)."""
     return _Landing(pages(folder))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Return once ``url`` answers 200; raise if the server exits or ``timeout_s`` [s] pass."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            msg = f"the server exited early with status {process.returncode}"
+            raise RuntimeError(msg)
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    msg = f"{url} did not answer within {timeout_s:.0f} s"
+    raise RuntimeError(msg)
+
+
+@contextlib.contextmanager
+def voila_server(folder: str | Path, log: str | Path, extra_args: Sequence[str] = (),
+                 cwd: str | Path | None = None, start_timeout_s: float = 60.0
+                 ) -> Iterator[str]:
+    """Serve ``folder`` with Voila on a free port of 127.0.0.1 and yield its base URL.
+
+    The server runs in its own process group (stopped with SIGTERM, then SIGKILL after
+    15 s) from ``cwd``, whose ``voila.json`` configures it; its output goes to ``log``.
+    """
+    port = _free_port()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+             "--Voila.ip=127.0.0.1", *extra_args],
+            stdout=out, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_http(f"{url}/", process, start_timeout_s)
+            yield url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

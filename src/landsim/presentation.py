@@ -83,6 +83,14 @@ CODE_LABELS: dict[str, str] = {
     "udb": "城镇开发边界上限 Urban development boundary cap",
     "upper_plan": "上级规划剩余规模 Upper-level plan remainder",
     "per_capita_brake": "人均用地制动 Per-capita brake",
+    "cultivated_balance": "占补平衡账户不足 Cultivated-balance accounts short",
+    # ---- acceptance rules of newly added cultivated land (cultivated.projects.RULES)
+    "status": "验收状态 acceptance status", "slope": "坡度 slope",
+    "soil_depth": "土层厚度 soil depth", "paddy_irrigation": "水田灌溉 paddy irrigation",
+    "grade": "耕地等级 grade", "road_access": "田间道路 road access",
+    "quantity_not_lower": "数量不减少 quantity not lower",
+    "paddy_not_lower": "水田不减少 paddy not lower",
+    "capacity_not_lower": "产能不降低 capacity not lower",
     # ---- directions
     "at_least": "不低于 at least", "at_most": "不高于 at most", "within": "区间内 within",
     # ---- traffic lights
@@ -189,6 +197,21 @@ COLUMN_LABELS: dict[str, str] = {
     "before": "调整前 Before",
     "after": "调整后 After",
     "passed": "通过 Passed",
+    "limit": "限值 Limit",
+    "failed_rules": "未通过的规则 Failed rules",
+    "new_cultivated_ha": "新增耕地 New cultivated land [ha]",
+    "capacity_kg": "新增产能 Added capacity [kg]",
+    "credit_capacity_kg": "认定产能 Credited capacity [kg]",
+    "zone": "分区 Zone",
+    "first_year": "首次使用年份 First year used",
+    "via_swap": "弹性区置换 Via flexible-zone swap",
+    "granted_ha": "批准规模 Granted [ha]",
+    "allocated_ha": "已落地 Allocated [ha]",
+    "via_swap_ha": "置换落地 Via swap [ha]",
+    "shortfall_ha": "未落地 Shortfall [ha]",
+    "in_place_stock_ha": "原地盘活存量 Stock used in place [ha]",
+    "concentrated_remaining_ha": "集中建设区余量 Concentrated zone left [ha]",
+    "years_until_full": "距用尽年数 Years until full",
     "detail": "说明 Detail",
     "requirement": "要求 Requirement",
     "test": "判定 Test",
@@ -254,6 +277,7 @@ COLUMN_LABELS: dict[str, str] = {
     "first_udb": "开发边界首次约束 First year cut by the UDB",
     "first_upper_plan": "上级规划首次约束 First year cut by the upper-level plan",
     "first_per_capita_brake": "人均制动首次约束 First year cut by the per-capita brake",
+    "first_cultivated_balance": "占补平衡首次约束 First year cut by the cultivated balance",
     "per_capita_urban_land_last_m2": "末年人均城镇建设用地 Per-capita urban land, last year [m²/人]",
     "resident_pop": "常住人口 Resident population [人]",
     "registered_pop": "户籍人口 Registered population [人]",
@@ -344,12 +368,19 @@ _UNIT_CODES = {"亩": "mu", "万元": "wan_yuan", "m²/人": "m2/person", "perso
 
 def label(code: Any) -> str:
     """Bilingual label of a code (:data:`CODE_LABELS`); anything unknown is returned as text.
+    A list of codes joined by ``;`` (e.g. the failed rules of a project) is labelled code
+    by code when every code is known.
 
-    >>> label("at_least"), label("W1")
-    ('不低于 at least', 'W1')
+    >>> label("at_least"), label("W1"), label("slope;soil_depth")
+    ('不低于 at least', 'W1', '坡度 slope；土层厚度 soil depth')
     """
     text = str(code)
-    return CODE_LABELS.get(text, text)
+    if text in CODE_LABELS:
+        return CODE_LABELS[text]
+    parts = text.split(";")
+    if len(parts) > 1 and all(p in CODE_LABELS for p in parts):
+        return "；".join(CODE_LABELS[p] for p in parts)
+    return text
 
 
 def column_unit(name: str) -> str | None:
@@ -357,12 +388,16 @@ def column_unit(name: str) -> str | None:
 
     >>> column_unit("area_mu"), column_unit("year"), column_unit("fee_wan_yuan"), column_unit("x")
     ('mu', 'year', 'wan_yuan', None)
+    >>> column_unit("first_year"), column_unit("first_udb"), column_unit("demand_ha_per_year")
+    ('year', 'year', None)
     """
     if name in _NAMED_UNITS:
         return _NAMED_UNITS[name]
     for suffix, unit in _SUFFIX_UNITS:
         if name.endswith(suffix):
             return unit
+    if (name.endswith("_year") and "_per_" not in name) or name.startswith("first_"):
+        return "year"  # disposed_year, first_year, first_udb (the first year a cap cut)
     return None
 
 

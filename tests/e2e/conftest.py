@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from landsim.app import voila_server
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "build" / "e2e"
@@ -37,50 +33,13 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_http(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            msg = f"the server exited early with status {process.returncode}"
-            raise RuntimeError(msg)
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    msg = f"{url} did not answer within {timeout_s:.0f} s"
-    raise RuntimeError(msg)
-
-
 @pytest.fixture(scope="session")
 def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a Voila server rendering notebooks/ (stopped by its process id)."""
     _chromium()
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("voila") / "voila.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(REPO / "notebooks"), "--no-browser",
-         f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_http(f"{url}/", process, timeout_s=60)
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    with voila_server(REPO / "notebooks", log, ["--show_tracebacks=True"], cwd=REPO) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +66,16 @@ def page(browser):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+RENDER_TIMEOUT_MS = 240_000
+"""Longest wait for a page to render [ms]: Voila runs the whole notebook before showing it."""
+
+
+def open_page(page, url: str, selector: str) -> None:
+    """Navigate and wait until ``selector`` shows (one load: a stall fails the test)."""
+    page.goto(url, wait_until="commit", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector(selector, timeout=RENDER_TIMEOUT_MS)
 
 
 def set_slider(page, label: str, value: float) -> None:

@@ -8,18 +8,17 @@ from __future__ import annotations
 import pytest
 
 import landsim
-from e2e.conftest import set_slider, wait_until_changed, wait_until_equal
+from e2e.conftest import (
+    RENDER_TIMEOUT_MS,
+    open_page,
+    set_slider,
+    wait_until_changed,
+    wait_until_equal,
+)
 from landsim.presentation import planner_table
 
 pytestmark = pytest.mark.e2e
-RENDER_TIMEOUT_MS = 240_000
 SCOPE = ".widget-interact .widget-output"
-
-
-def _open(page, url: str, selector: str) -> None:
-    """Navigate and wait until ``selector`` shows (one load: a stall fails the test)."""
-    page.goto(url, wait_until="commit", timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_selector(selector, timeout=RENDER_TIMEOUT_MS)
 
 
 def _rows(page, nth: int = -1) -> list[list[str]]:
@@ -54,7 +53,7 @@ def test_landing_page_links_every_page(voila_url, page):
     from e2e.conftest import REPO
     from landsim.app import pages
 
-    _open(page, f"{voila_url}/voila/render/index.ipynb", "table.landsim-landing")
+    open_page(page, f"{voila_url}/voila/render/index.ipynb", "table.landsim-landing")
     links = page.locator("table.landsim-landing a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert hrefs == pages(REPO / "notebooks")["file"].tolist()
@@ -65,7 +64,7 @@ def test_landing_page_links_every_page(voila_url, page):
 def test_tour_township_dropdown(voila_url, page, screenshots):
     from landsim.parcels import township_view
 
-    _open(page, f"{voila_url}/voila/render/00_tour.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/00_tour.ipynb", f"{SCOPE} table.landsim-table")
     dropdown = page.locator(".widget-dropdown select").first
     shown = dropdown.evaluate("e => e.options[e.selectedIndex].text").replace("\xa0", " ")
     assert shown == "全县 Whole county"  # not blank
@@ -84,7 +83,7 @@ def test_quota_tier_below_tier_two_shows_no_traceback(voila_url, page, screensho
     from landsim.resources import scenario_file
     from landsim.widgets.quota import QUOTA_COLUMNS
 
-    _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb",
+    open_page(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb",
           f"{SCOPE} table.landsim-table")
     _set_slider(page, "Standard tier 1", 60)  # below tier 2 (80): tier 2 and 3 follow
     page.wait_for_function("document.body.innerText.includes('已随之调整')", timeout=120_000)
@@ -102,7 +101,7 @@ def test_stock_performance_classes(voila_url, page):
     from landsim import stockland
     from landsim.stockland.views import class_view
 
-    _open(page, f"{voila_url}/voila/render/03_stock_land.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/03_stock_land.ipynb", f"{SCOPE} table.landsim-table")
     before = _rows(page)
     _set_slider(page, "Class A minimum", 150)
     after = _wait_rows_change(page, before)
@@ -118,7 +117,7 @@ def test_topsoil_haul_cost(voila_url, page):
     from landsim.topsoil.examples import example_topsoil_inputs
     from landsim.topsoil.views import what_if
 
-    _open(page, f"{voila_url}/voila/render/04_topsoil.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/04_topsoil.ipynb", f"{SCOPE} table.landsim-table")
     before = _rows(page)
     _set_slider(page, "Haul cost", 3)
     after = _wait_rows_change(page, before)
@@ -133,7 +132,7 @@ def test_siting_all_weights_zero_shows_no_traceback(voila_url, page, screenshots
     from landsim import siting
     from landsim.siting.examples import example_schemes
 
-    _open(page, f"{voila_url}/voila/render/05_site_selection.ipynb",
+    open_page(page, f"{voila_url}/voila/render/05_site_selection.ipynb",
           f"{SCOPE} table.landsim-table")
     parcels = landsim.load_sample().parcels
     schemes, footprints = example_schemes(parcels, seed=2023)
@@ -158,7 +157,7 @@ def test_monitoring_per_capita_threshold(voila_url, page):
     from landsim.quota.scenario import ScenarioInputs, load_scenarios, run_scenario
     from landsim.widgets.monitor import light_view
 
-    _open(page, f"{voila_url}/voila/render/06_monitoring.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/06_monitoring.ipynb", f"{SCOPE} table.landsim-table")
     before = _rows(page)
     _set_slider(page, "Per-capita max", 145)
     after = _wait_rows_change(page, before)
@@ -167,4 +166,48 @@ def test_monitoring_per_capita_threshold(voila_url, page):
     values = indicator_values(county, run_scenario(baseline, ScenarioInputs.from_county(county)))
     expected = light_view(monitor_view(values, 2022, per_capita_max_m2=145.0)).frame
     assert after == expected.to_numpy().tolist()
+    _no_traceback(page)
+
+
+def test_import_page_loads_without_traceback(voila_url, page):
+    open_page(page, f"{voila_url}/voila/render/07_import_county.ipynb", "table")
+    page.wait_for_function("!document.body.innerText.includes('Executing')",
+                           timeout=RENDER_TIMEOUT_MS)
+    assert "导入" in page.inner_text("body")
+    _no_traceback(page)
+
+
+def test_cultivated_slope_limit(voila_url, page):
+    from landsim import cultivated
+    from landsim.cultivated.views import verify_view
+
+    open_page(page, f"{voila_url}/voila/render/08_cultivated_balance.ipynb",
+          f"{SCOPE} table.landsim-table")
+    before = _rows(page)
+    _set_slider(page, "slope", 6)
+    after = _wait_rows_change(page, before)
+    projects = landsim.load_sample().cultivated_projects
+    expected = verify_view(projects, cultivated.load_cultivated_policy(), max_slope_deg=6.0)
+    assert after == _expected(expected.reset_index())
+    _no_traceback(page)
+
+
+def test_allocation_road_weight(voila_url, page):
+    from landsim.allocation.views import allocation_view
+    from landsim.datasets import county_from_synthetic
+    from landsim.quota.scenario import ScenarioInputs, load_scenarios, run_scenario
+    from landsim.synthetic import synthesize
+
+    open_page(page, f"{voila_url}/voila/render/09_where_quota_lands.ipynb",
+              f"{SCOPE} table.landsim-table")
+    page.wait_for_function(
+        f"document.querySelectorAll('{SCOPE} table.landsim-table').length >= 2",
+        timeout=RENDER_TIMEOUT_MS)
+    before = _rows(page, 1)
+    _set_slider(page, "Near roads", 3)
+    after = _wait_rows_change(page, before, 1)
+    fine = county_from_synthetic(synthesize(20_000, seed=2023))  # the notebook's SEED
+    baseline = {s.name: s for s in load_scenarios()}["baseline"]
+    run = run_scenario(baseline, ScenarioInputs.from_county(fine), by="township")
+    assert after == _expected(allocation_view(fine, run.annual, road_distance_weight=3.0))
     _no_traceback(page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import landsim
-from e2e.conftest import set_slider, wait_until_changed, wait_until_equal
+from e2e.conftest import open_page, set_slider, wait_until_changed, wait_until_equal
 from landsim.farmland.views import layout_view
 from landsim.quota.scenario import Scenario, ScenarioInputs
 from landsim.quota.views import quota_view
@@ -15,27 +15,6 @@ from landsim.units import ha_to_mu
 from landsim.widgets.quota import QUOTA_COLUMNS
 
 pytestmark = pytest.mark.e2e
-RENDER_TIMEOUT_MS = 150_000
-
-
-def _open(page, url: str, selector: str, attempts: int = 3) -> None:
-    """Navigate and wait until ``selector`` shows, reloading up to ``attempts`` times.
-
-    Voila executes the notebook while the page streams in; on this machine the stream
-    sometimes never completes (the same page fetched with curl hangs too), and a new
-    request, which starts a new kernel, renders normally. A page that never renders in
-    any attempt still fails the test.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(1, attempts + 1):
-        page.goto(url, wait_until="commit", timeout=RENDER_TIMEOUT_MS)
-        try:
-            page.wait_for_selector(selector, timeout=RENDER_TIMEOUT_MS / attempts)
-            return
-        except PlaywrightTimeout:
-            if attempt == attempts:
-                raise
 
 
 def _table(page, scope: str) -> list[list[str]]:
@@ -55,7 +34,7 @@ def _set_slider(page, label: str, value: float) -> None:
 
 def test_quota_slider_changes_the_table(voila_url, page, screenshots):
     scope = ".widget-interact .widget-output"
-    _open(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb", f"{scope} table")
+    open_page(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb", f"{scope} table")
     before = _table(page, scope)
     _set_slider(page, "Stock-link ratio", 1.8)
     _wait_table_change(page, scope, before)
@@ -78,7 +57,7 @@ def test_quota_slider_changes_the_table(voila_url, page, screenshots):
 
 def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots):
     scope = ".widget-interact .widget-output"
-    _open(page, f"{voila_url}/voila/render/02_farmland_layout.ipynb", f"{scope} table")
+    open_page(page, f"{voila_url}/voila/render/02_farmland_layout.ipynb", f"{scope} table")
     before = _table(page, scope)
     _set_slider(page, "Boundary weight", 0.15)
     after = _wait_table_change(page, scope, before)
@@ -90,12 +69,13 @@ def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots)
     expected = layout_view(county.parcels, county.edges, target_mu=float(ha_to_mu(pbf_ha)),
                            boundary_weight=0.15)
     assert expected.attrs["what_if"] == ""
-    # rows: rule, criterion, value, limit, unit, passed
+    # planner format: criterion, value, limit, unit, passed (是 yes / 否 no); no index
     shown = {row[0]: row for row in after}
-    assert list(shown) == list(expected.index)
+    assert list(shown) == expected["criterion"].tolist()
     for rule in ("quantity", "compensation", "quality"):
         # the page shows the planner format (two decimals): compare to that precision
-        assert float(shown[rule][2]) == pytest.approx(float(expected.loc[rule, "value"]),
-                                                      abs=0.0051)
-    assert all(row[5] == "True" for row in after) == bool(expected["passed"].all())
-    assert [row[2] for row in after] != [row[2] for row in before]
+        row = shown[expected.loc[rule, "criterion"]]
+        assert float(row[1].replace(",", "")) == pytest.approx(
+            float(expected.loc[rule, "value"]), abs=0.0051)
+    assert all(row[4] == "是 yes" for row in after) == bool(expected["passed"].all())
+    assert [row[1] for row in after] != [row[1] for row in before]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from landsim._params import Params
 
 __all__ = ["ALL", "FRACTION", "LABEL_WIDTH", "SLIDER_WIDTH", "ControlSpec", "announce_bounds",
-           "explorer", "field_range", "keep_at_least_one", "keep_order", "sliders", "township_choices",
+           "explorer", "field_range", "keep_at_least_one", "keep_order", "sliders",
            "township_dropdown", "township_value"]
 
 LABEL_WIDTH = "30em"
@@ -152,20 +152,16 @@ def announce_bounds(controls: Mapping[str, Any], notice: Any) -> None:
             control.observe(check, names="value")
 
 
-def township_choices(parcels: pd.DataFrame) -> list[tuple[str, str | None]]:
-    """Dropdown options: the whole county (None), then every township by name."""
-    return [(ALL, None)] + [(name, name) for name in sorted(parcels["township"].unique())]
-
-
-def township_dropdown(parcels: pd.DataFrame, description: str = "乡镇 Township"
-                      ) -> ipywidgets.Dropdown:
+def township_dropdown(parcels: pd.DataFrame, description: str = "乡镇 Township",
+                      label_width: str = LABEL_WIDTH) -> ipywidgets.Dropdown:
     """Township dropdown that starts on 全县 (the whole county, value :data:`ALL`; map it
     to ``None`` with :func:`township_value`), then every township by name."""
     import ipywidgets as w
 
     names = [ALL, *sorted(str(n) for n in parcels["township"].unique())]
     return w.Dropdown(options=names, value=ALL, description=description,
-                      style={"description_width": LABEL_WIDTH})
+                      style={"description_width": label_width},
+                      layout=w.Layout(width=f"calc({label_width} + 14em)"))
 
 
 def township_value(value: str | None) -> str | None:
@@ -184,8 +180,9 @@ def explorer(compute: Callable[..., pd.DataFrame], controls: Mapping[str, Any], 
     """Controls mapped onto the keyword arguments of the pure function ``compute``.
 
     On every change the widget calls ``compute(**values)``; its table is the widget's
-    ``.result``. Each item of ``shown(table)`` is displayed (text is printed; default: the
-    table in the planner format, :func:`landsim.presentation.planner_view`), then
+    ``.result``. Each item of ``shown(table)`` is displayed (text is printed, a DataFrame
+    in the planner format of :func:`landsim.presentation.planner_view`; default: the
+    table itself), then
     ``draw(table, values)`` may draw figures. No error ever shows a traceback: it shows one
     bilingual sentence (:func:`landsim.presentation.planner_message`, code names replaced
     by the control labels) and gives an empty table. ``notice`` (an ``ipywidgets.HTML``)
@@ -215,6 +212,8 @@ def explorer(compute: Callable[..., pd.DataFrame], controls: Mapping[str, Any], 
             for item in (planner_view(table),) if shown is None else shown(table):
                 if isinstance(item, str):
                     print(item)
+                elif isinstance(item, pd.DataFrame):
+                    display(planner_view(item))
                 else:
                     display(item)
             if draw is not None:

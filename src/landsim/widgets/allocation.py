@@ -40,7 +40,7 @@ def allocation_year_explorer(parcels: Any, result: Any) -> ipywidgets.interactiv
     def compute(year: int) -> pd.DataFrame:
         return cumulative_allocation(result, year)
 
-    return explorer(compute, {"year": year}, shown=lambda t: [t.round(2)],
+    return explorer(compute, {"year": year}, shown=lambda t: [t],
                     draw=lambda _t, v: plot_allocation_map(parcels, result, v["year"]))
 
 
@@ -55,4 +55,4 @@ def allocation_weights_explorer(county: Any, annual: pd.DataFrame) -> ipywidgets
     controls["flexible_swap"] = w.Checkbox(value=AllocationParams.default_of("flexible_swap"),
                                            description="弹性区置换 Flexible-zone swap")
     return explorer(lambda **v: allocation_view(county, annual, **v), controls,
-                    shown=lambda t: [t.round(2)])
+                    shown=lambda t: [t])

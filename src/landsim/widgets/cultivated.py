@@ -46,6 +46,6 @@ def verify_explorer(projects: pd.DataFrame, policy: CultivatedPolicy | None = No
             return []
         ok = table["passed"]
         return [f"通过 passed {int(ok.sum())} / {len(table)}; credited capacity "
-                f"{table['credit_capacity_kg'].sum():,.0f} kg", table.round(2)]
+                f"{table['credit_capacity_kg'].sum():,.0f} kg", table.reset_index()]
 
     return explorer(compute, sliders(CULTIVATED_CONTROLS, start), shown=shown)

@@ -11,7 +11,7 @@ from landsim.farmland.rules import FarmlandRules
 from landsim.farmland.views import layout_view
 from landsim.parcels import select_township
 from landsim.units import ha_to_mu
-from landsim.widgets._controls import ALL, explorer, sliders, township_choices
+from landsim.widgets._controls import ALL, explorer, sliders, township_dropdown, township_value
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -59,20 +59,21 @@ def farmland_explorer(county: County, show_map: bool = True) -> ipywidgets.inter
         "what_if_no_township_cap": w.Checkbox(
             value=False, style=style,
             description=f"假设 What-if: 取消乡镇调整 ≤ {share * 100:g} % no township cap"),
-        "township": w.Dropdown(options=township_choices(parcels), value=None,
-                               description="乡镇 Township",
-                               style={"description_width": "14em"}),
+        "township": township_dropdown(parcels, label_width="14em"),
     }
 
     def draw(table: pd.DataFrame, values: dict[str, Any]) -> None:
-        township = values.get("township")
+        township = township_value(values.get("township"))
         plot_layout(select_township(parcels, township), table.attrs["layout"],
                     title=str(township or ALL))
 
     def shown(table: pd.DataFrame) -> list[object]:
         legal = table.attrs["what_if"] or "全部规则生效 every rule on (a layout within the law)"
         return [f"求解状态 Solver status: {table.attrs['status']}", legal,
-                table.attrs["checks"], table.round(3)]
+                table.attrs["checks"], table]
 
-    return explorer(lambda **values: layout_view(parcels, edges, **values), controls,
+    def view(township: str | None = None, **values: Any) -> pd.DataFrame:
+        return layout_view(parcels, edges, township=township_value(township), **values)
+
+    return explorer(view, controls,
                     shown=shown, draw=draw if show_map else None)
