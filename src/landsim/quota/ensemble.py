@@ -381,9 +381,9 @@ def annual_sink(path: str | Path, fmt: str = "parquet") -> Iterator[Callable[[pd
         File to write (``annual.parquet`` or ``annual.csv``).
     fmt : {'parquet', 'csv'}
         Parquet: one row group per batch, zstd-compressed (floats byte-stream-split),
-        ``draw`` int32, ``year`` int16,
-        text codes (``binding_cap``, ``balance_account``) as dictionary columns, numbers
-        float64 as computed. CSV: the design 5.3 text table, header once.
+        ``draw`` int32, ``year`` int16, text codes (``binding_cap``, ``balance_account``)
+        as dictionary columns, numbers float64 as computed. CSV: the design 5.3 text
+        table, header once.
 
     Yields
     ------
