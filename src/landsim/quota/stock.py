@@ -21,7 +21,6 @@ Disposal paths are arrays shaped ``(draws, years, townships)``.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 
