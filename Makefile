@@ -16,7 +16,7 @@ help:
 	@echo "make demo   - set up .venv, execute every notebook headless, write HTML to build/"
 	@echo "make test   - set up .venv, run ruff, pytest, landsim check, nbval and browser tests"
 	@echo "make check  - landsim check on the sample county and on generated counties (seeds 20-39)"
-	@echo "make bench  - run the benchmark scripts in benchmarks/"
+	@echo "make bench  - run every benchmark, one table in build/bench/bench.md (and .csv)"
 	@echo "make sample - regenerate src/landsim/data/sample_county/ from the seeded generator"
 	@echo "make notebooks - re-execute notebooks in place (stored outputs for nbval)"
 
@@ -66,8 +66,10 @@ test: lint unit check nbval e2e
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
+# Every benchmarks/bench_*.py with quick arguments, one table with the machine's description
+# in build/bench/bench.md and bench.csv (benchmarks/run_all.py; about 10 min on 2 cores).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_synthesize.py
+	$(BIN)/python benchmarks/run_all.py --out build/bench
 
 # Execute every notebook 20 times in a row and count stalls (issue 18; about an hour).
 stress: $(STAMP)

@@ -1,14 +1,15 @@
 """Time ``landsim county import`` on large synthetic 三调 layers (issue 12: 200,000 polygons
 with overlay and adjacency in under 2 minutes on 2 cores).
 
-    python benchmarks/bench_county_import.py [--sizes 200000] [--out build/bench_county_import.csv]
+    python benchmarks/bench_county_import.py [--sizes 200000]
 
 For each size, a synthetic county (``landsim.synthesize``) is written as 三调-style layers
 (:func:`landsim.county_import.sample.write_sandiao`: a DLTB GeoPackage with the standard
 fields, the PBF, red-line and UDB polygons; not timed), then imported with the three
 control lines and written as a county folder. Prints one row per size with the seconds
-of each stage (read, attributes, overlay, edges, write) and the total, and writes the
-same table as CSV. Timings never enter the test suite.
+of each stage (read, attributes, overlay, edges, write) and the total, and writes
+``build/bench/bench_county_import.csv`` and ``.md`` (see ``_bench.py``). Timings never
+enter the test suite.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from _bench import write_results
 
 from landsim.county_import import import_county, write_import
 from landsim.county_import.sample import write_sandiao
@@ -48,8 +50,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000])
     parser.add_argument("--seed", type=int, default=2023)
-    parser.add_argument("--out", default="build/bench_county_import.csv",
-                        help="CSV file for the table")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
@@ -57,11 +57,14 @@ def main() -> None:
             rows.append(run(n, args.seed, Path(tmp)))
         print(pd.DataFrame(rows).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
-    table["under_target"] = table["total_s"] < TARGET_S * table["polygons"] / 200_000
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
-    print(f"\ntarget: {TARGET_S:g} s for 200,000 polygons on 2 cores; table written to {out}")
+    long = []
+    for row in table.to_dict("records"):
+        case = f"import {row['polygons']:,} polygons ({row['edges']:,} edges)"
+        long += [{"case": case, "metric": k.removesuffix("_s"), "value": v, "unit": "s"}
+                 for k, v in row.items() if k.endswith("_s")]
+        long.append({"case": case, "metric": "target (scaled from 200,000 in 120 s)",
+                     "value": round(TARGET_S * row["polygons"] / 200_000, 1), "unit": "s"})
+    write_results("bench_county_import", long)
 
 
 if __name__ == "__main__":

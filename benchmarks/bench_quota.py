@@ -1,21 +1,31 @@
-"""Benchmark the vectorised quota ensemble against a per-draw loop.
+"""Benchmark the vectorised quota ensemble against a per-draw loop, and the ensemble CLI.
 
-    python benchmarks/bench_quota.py [--draws 100000] [--loop-draws 300] [--dask]
+    python benchmarks/bench_quota.py [--draws 100000] [--loop-draws 300] [--dask] [--cli]
 
 Sample county (8 townships), baseline scenario run to 2037 (15 simulated years), its
-uncertain inputs plus the stock-link ratio and the provincial factor. Prints one row per
-measurement: what was timed, draws, seconds (best of --repeat), and microseconds per draw.
-The per-draw loop is timed on --loop-draws draws and its per-draw cost is used for the
-speed-up ratio.
+uncertain inputs plus the stock-link ratio and the provincial factor. Measures, as wall
+and CPU seconds (best of --repeat): the engine on all draws in one call
+(``run_scenario(..., draws=...)``: population and stock paths, the year loop, the county
+annual table), ``run_ensemble`` in this process (batches of 10,000, summary included),
+optionally on a local Dask cluster, and a per-draw Python loop on --loop-draws draws (its
+per-draw cost gives the speed-up). With --cli, ``landsim quota simulate --draws N
+--scheduler none`` in a fresh process: wall seconds, peak resident memory and the size of
+each output file. Issue 14's goals: engine under 2 s, CLI under 10 s and 1 GB.
+Writes ``build/bench/bench_quota.csv`` and ``.md`` (see ``_bench.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
+from _bench import best_of, write_results
 
 import landsim
 from landsim.quota.ensemble import run_ensemble, sample_draws
@@ -25,14 +35,44 @@ EXTRA = {"policy.stock_link.ratio": {"dist": "uniform", "low": 0.8, "high": 1.2}
          "policy.population_link.provincial_factor": {"dist": "uniform", "low": 0.9,
                                                       "high": 1.1}}
 
+CLI = ("import sys\nfrom landsim.cli import main\n"
+       "if __name__ == '__main__':\n    sys.exit(main(sys.argv[1:]))\n")
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """Best wall and best CPU seconds of ``repeat`` calls."""
+    cpu = []
+
+    def once() -> None:
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        cpu.append(time.process_time() - start)
+
+    wall, _ = best_of(once, repeat)
+    return wall, min(cpu)
+
+
+def cli_rows(draws: int, fmt: str) -> list[dict[str, object]]:
+    """One CLI ensemble run in a fresh process: wall, peak RSS, output sizes."""
+    case = f"landsim quota simulate --draws {draws} --scheduler none --format {fmt}"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", CLI, "quota", "simulate", "--scenario",
+                        "baseline", "--draws", str(draws), "--scheduler", "none",
+                        "--format", fmt, "--out", str(out)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        rows = [{"case": case, "metric": "wall", "value": round(wall, 2), "unit": "s"}]
+        if peak_kb > before:  # the largest child so far: this one (run first)
+            rows.append({"case": case, "metric": "peak RSS", "value": round(peak_kb / 1024),
+                         "unit": "MB"})
+        rows += [{"case": case, "metric": f"size {p.name}",
+                  "value": round(p.stat().st_size / 1e6, 1), "unit": "MB"}
+                 for p in sorted(out.iterdir())]
+    return rows
 
 
 def main() -> None:
@@ -41,44 +81,49 @@ def main() -> None:
     parser.add_argument("--loop-draws", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dask", action="store_true", help="also time a local Dask cluster")
+    parser.add_argument("--cli", action="store_true",
+                        help="also time the CLI ensemble (wall, peak memory, file sizes)")
     args = parser.parse_args()
 
+    rows: list[dict[str, object]] = []
+    if args.cli:  # first: peak RSS of children is a running maximum
+        rows += cli_rows(args.draws, "parquet")
     inputs = ScenarioInputs.from_county(landsim.load_sample())
     base = Scenario.packaged("baseline")
     scenario = dataclasses.replace(base, end_year=2037,
                                    uncertain={**base.uncertain, **EXTRA})
     draws = sample_draws(scenario.uncertain, args.draws, seed=1)
-    n_years = 2037 - 2022
-    rows = []
-
-    def engine_only() -> None:
-        run_scenario(scenario, inputs, draws=draws)
-
-    rows.append(("engine: all draws in one array", args.draws,
-                 best(engine_only, args.repeat)))
-    rows.append(("run_ensemble in-process (batches of 10,000)", args.draws,
-                 best(lambda: run_ensemble(scenario, inputs, args.draws, seed=1),
-                      args.repeat)))
+    size = f"{args.draws:,} draws x 15 years x 8 townships"
+    cases = [("engine, all draws in one call", args.draws,
+              lambda: run_scenario(scenario, inputs, draws=draws), args.repeat),
+             ("run_ensemble in-process, batches of 10,000", args.draws,
+              lambda: run_ensemble(scenario, inputs, args.draws, seed=1), args.repeat)]
     if args.dask:
-        rows.append(("run_ensemble on a local Dask cluster", args.draws,
-                     best(lambda: run_ensemble(scenario, inputs, args.draws, seed=1,
-                                               scheduler="local"), 1)))
+        cases.append(("run_ensemble, local Dask cluster", args.draws,
+                      lambda: run_ensemble(scenario, inputs, args.draws, seed=1,
+                                           scheduler="local"), 1))
 
     def loop() -> None:
         for i in range(args.loop_draws):
-            one = {k: v[i:i + 1] for k, v in draws.items()}
-            run_scenario(scenario, inputs, draws=one)
+            run_scenario(scenario, inputs, draws={k: v[i:i + 1] for k, v in draws.items()})
 
-    loop_s = best(loop, 1)
-    rows.append(("per-draw Python loop", args.loop_draws, loop_s))
-    print(f"{args.draws:,} draws x {n_years} years x 8 townships")
-    print(f"{'measurement':<46} {'draws':>8} {'seconds':>9} {'us/draw':>9}")
-    for name, n, seconds in rows:
-        print(f"{name:<46} {n:>8,} {seconds:>9.2f} {1e6 * seconds / n:>9.1f}")
-    per_draw_loop = loop_s / args.loop_draws
-    for name, n, seconds in rows[:-1]:
-        print(f"speed-up of '{name}' over the loop: {per_draw_loop * n / seconds:,.0f}x")
-    np.testing.assert_equal(len(draws), len(scenario.uncertain))
+    cases.append(("per-draw Python loop", args.loop_draws, loop, 1))
+    per_draw_loop = None
+    measured = []
+    for name, n, fn, repeat in cases:
+        wall, cpu = timed(fn, repeat)
+        measured.append((name, n, wall))
+        case = f"{name}: {size}" if n == args.draws else f"{name}: {n:,} draws"
+        rows += [{"case": case, "metric": "wall", "value": round(wall, 3), "unit": "s"},
+                 {"case": case, "metric": "cpu", "value": round(cpu, 3), "unit": "s"},
+                 {"case": case, "metric": "per draw", "value": round(1e6 * wall / n, 1),
+                  "unit": "us"}]
+        print(f"{name:<46} {n:>8,} draws {wall:>8.2f} s wall {cpu:>8.2f} s cpu", flush=True)
+    per_draw_loop = measured[-1][2] / args.loop_draws
+    for name, n, wall in measured[:-1]:
+        rows.append({"case": f"{name}: {size}", "metric": "speed-up over the loop",
+                     "value": round(per_draw_loop * n / wall), "unit": "x"})
+    write_results("bench_quota", rows)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
     python benchmarks/bench_synthesize.py [--sizes 5000 100000] [--repeat 3]
 
 Prints one row per size: best-of-N generation time, write time (CSV + GeoPackage), number
-of adjacency edges, and whether two writes with the same seed gave identical files.
+of adjacency edges, and whether two writes with the same seed gave identical files;
+writes ``build/bench/bench_synthesize.csv`` and ``.md`` (see ``_bench.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import hashlib
 import tempfile
 import time
 from pathlib import Path
+
+from _bench import write_results
 
 from landsim.synthetic import synthesize, write_county
 
@@ -48,11 +51,18 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'parcels':>9} {'edges':>8} {'generate_s':>11} {'write_s':>8} {'total_s':>8} "
           f"{'same_bytes':>10}")
+    rows = []
     for n in args.sizes:
         r = run(n, args.repeat, args.seed)
+        case = f"synthesize + write_county: {n:,} parcels ({r['edges']:,} edges)"
+        rows += [{"case": case, "metric": k.removesuffix("_s"), "value": round(r[k], 3),
+                  "unit": "s"} for k in ("generate_s", "write_s", "total_s")]
+        rows.append({"case": case, "metric": "same seed, same bytes",
+                     "value": int(r["same_bytes"]), "unit": "1 = yes"})
         print(f"{r['parcels']:>9,} {r['edges']:>8,} {r['generate_s']:>11.2f} {r['write_s']:>8.2f} "
               f"{r['total_s']:>8.2f} {r['same_bytes']!s:>10}")
 
+    write_results("bench_synthesize", rows)
 
 if __name__ == "__main__":
     main()

@@ -11,7 +11,8 @@ stockpiles) it times:
 - ``pulp build`` / ``pulp solve`` the PuLP model from the arrays, solved by CBC
                   (only up to ``--pulp-max`` sources, PuLP's Python objects dominate).
 
-Every path's objective is checked against ot.emd's. Prints one row per (size, path)::
+Every path's objective is checked against ot.emd's. Prints one row per (size, path) and
+writes ``build/bench/bench_topsoil.csv`` and ``.md`` (see ``_bench.py``)::
 
     python benchmarks/bench_topsoil.py --sizes 10 100 300 1000 --pulp-max 300
 """
@@ -22,6 +23,7 @@ import argparse
 import time
 
 import numpy as np
+from _bench import write_results
 
 from landsim.topsoil import TopsoilModel, TopsoilParams
 
@@ -64,6 +66,7 @@ def main() -> None:
     p = TopsoilParams(strip_cost_yuan_per_m3=0.0)
     print(f"{'size':>11} {'path':<14} {'seconds':>9} {'x ot.emd':>9} {'objective yuan':>16}"
           f" {'rel diff':>9}")
+    table = []
     for n in args.sizes:
         supply, demand, km = problem(n, args.seed)
         ref_s, ref_obj = reference(supply, demand, km, p)
@@ -88,6 +91,13 @@ def main() -> None:
             rel = abs(obj - ref_obj) / ref_obj if np.isfinite(obj) else float("nan")
             print(f"{n:>5}x{n:<5} {name:<14} {seconds:>9.3f} {seconds / ref_s:>9.1f} "
                   f"{obj:>16,.0f} {rel:>9.1e}")
+            case = f"{name}: {n} sources x {n} destinations"
+            table.append({"case": case, "metric": "wall", "value": round(seconds, 4),
+                          "unit": "s"})
+            if np.isfinite(rel):
+                table.append({"case": case, "metric": "objective rel. diff vs ot.emd",
+                              "value": rel, "unit": "-"})
+    write_results("bench_topsoil", table)
 
 
 if __name__ == "__main__":

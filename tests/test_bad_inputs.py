@@ -410,6 +410,8 @@ CASES: list[Case] = [
          ("--seed", "-1")),
     Case("quota-by-unknown", (*QUOTA, "--by", "province", "--out", "{w}/out"), None,
          ("--by", "province")),
+    Case("quota-format-unknown", (*QUOTA, "--draws", "10", "--format", "xlsx", "--out",
+                                  "{w}/out"), None, ("--format", "xlsx", "parquet")),
     Case("quota-scheduler-unreachable", (*QUOTA, "--draws", "20", "--batch-size", "5",
                                          "--scheduler", "tcp://127.0.0.1:9", "--out",
                                          "{w}/out"), None, ("tcp://127.0.0.1:9",)),

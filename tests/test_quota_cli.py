@@ -36,14 +36,46 @@ def test_ensemble_writes_summary(county_dir: Path, tmp_path: Path, capsys):
     out = tmp_path / "mc"
     assert main(["quota", "simulate", "--scenario", str(BASELINE), "--county", str(county_dir),
                  "--draws", "30", "--seed", "4", "--scheduler", "none", "--demand-ha", "5",
-                 "--out", str(out)]) == 0
-    annual = pd.read_csv(out / "annual.csv")
+                 "--batch-size", "7", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["annual.parquet", "draws.csv",
+                                                     "summary.csv"]
+    annual = pd.read_parquet(out / "annual.parquet")
     assert annual["draw"].nunique() == 30 and len(annual) == 30 * 13
+    assert annual["draw"].is_monotonic_increasing
+    assert list(annual.columns[2:2 + len(ANNUAL_COLUMNS) - 1]) == list(ANNUAL_COLUMNS[1:])
+    assert str(annual["year"].dtype) == "int16" and str(annual["draw"].dtype) == "int32"
+    assert annual["binding_cap"].dtype == "category"
+    assert annual["new_construction_land_ha"].dtype == "float64"
     summary = pd.read_csv(out / "summary.csv")
     assert summary["p_shortfall"].between(0, 1).all()
     assert (summary["demand_ha"] == 5).all()
     assert len(pd.read_csv(out / "draws.csv")) == 30
     assert "30 draws" in capsys.readouterr().out
+
+
+def test_ensemble_parquet_and_csv_hold_the_same_table(county_dir: Path, tmp_path: Path):
+    """--format csv keeps design 5.3's annual.csv; both formats and the in-memory ensemble
+    agree, and the summary is the same whichever format is written."""
+    from landsim.datasets import read_county
+    from landsim.quota.ensemble import run_ensemble
+    from landsim.quota.scenario import Scenario, ScenarioInputs
+
+    args = ["quota", "simulate", "--scenario", str(BASELINE), "--county", str(county_dir),
+            "--draws", "12", "--seed", "3", "--scheduler", "none", "--batch-size", "5"]
+    assert main([*args, "--out", str(tmp_path / "pq")]) == 0
+    assert main([*args, "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
+    assert not (tmp_path / "csv" / "annual.parquet").exists()
+    from_parquet = pd.read_parquet(tmp_path / "pq" / "annual.parquet")
+    from_csv = pd.read_csv(tmp_path / "csv" / "annual.csv")
+    expected = run_ensemble(Scenario.from_toml(BASELINE),
+                            ScenarioInputs.from_county(read_county(county_dir)), 12,
+                            seed=3).annual
+    pd.testing.assert_frame_equal(from_parquet, expected, check_dtype=False,
+                                  check_categorical=False)
+    pd.testing.assert_frame_equal(from_csv, expected, check_dtype=False,
+                                  check_categorical=False, rtol=1e-12)
+    for name in ("summary.csv", "draws.csv"):
+        assert (tmp_path / "pq" / name).read_bytes() == (tmp_path / "csv" / name).read_bytes()
 
 
 def _scenario(tmp_path: Path, text: str) -> str:

@@ -5,9 +5,11 @@
     landsim quota simulate --scenario baseline --registrations FILE --out DIR
     landsim quota allocate --quota-run DIR [--county DIR] [--zones FILE] --out DIR
 
-Writes ``annual.csv`` (design 5.3 columns; with ``--draws`` > 1 one row per draw and
-year), and for one run ``ledger.csv`` and ``indicators.csv``; for an ensemble
-``summary.csv`` (percentile bands and shortfall probability per year) and ``draws.csv``.
+A single run writes ``annual.csv`` (design 5.3 columns), ``ledger.csv`` and
+``indicators.csv``. An ensemble (``--draws`` > 1) writes the per-draw annual table, one row
+per draw and year, as ``annual.parquet`` (default; zstd, written batch by batch) or, with
+``--format csv``, as ``annual.csv``; beside it ``summary.csv`` (percentile bands, mean and
+shortfall probability per year, for people) and ``draws.csv`` (the sampled inputs).
 
 ``allocate`` places each year's granted new construction land of a township run
 (``simulate --by township``) on the UDB zones (:mod:`landsim.allocation`) and writes
@@ -18,6 +20,7 @@ year), and for one run ``ledger.csv`` and ``indicators.csv``; for an ensemble
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,6 +34,7 @@ from landsim.cli._args import (
     whole,
 )
 from landsim.errors import InputError
+from landsim.quota.ensemble import ANNUAL_FORMATS
 from landsim.resources import scenario_file, scenario_names
 from landsim.units import ha_to_mu
 
@@ -58,6 +62,9 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "quota") -> Non
     sim.add_argument("--demand-ha", type=nonnegative("--demand-ha"), default=None,
                      help="construction land needed per year [ha] for the shortfall "
                           "probability (default: the scenario's demand_ha_per_year)")
+    sim.add_argument("--format", choices=ANNUAL_FORMATS, default="parquet",
+                     help="per-draw annual table of an ensemble: annual.parquet (default) "
+                          "or annual.csv (large: every draw as text)")
     sim.add_argument("--by", choices=("county", "township"), default="county",
                      help="rows of annual.csv for a single run")
     sim.add_argument("--registrations", default=None, metavar="FILE",
@@ -96,7 +103,7 @@ def simulate(args: argparse.Namespace) -> int:
     from landsim.datasets import load_sample, read_county
     from landsim.outputs import csv_writer, write_outputs
     from landsim.quota.engine import ledger
-    from landsim.quota.ensemble import run_ensemble
+    from landsim.quota.ensemble import Ensemble, annual_sink, run_ensemble
     from landsim.quota.scenario import (
         Scenario,
         ScenarioInputs,
@@ -154,13 +161,22 @@ def simulate(args: argparse.Namespace) -> int:
         _print_single(scenario.name, county_annual)
         return 0
     scheduler = None if args.scheduler == "none" else args.scheduler
-    ensemble = run_ensemble(scenario, inputs, args.draws, seed=args.seed,
-                            batch_size=args.batch_size, scheduler=scheduler, progress=True,
-                            demand_ha=args.demand_ha)
-    write_outputs(args.out, {"annual.csv": csv_writer(ensemble.annual, None),
-                             "summary.csv": csv_writer(ensemble.summary),
-                             "draws.csv": csv_writer(ensemble.draws)}, inputs=inputs_used)
-    _print_ensemble(scenario.name, args.draws, ensemble.summary)
+    done: list[Ensemble] = []
+
+    def run_into(path: Path) -> None:
+        """Run the ensemble, writing its annual table batch by batch at ``path``."""
+        with annual_sink(path, args.format) as sink:
+            done.append(run_ensemble(scenario, inputs, args.draws, seed=args.seed,
+                                     batch_size=args.batch_size, scheduler=scheduler,
+                                     progress=True, demand_ha=args.demand_ha,
+                                     on_batch=sink))
+
+    # writers run in order: the annual table's writer runs the ensemble for the others
+    write_outputs(args.out, {f"annual.{args.format}": run_into,
+                             "summary.csv": lambda p: csv_writer(done[0].summary)(p),
+                             "draws.csv": lambda p: csv_writer(done[0].draws)(p)},
+                  inputs=inputs_used)
+    _print_ensemble(scenario.name, args.draws, done[0].summary)
     return 0
 
 

@@ -606,7 +606,30 @@ def _window_rate(year: int, i: int, hist: tuple[np.ndarray, np.ndarray, np.ndarr
     return supply_rate_from_sums(approved, supplied, county)
 
 
-def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> QuotaResult:
+BLOCK_DRAWS = 2048
+"""Draws :func:`simulate_quota` runs through the years together. [count]
+
+Small enough for one block's per-year arrays (draws x townships) to stay in the CPU cache,
+large enough for numpy's per-call overhead to vanish (``benchmarks/bench_quota.py``
+measures the choice)."""
+
+_COUNTY_ARRAYS = frozenset({"cumulative_new_ha", "cap_remaining_ha", "balance_room_ha",
+                            "balance_account", "balance_quantity_ha", "balance_capacity_kg",
+                            "balance_paddy_ha"})
+"""Result arrays with one value per draw and year, returned broadcast over townships."""
+
+_DTYPES = {"tier": np.int8, "binding": np.int8, "balance_account": np.int8,
+           "key_binding": bool, "county_level": bool}
+"""Result arrays stored as codes or flags rather than float. [-]"""
+
+
+def _later(x: np.ndarray) -> np.ndarray:
+    """What the years after each year still hold: reverse cumulative sum less the year."""
+    return np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x
+
+
+def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
+                   block_draws: int = BLOCK_DRAWS) -> QuotaResult:
     """Run the two-links quota rules year by year, vectorised over draws and townships.
 
     Each year: the standard from the current per-capita urban land (a township without
@@ -624,6 +647,9 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
         Settled migrants, urban population, stock disposal, key projects, cohorts.
     policy : QuotaPolicy, optional
         Default :class:`~landsim.quota.params.QuotaPolicy` ().
+    block_draws : int
+        Draws run through the years together (default :data:`BLOCK_DRAWS`); any value
+        gives the same numbers, since draws never interact. [count]
 
     Returns
     -------
@@ -660,9 +686,8 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     keys_udb = full(drivers.key_projects_udb_ha)
     within = caps.key_projects_within_caps
     # room later key projects still need, set aside before ordinary quota is granted
-    later_keys = np.cumsum(keys[:, ::-1], axis=1)[:, ::-1] - keys
-    later_keys_udb = np.cumsum(keys_udb[:, ::-1], axis=1)[:, ::-1] - keys_udb
-    later_settled = np.cumsum(settled[:, ::-1], axis=1)[:, ::-1] - settled
+    later_keys = full(_later(drivers.key_projects_ha))
+    later_keys_udb = full(_later(drivers.key_projects_udb_ha))
     disp_u = full(stock.disposed["unsupplied"])
     seat = np.asarray(drivers.is_county_seat, dtype=bool)
     band_max = np.where(seat, brake.seat_band_max_m2, brake.town_band_max_m2)
@@ -674,26 +699,23 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
     hist_unsup = np.maximum(hist_approved - np.asarray(drivers.cohort_supplied, dtype=float)
                             .reshape(-1, n_k), 0.0)
     hist = (hist_years, hist_approved, hist_unsup)
-    survival = np.ones((n_d, n_k))
 
     names = ("per_capita_urban_land_m2", "standard_m2", "tier", "pop_link_requested_ha",
-             "stock_link_requested_ha", "supply_rate", "supply_rate_tested",
              "ordinary_requested_ha", "pop_link_quota_ha", "stock_link_quota_ha",
-             "key_project_requested_ha", "key_project_quota_ha", "new_construction_land_ha",
+             "key_project_quota_ha", "new_construction_land_ha",
              "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha", "urban_land_ha",
              "binding", "key_binding", "withheld_ha", "county_level", "balance_room_ha",
              "balance_account", "balance_quantity_ha", "balance_capacity_kg",
              "balance_paddy_ha")
-    # year-major storage keeps each year's write contiguous; views are returned below
-    out = {n: np.empty((n_t, n_d, n_k)) for n in names}
-
-    land = np.broadcast_to(drivers.base_urban_land_ha, (n_d, n_k)).astype(float)
-    pop_prev = np.broadcast_to(drivers.base_urban_pop, (n_d, n_k)).astype(float)
+    # Year-major storage keeps each year's write contiguous; views are returned below.
+    # Codes and flags are stored small, county-wide values once per draw: first writes to
+    # fresh memory (page faults) were the largest cost of a 100,000-draw run.
+    pooled = _COUNTY_ARRAYS | ({"udb_room_ha"} if county else set())
+    out = {n: np.empty((n_t, n_d, 1 if n in pooled else n_k), _DTYPES.get(n, float))
+           for n in names}
+    # the rate tested in year t is the rate at the end of year t - 1: one array serves both
+    rates = np.empty((n_t + 1, n_d, 1 if county else n_k))
     udb_limit = caps.udb_expansion_multiple * drivers.udb_base_urban_land_ha
-    plan_left = np.full((n_d, 1), caps.upper_plan_new_construction_ha - caps.upper_plan_used_ha
-                        if caps.upper_plan_enabled else np.inf)
-    cumulative = np.zeros((n_d, 1))
-    no_udb = np.full((n_d, n_k), np.inf)
 
     def udb_room_now() -> np.ndarray:
         if not caps.udb_enabled:
@@ -710,11 +732,10 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
             raise InputError(msg)
         opening = (np.zeros(3) if drivers.cultivated_opening is None
                    else drivers.cultivated_opening)
-        balance = np.broadcast_to(opening, (n_d, 3)).astype(float).copy()
         # cost of one ha of new construction land in each account
         cost = drivers.cultivated_cost_per_ha * policy.indicators.cultivated_share
     else:
-        balance = np.zeros((n_d, 3))
+        opening = np.zeros(3)
         cost = np.zeros(3)
 
     def balance_room() -> tuple[np.ndarray, np.ndarray]:
@@ -725,131 +746,151 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None) -> 
         return rooms.min(axis=-1, keepdims=True), rooms.argmin(axis=-1)
 
     year0 = int(drivers.years[0])
-    rate_prev = _window_rate(year0 - 1, -1, hist, survival, out["new_construction_land_ha"],
-                             sr, county)
-    for i, year in enumerate(drivers.years):
-        county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
-                                 pop_prev.sum(axis=-1, keepdims=True))
-        # townships without urban population are assessed at the county's level
-        no_urban = pop_prev <= 0
-        e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
-        std, tier = tier_standard(e, pl, factor)
-        std = std if pl.enabled else np.zeros_like(std)
-        q_pop = population_link_quota(settled[:, i], std)
-        q_stock = q_stock_all[:, i]
+    # Blocks of draws small enough for their per-year arrays to stay in the CPU cache: the
+    # same operations as on all draws at once, at a fraction of the memory traffic.
+    block = max(int(block_draws), 1)
+    for lo in range(0, n_d, block):
+        rows = slice(lo, min(lo + block, n_d))
+        nb = rows.stop - lo
+        land = np.broadcast_to(drivers.base_urban_land_ha, (nb, n_k)).astype(float)
+        pop_prev = np.broadcast_to(drivers.base_urban_pop, (nb, n_k)).astype(float)
+        plan_left = np.full((nb, 1), caps.upper_plan_new_construction_ha
+                            - caps.upper_plan_used_ha if caps.upper_plan_enabled else np.inf)
+        cumulative = np.zeros((nb, 1))
+        no_udb = np.full((nb, n_k), np.inf)
+        balance = np.broadcast_to(opening, (nb, 3)).astype(float).copy()
+        survival = np.ones((nb, n_k))
+        fac = None if factor is None else factor[rows]
+        settled_b = settled[rows]
+        later_settled = _later(settled_b)
+        new_land = out["new_construction_land_ha"][:, rows]
+        rate_prev = _window_rate(year0 - 1, -1, hist, survival, new_land, sr, county)
+        rates[0, rows] = rate_prev[:, :rates.shape[-1]]
+        for i, year in enumerate(drivers.years):
+            county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
+                                     pop_prev.sum(axis=-1, keepdims=True))
+            # townships without urban population are assessed at the county's level
+            no_urban = pop_prev <= 0
+            e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
+            std, tier = tier_standard(e, pl, fac)
+            std = std if pl.enabled else np.zeros_like(std)
+            q_pop = population_link_quota(settled_b[:, i], std)
+            q_stock = q_stock_all[rows, i]
 
-        rate = rate_prev
-        ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
-        requested = q_pop + q_stock
-        # the floor withholds stock-linked quota; population-linked quota too unless it
-        # is exempt as livelihood (民生) land
-        pop_ok = ok | sr.exempt_pop_link
-        wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
-        if brake.enabled:
-            over = e > band_max * (1.0 + _TIER_RTOL)
-            cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
-            braked = np.where(over, wanted * cut, wanted)
-        else:
-            braked = wanted
+            rate = rate_prev
+            ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
+            requested = q_pop + q_stock
+            # the floor withholds stock-linked quota; population-linked quota too unless it
+            # is exempt as livelihood (民生) land
+            pop_ok = ok | sr.exempt_pop_link
+            wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
+            if brake.enabled:
+                over = e > band_max * (1.0 + _TIER_RTOL)
+                cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
+                braked = np.where(over, wanted * cut, wanted)
+            else:
+                braked = wanted
 
-        # key projects first: the plan's remainder, then (inside the UDB) the UDB room
-        key_req, key_udb_req = keys[:, i], keys_udb[:, i]
-        key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
-        if cb.enabled:
-            balance = balance + drivers.cultivated_credits[i]
-            bal_room, bal_account = balance_room()
-            if cb.include_key_projects:
-                key_granted = scale_to_room(key_granted, bal_room, county=True)
-            bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
-        else:
-            bal_room = bal_left = np.full((n_d, 1), np.inf)
-            bal_account = np.zeros(n_d, dtype=int)
-        kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
-        key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
-        key_granted = key_granted - (key_udb_req * kept - key_udb)
-        land = land + key_udb
-        # ordinary quota: what remains after the room later key projects need; the
-        # population-linked quota (a special quota, 专项) before the stock-linked one,
-        # which also leaves the room later settled migrants need at this year's standard
-        # (caps.reserve_pop_link)
-        plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
-                                 + later_keys[:, i].sum(axis=-1, keepdims=True)
-                                 if within else 0.0)
-        udb_room = udb_room_now()
-        if caps.udb_enabled:
-            udb_room = udb_room - (later_keys_udb[:, i].sum(axis=-1, keepdims=True) if county
-                                   else later_keys_udb[:, i])
-        after_udb = np.empty_like(braked)
-        after_plan = np.empty_like(braked)
-        granted_by = np.empty_like(braked)
-        for j in (0, 1):
-            after_udb[j] = scale_to_room(braked[j], udb_room, county)
-            after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
-            # 以补定占: the accounts pay what remains after key projects (and pop link)
-            granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
-            bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
-            if j == 0:
-                set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
-                                             if caps.reserve_pop_link else 0.0)
-                plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
-                udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
-                                       else set_aside)
-        granted = granted_by.sum(axis=0)
+            # key projects first: the plan's remainder, then (inside the UDB) the UDB room
+            key_req, key_udb_req = keys[rows, i], keys_udb[rows, i]
+            key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
+            if cb.enabled:
+                balance = balance + drivers.cultivated_credits[i]
+                bal_room, bal_account = balance_room()
+                if cb.include_key_projects:
+                    key_granted = scale_to_room(key_granted, bal_room, county=True)
+                bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
+            else:
+                bal_room = bal_left = np.full((nb, 1), np.inf)
+                bal_account = np.zeros(nb, dtype=int)
+            kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
+            key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
+            key_granted = key_granted - (key_udb_req * kept - key_udb)
+            land = land + key_udb
+            # ordinary quota: what remains after the room later key projects need; the
+            # population-linked quota (a special quota, 专项) before the stock-linked one,
+            # which also leaves the room later settled migrants need at this year's standard
+            # (caps.reserve_pop_link)
+            plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
+                                     + later_keys[rows, i].sum(axis=-1, keepdims=True)
+                                     if within else 0.0)
+            udb_room = udb_room_now()
+            if caps.udb_enabled:
+                udb_room = udb_room - (later_keys_udb[rows, i].sum(axis=-1, keepdims=True)
+                                       if county else later_keys_udb[rows, i])
+            after_udb = np.empty_like(braked)
+            after_plan = np.empty_like(braked)
+            granted_by = np.empty_like(braked)
+            for j in (0, 1):
+                after_udb[j] = scale_to_room(braked[j], udb_room, county)
+                after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
+                # 以补定占: the accounts pay what remains after key projects (and pop link)
+                granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
+                bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
+                if j == 0:
+                    set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
+                                                 if caps.reserve_pop_link else 0.0)
+                    plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
+                    udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
+                                           else set_aside)
+            granted = granted_by.sum(axis=0)
 
-        binding = np.select(
-            [(granted_by < after_plan - _TOL).any(axis=0),
-             (after_plan < after_udb - _TOL).any(axis=0),
-             (after_udb < braked - _TOL).any(axis=0),
-             (braked < wanted - _TOL).any(axis=0),
-             (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
-            [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
-             BINDING.index("udb"),
-             BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
-            BINDING.index("none"))
-        new = granted + key_granted
-        if cb.enabled:
-            balance = balance - new.sum(axis=-1, keepdims=True) * cost
-            balance[np.abs(balance) < _TOL] = 0.0
+            binding = np.select(
+                [(granted_by < after_plan - _TOL).any(axis=0),
+                 (after_plan < after_udb - _TOL).any(axis=0),
+                 (after_udb < braked - _TOL).any(axis=0),
+                 (braked < wanted - _TOL).any(axis=0),
+                 (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
+                [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
+                 BINDING.index("udb"),
+                 BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
+                BINDING.index("none"))
+            new = granted + key_granted
+            if cb.enabled:
+                balance = balance - new.sum(axis=-1, keepdims=True) * cost
+                balance[np.abs(balance) < _TOL] = 0.0
 
-        # this year's 批而未供 disposal supplies old cohorts pro rata
-        total_unsup = survival * hist_unsup.sum(axis=0)
-        frac = np.divide(disp_u[:, i], total_unsup, out=np.zeros_like(total_unsup),
-                         where=total_unsup > _TOL)
-        survival = survival * (1.0 - np.minimum(frac, 1.0))
+            # this year's 批而未供 disposal supplies old cohorts pro rata
+            total_unsup = survival * hist_unsup.sum(axis=0)
+            frac = np.divide(disp_u[rows, i], total_unsup, out=np.zeros_like(total_unsup),
+                             where=total_unsup > _TOL)
+            survival = survival * (1.0 - np.minimum(frac, 1.0))
 
-        land = land + granted
-        pop_prev = urban_pop[:, i]
-        cumulative = cumulative + new.sum(axis=-1, keepdims=True)
-        plan_left = plan_left - new.sum(axis=-1, keepdims=True)
-        out["new_construction_land_ha"][i] = new
-        rate_end = _window_rate(int(year), i, hist, survival, out["new_construction_land_ha"],
-                                sr, county)
+            land = land + granted
+            pop_prev = urban_pop[rows, i]
+            cumulative = cumulative + new.sum(axis=-1, keepdims=True)
+            plan_left = plan_left - new.sum(axis=-1, keepdims=True)
+            new_land[i] = new
+            rate_end = _window_rate(int(year), i, hist, survival, new_land, sr, county)
 
-        values = {
-            "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
-            "pop_link_requested_ha": q_pop, "stock_link_requested_ha": q_stock,
-            "supply_rate": rate_end, "supply_rate_tested": rate,
-            "ordinary_requested_ha": requested,
-            "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
-            "key_project_requested_ha": key_req, "key_project_quota_ha": key_granted,
-            "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
-            "udb_room_ha": (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb),
-            "urban_land_ha": land, "binding": binding,
-            "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
-            "county_level": np.broadcast_to(no_urban, (n_d, n_k)),
-            "balance_room_ha": np.broadcast_to(bal_room, (n_d, n_k)),
-            "balance_account": np.broadcast_to(bal_account[:, None], (n_d, n_k)),
-            "balance_quantity_ha": np.broadcast_to(balance[:, :1], (n_d, n_k)),
-            "balance_capacity_kg": np.broadcast_to(balance[:, 1:2], (n_d, n_k)),
-            "balance_paddy_ha": np.broadcast_to(balance[:, 2:], (n_d, n_k)),
-        }
-        for name, value in values.items():
-            out[name][i] = value
-        rate_prev = rate_end
+            rates[i + 1, rows] = rate_end[:, :rates.shape[-1]]
+            udb_left = (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb)
+            values = {
+                "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
+                "pop_link_requested_ha": q_pop, "ordinary_requested_ha": requested,
+                "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
+                "key_project_quota_ha": key_granted,
+                "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
+                "udb_room_ha": udb_left[:, :1] if county else udb_left,
+                "urban_land_ha": land, "binding": binding,
+                "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
+                "county_level": no_urban,
+                "balance_room_ha": bal_room, "balance_account": bal_account[:, None],
+                "balance_quantity_ha": balance[:, :1], "balance_capacity_kg": balance[:, 1:2],
+                "balance_paddy_ha": balance[:, 2:],
+            }
+            for name, value in values.items():
+                out[name][i, rows] = value
+            rate_prev = rate_end
 
-    arrays = {name: np.moveaxis(value, 0, 1) for name, value in out.items()}
+    arrays = {name: np.broadcast_to(np.moveaxis(value, 0, 1), shape)
+              if name in pooled else np.moveaxis(value, 0, 1)
+              for name, value in out.items()}
+    arrays["supply_rate"] = full(np.moveaxis(rates[1:], 0, 1))
+    arrays["supply_rate_tested"] = full(np.moveaxis(rates[:-1], 0, 1))
     # inputs are returned as read-only broadcast views, not copies
-    arrays.update({"settled_migrants": settled, "urban_pop": urban_pop,
+    arrays.update({"stock_link_requested_ha": q_stock_all, "key_project_requested_ha": keys,
+                   "settled_migrants": settled, "urban_pop": urban_pop,
                    "stock_disposed_ha": disposed, "stock_multiplier": mult,
                    "unsupplied_task_met": met_u, "idle_task_met": met_i})
     for cat in ("unsupplied", "idle", "inefficient"):
@@ -911,7 +952,6 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["township"] = township.ravel()
         frame["year"] = np.broadcast_to(years[None, :, None], (n_d, n_t, n_k)).ravel()
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None, None], (n_d, n_t, n_k)).ravel()
-        df = pd.DataFrame(frame)
         lead = ["year", "township"]
     elif by == "county":
         frame = {n: a[n].sum(axis=-1).ravel() for n in sums}
@@ -941,7 +981,6 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["binding_cap"] = _county_binding(a["binding"])
         frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None], (n_d, n_t)).ravel()
-        df = pd.DataFrame(frame)
         lead = ["year"]
     else:
         msg = f"annual_table: by must be 'county' or 'township', got {by!r}"
@@ -955,26 +994,27 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         for name in ("balance_room_ha", "balance_quantity_ha", "balance_capacity_kg",
                      "balance_paddy_ha"):
             values = a[name][..., 0]
-            df[name] = (values if by == "county"
-                        else np.broadcast_to(values[..., None], (n_d, n_t, n_k))).ravel()
+            frame[name] = (values if by == "county"
+                           else np.broadcast_to(values[..., None], (n_d, n_t, n_k))).ravel()
         acct = names[a["balance_account"][..., 0].astype(int)]
-        df["balance_account"] = (acct if by == "county" else np.broadcast_to(
+        frame["balance_account"] = (acct if by == "county" else np.broadcast_to(
             acct[..., None], (n_d, n_t, n_k))).ravel()
         extra += ["balance_room_ha", "balance_account", "balance_quantity_ha",
                   "balance_capacity_kg", "balance_paddy_ha"]
     order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
     if n_d > 1:
         order = ["draw", *order]
-    return _without_residues(df[order].reset_index(drop=True))
+    # one frame built once, in column order (no reordering copy of every column)
+    return pd.DataFrame({c: _without_residues(frame[c]) if c.endswith("_ha") else frame[c]
+                         for c in order})
 
 
-def _without_residues(frame: pd.DataFrame) -> pd.DataFrame:
-    """Areas [ha] closer to 0 than ``_TOL`` written as exactly 0 (no 2.3e-13 in the files)."""
-    for col in [c for c in frame.columns if c.endswith("_ha")]:
-        values = frame[col].to_numpy(dtype=float, copy=True)
-        values[np.abs(values) < _TOL] = 0.0
-        frame[col] = values
-    return frame
+def _without_residues(values: np.ndarray) -> np.ndarray:
+    """Areas [ha] closer to 0 than ``_TOL`` as exactly 0 (no 2.3e-13 in the files); a copy
+    only where there is such a residue, so the result's arrays are never written to."""
+    values = np.asarray(values, dtype=float)
+    tiny = np.abs(values) < _TOL
+    return np.where(tiny, 0.0, values) if tiny.any() else values
 
 
 def _county_supply_rate(rate: np.ndarray) -> np.ndarray:

@@ -525,11 +525,11 @@ def new_urban_residents(urban_pop: np.ndarray, base_urban_pop: np.ndarray) -> np
     [10.0, 0.0]
     """
     urban_pop = np.asarray(urban_pop, dtype=float)
-    prev = np.concatenate(
-        [np.broadcast_to(np.asarray(base_urban_pop, dtype=float),
-                         (urban_pop.shape[0], 1, urban_pop.shape[2])), urban_pop[:, :-1]],
-        axis=1)
-    return np.maximum(urban_pop - prev, 0.0)
+    # in place, without a shifted copy (these arrays reach draws x years x townships)
+    out = np.empty_like(urban_pop)
+    np.subtract(urban_pop[:, :1], np.asarray(base_urban_pop, dtype=float), out=out[:, :1])
+    np.subtract(urban_pop[:, 1:], urban_pop[:, :-1], out=out[:, 1:])
+    return np.maximum(out, 0.0, out=out)
 
 
 def settled_migrants(transfers: np.ndarray, settlement_share: object) -> np.ndarray:

@@ -660,6 +660,22 @@ class ScenarioInputs:
     cultivated_projects: pd.DataFrame | None = None
     cultivated_occupations: pd.DataFrame | None = None
     parcels: pd.DataFrame | None = None
+    _derived: dict[tuple[Any, ...], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def stock_inventory(self, townships: Sequence[str], as_of: str) -> pd.DataFrame:
+        """Stock per township at ``as_of`` (:func:`~landsim.quota.stock.stock_inventory`).
+
+        Computed once per township order and date and kept: the tables of a
+        ``ScenarioInputs`` are not changed in place, and an ensemble runs every batch of
+        draws on the same inventory.
+        """
+        key = ("stock_inventory", tuple(townships), as_of)
+        if key not in self._derived:
+            self._derived[key] = stock_inventory(
+                self.supply_batches, self.stock_plots, list(townships),
+                contracts=self.industrial_contracts, as_of=as_of)
+        return self._derived[key]
 
     @classmethod
     def from_county(cls, county: Any) -> ScenarioInputs:
@@ -787,9 +803,7 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
                  else f"the {pa.urbanisation_scope}'s urbanisation path")
         rule = (f"rural-to-urban transfers from {where} x settlement share "
                 f"{pa.settlement_share:g}")
-    inventory = stock_inventory(inputs.supply_batches, inputs.stock_plots, towns,
-                                contracts=inputs.industrial_contracts,
-                                as_of=inventory_date(base_year))
+    inventory = inputs.stock_inventory(towns, inventory_date(base_year))
     sa = scenario.stock
     plan = (pd.DataFrame(list(sa.plan), columns=["year", "township", "category", "area_ha"])
             if sa.plan else None)

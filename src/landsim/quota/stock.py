@@ -20,6 +20,7 @@ Disposal paths are arrays shaped ``(draws, years, townships)``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -283,7 +284,8 @@ class StockPath:
         arrays = [self.disposed[c] for c in categories]
         if not arrays:
             return np.zeros_like(self.disposed["idle"])
-        return np.sum(np.broadcast_arrays(*arrays), axis=0)
+        # added in turn, not stacked: the same sum without a (categories, ...) copy
+        return functools.reduce(np.add, arrays[1:], np.asarray(arrays[0], dtype=float))
 
 
 def project_stock(inventory: pd.DataFrame, years: Sequence[int], *,
