@@ -21,8 +21,9 @@ from pathlib import Path
 from landsim.app import voila_server
 
 REPO = Path(__file__).resolve().parents[1]
-READY = {"index.ipynb": "table.landsim-landing"}
-"""Selector that shows a page has rendered (default: a widget's output table)."""
+READY = {"index.ipynb": "table.landsim-landing", "07_import_county.ipynb": "table"}
+"""Selector that shows a page has rendered (default: a widget's output table; the import
+page has no widget)."""
 
 
 def main(argv: list[str] | None = None) -> int:
