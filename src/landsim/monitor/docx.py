@@ -163,7 +163,7 @@ def build_document(blocks: Sequence[Block], title: str) -> Any:
         if isinstance(b, Cover):
             _cover(doc, b)
         elif isinstance(b, Heading):
-            doc.add_heading(f"{b.zh} · {b.en}", level=b.level)
+            doc.add_heading(f"{b.zh} · {b.en}" if b.en else b.zh, level=b.level)
         elif isinstance(b, Paragraph):
             para = doc.add_paragraph()
             run = para.add_run(b.text)
