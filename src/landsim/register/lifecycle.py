@@ -191,12 +191,12 @@ def status_at(reg: Register, as_of: DateLike, contracts: pd.DataFrame | None = N
     out = pd.DataFrame({"unit_code": units["unit_code"], "township": units["township"],
                         "area_ha": units["area_ha"].astype(float)})
     out["area_mu"] = out["area_ha"] * 15.0
-    out["stage"] = out["unit_code"].map(last["stage"]).fillna("")
+    out["stage"] = out["unit_code"].map(last["stage"]).astype(object).fillna("")
     out["stage_name"] = out["stage"].map(STAGE_NAMES)
-    since = out["unit_code"].map(last["start"])
+    since = pd.to_datetime(out["unit_code"].map(last["start"].to_dict()))
     # a year-dated stage counts from 1 January; its time in the stage from the year's end,
     # so nothing is called stuck on a date the table cannot give
-    year_only = out["unit_code"].map(last["precision"]) == "year"
+    year_only = out["unit_code"].map(last["precision"].to_dict()) == "year"
     since = since.where(~year_only, since + pd.offsets.YearEnd(0))
     out["stage_since"] = [fmt_date(s) for s in since]
     out["days_in_stage"] = (day - since).dt.days.clip(lower=0).astype("Int64")
@@ -222,10 +222,10 @@ def status_at(reg: Register, as_of: DateLike, contracts: pd.DataFrame | None = N
     out["stock_category"], out["stock_ha"] = stock_cat, stock_ha
     insp = done[done["stage"] == "inspection"].sort_values("start", kind="stable")
     last_insp = insp.groupby("unit_code").tail(1).set_index("unit_code")
-    out["last_inspection"] = out["unit_code"].map(last_insp["date"]).fillna("")
-    out["finding"] = out["unit_code"].map(last_insp["finding"]).fillna("")
-    out["batch_id"] = units["batch_id"].fillna("")
-    out["contract_id"] = units["contract_id"].fillna("")
+    out["last_inspection"] = out["unit_code"].map(last_insp["date"]).astype(object).fillna("")
+    out["finding"] = out["unit_code"].map(last_insp["finding"]).astype(object).fillna("")
+    out["batch_id"] = units["batch_id"].astype(object).fillna("")
+    out["contract_id"] = units["contract_id"].astype(object).fillna("")
     return out[list(STATUS_COLUMNS)].reset_index(drop=True)
 
 
@@ -287,7 +287,7 @@ def stuck_units(reg: Register, as_of: DateLike, rules: Any = None,
             first = ev[(ev["stage"] == "inspection") & ev["done"]
                        & (ev["finding"] == "idle")].groupby("unit_code")["start"].min()
             sel = status[status["stock_category"] == "idle"].copy()
-            since = sel["unit_code"].map(first)
+            since = pd.to_datetime(sel["unit_code"].map(first.to_dict()))
             since = since.where(since.isna(), since + pd.offsets.YearEnd(0))
             sel["days"] = (day - since).dt.days
             limit = rules.idle_days
