@@ -364,3 +364,42 @@ def test_chapter_tables_match_the_comparison(tmp_path):
     # rows are in rank order
     order = comp.ranking[comp.ranking["method"] == comp.method].sort_values("rank")
     assert [r[0] for r in occ[1:]] == order["scheme_id"].tolist()
+
+
+# ----------------------------------------------------------------------------- widget, plot
+
+
+def test_unit_explorer_shows_the_pure_function(reg, sample):
+    pytest.importorskip("ipywidgets")
+    import inspect
+
+    from landsim.register.views import unit_search
+    from landsim.widgets import unit_explorer
+
+    widget = unit_explorer(reg, sample.industrial_contracts, query="GY002")
+    params = inspect.signature(unit_search).parameters
+    assert {"query", "as_of"} <= set(params)
+    first = widget.result
+    assert len(first) == 1 and first["contract_id"].iloc[0] == "GY002"
+    widget.children[0].value = "PC2022"
+    expected = unit_search(reg, "PC2022", widget.children[1].value,
+                           sample.industrial_contracts)
+    pd.testing.assert_frame_equal(widget.result, expected)
+    assert len(expected) > 1
+    widget.children[1].value = "2021-12-31"  # batches of 2022 are not approved yet
+    assert set(widget.result["stage_name"]) == {"无批供记录 no approval or supply on record"}
+
+
+def test_stage_funnel_plot(reg):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from landsim.plots import plot_stage_funnel
+
+    ax = plot_stage_funnel(stage_counts(status_at(reg, "2022-12-31")))
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [0, 14, 24, 75, 114]  # registration, completion, start, supply, approval
+    plt.close("all")
