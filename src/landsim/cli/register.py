@@ -232,27 +232,21 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _document(args: argparse.Namespace) -> int:
-    from landsim.monitor.docx import docx_writer
-    from landsim.monitor.report import blocks_html, page_html
-    from landsim.outputs import text_writer, write_outputs
+    from landsim.monitor.docx import docx_and_html
+    from landsim.outputs import write_outputs
     from landsim.register.checklist import checklist_blocks, checklist_gaps
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".docx":
-        msg = f"--out {args.out}: the checklist document is a Word file. Fix: end it in .docx"
-        raise InputError(msg)
+    what = "the checklist document"
+    docx_and_html(args.out, [], "", what)  # refuse a bad --out before any work
     reg, _, inputs = _load(args)
     table = _read_checklist(args)
     code = _unit(args.unit, args)
     blocks = checklist_blocks(table, reg, code, policy=_policy(args))
-    title = f"用地清单 {code}"
-    write_outputs(out.parent, {out.name: docx_writer(blocks, title),
-                               out.with_suffix(".html").name:
-                               text_writer(page_html([blocks_html(blocks)], title))},
-                  inputs=[*inputs, args.checklist])
+    folder, writers = docx_and_html(args.out, blocks, f"用地清单 {code}", what)
+    write_outputs(folder, writers, inputs=[*inputs, args.checklist])
     gaps = checklist_gaps(table, code, _policy(args))
-    print(f"用地清单 {code}: {'complete' if not gaps else f'{len(gaps)} missing'} -> {out} "
-          f"(+ {out.with_suffix('.html').name})")
+    print(f"用地清单 {code}: {'complete' if not gaps else f'{len(gaps)} missing'} -> "
+          f"{args.out} (+ .html)")
     return 0
 
 

@@ -110,28 +110,21 @@ def _conform(args: argparse.Namespace) -> int:
 
 
 def _chapter(args: argparse.Namespace) -> int:
-    from landsim.monitor.docx import docx_writer
-    from landsim.monitor.report import blocks_html, page_html
-    from landsim.outputs import text_writer
+    from landsim.monitor.docx import docx_and_html
     from landsim.siting.chapter import chapter_blocks, chapter_tables, read_standards
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".docx":
-        msg = f"--out {args.out}: the chapter is a Word file. Fix: give a name ending in .docx"
-        raise InputError(msg)
+    docx_and_html(args.out, [], "", "the chapter")  # refuse a bad --out before any work
     standards = read_standards(args.standards, args.encoding) if args.standards else None
     comp = _comparison(args)
     tables = chapter_tables(comp, standards, args.project_type,  # type: ignore[arg-type]
                             source=str(args.standards))
     blocks = chapter_blocks(tables, args.project, args.project_type or "")
-    title = f"{args.project}节约集约用地专章"
-    html_name = out.with_suffix(".html").name
-    write_outputs(out.parent if str(out.parent) else ".",
-                  {out.name: docx_writer(blocks, title),
-                   html_name: text_writer(page_html([blocks_html(blocks)], title))},
+    folder, writers = docx_and_html(args.out, blocks, f"{args.project}节约集约用地专章",
+                                    "the chapter")
+    write_outputs(folder, writers,
                   inputs=[args.footprints, args.schemes, args.parcels, args.standards])
     print(f"节约集约用地专章 land-saving chapter: {len(tables.occupation)} schemes, recommended "
-          f"{tables.recommended} -> {out} (+ {html_name})")
+          f"{tables.recommended} -> {args.out} (+ {Path(args.out).with_suffix('.html').name})")
     return 0
 
 

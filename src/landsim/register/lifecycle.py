@@ -342,6 +342,19 @@ def _blank_to_none(s: pd.Series) -> pd.Series:
     return t.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
 
 
+def _first_bad(mask: pd.Series, frame: pd.DataFrame, source: str, column: str, word: str,
+               offset: int, problem: str, fix: str) -> None:
+    """Raise naming the first row of ``mask`` (file, column, row, unit code), the problem
+    (``{value}`` is the cell) and the fix."""
+    if not mask.any():
+        return
+    i = int(np.flatnonzero(mask.to_numpy())[0])
+    value = frame[column].iloc[i]
+    msg = (f"{source}: column {column!r}, {word} {i + offset} (unit_code "
+           f"{frame['unit_code'].iloc[i]}): {problem.format(value=repr(value))}. Fix: {fix}")
+    raise InputError(msg)
+
+
 def check_register(units: pd.DataFrame, events: pd.DataFrame, county_code: str | None,
                    units_source: str = UNITS_FILE, events_source: str = EVENTS_FILE,
                    row_offset: int = 2) -> Register:
@@ -361,12 +374,8 @@ def check_register(units: pd.DataFrame, events: pd.DataFrame, county_code: str |
     u = units.copy()
     u["area_ha"] = pd.to_numeric(u["area_ha"], errors="coerce")
     bad = u["area_ha"].isna() | (u["area_ha"] < 0) | ~np.isfinite(u["area_ha"])
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        msg = (f"{units_source}: column 'area_ha', {word} {i + row_offset} (unit_code "
-               f"{u['unit_code'].iloc[i]}): {units['area_ha'].iloc[i]!r} is not an area. "
-               "Fix: give a number >= 0 [ha]")
-        raise InputError(msg)
+    _first_bad(bad, units, units_source, "area_ha", word, row_offset,
+               "{value} is not an area", "give a number >= 0 [ha]")
     for col in ("township", "land_use", "batch_id", "contract_id", "code_origin", "note"):
         u[col] = _blank_to_none(u[col])
     u["township"] = u["township"].fillna("")
@@ -374,20 +383,11 @@ def check_register(units: pd.DataFrame, events: pd.DataFrame, county_code: str |
     known = set(u["unit_code"])
     for col in ("unit_code", "stage"):
         e[col] = e[col].fillna("").astype(str).str.strip()
-    unknown = ~e["unit_code"].isin(known)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        msg = (f"{events_source}: column 'unit_code', {word} {i + row_offset}: "
-               f"{e['unit_code'].iloc[i]!r} is not a unit of {units_source}. Fix: add the "
-               "unit to units.csv or correct the code")
-        raise InputError(msg)
-    stage_bad = ~e["stage"].isin(STAGES)
-    if stage_bad.any():
-        i = int(np.flatnonzero(stage_bad.to_numpy())[0])
-        msg = (f"{events_source}: column 'stage', {word} {i + row_offset} (unit_code "
-               f"{e['unit_code'].iloc[i]}): {e['stage'].iloc[i]!r} is not a stage. Fix: use "
-               f"one of {', '.join(STAGES)}")
-        raise InputError(msg)
+    _first_bad(~e["unit_code"].isin(known), e, events_source, "unit_code", word, row_offset,
+               f"{{value}} is not a unit of {units_source}",
+               "add the unit to units.csv or correct the code")
+    _first_bad(~e["stage"].isin(STAGES), e, events_source, "stage", word, row_offset,
+               "{value} is not a stage", f"use one of {', '.join(STAGES)}")
     e["date"] = e["date"].fillna("").astype(str).str.strip().str.removesuffix(".0")
     for i, t in enumerate(e["date"]):
         try:
