@@ -60,8 +60,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "checklist": ("landsim.cli.register",
                   "pre-supply land checklist (用地清单) and its supply gate"),
 }
-"""Verb -> (module that registers it, one-line help). Each module has ``register(sub, verb)``
-(or ``register_<verb>`` when one module serves two verbs)."""
+"""Verb -> (module that registers it, one-line help). Each module has ``register(sub, verb)``."""
 
 
 def _selected_verb(argv: Sequence[str]) -> str | None:
@@ -99,8 +98,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen = None if argv is None else _selected_verb(argv)
     for verb, (module, help_text) in VERBS.items():
         if argv is None or verb == chosen:
-            mod = importlib.import_module(module)
-            getattr(mod, f"register_{verb}", mod.register)(sub, verb)
+            importlib.import_module(module).register(sub, verb)
         else:
             sub.add_parser(verb, help=help_text)
     return parser

@@ -177,7 +177,11 @@ def _source_options(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction, verb: str = "register") -> None:
-    """Add ``register`` (import, status, history, stuck) to ``landsim``."""
+    """Add ``register`` (import, status, history, stuck) to ``landsim``, or ``checklist``
+    (:func:`register_checklist`) when ``verb`` is 'checklist'."""
+    if verb == "checklist":
+        register_checklist(subparsers, verb)
+        return
     verbs = verb_group(
         subparsers, "register", "land-lifecycle register keyed by the unit code (一码管地)",
         "Land units keyed by the 28-character real-estate unit code with dated approval, "

@@ -211,6 +211,7 @@ def checklist_blocks(checklist: pd.DataFrame, reg: Register, code: str,
     """
     from landsim.monitor.report import Cover, Heading, Paragraph, Table
     from landsim.presentation import format_number
+    from landsim.units import ha_to_mu
 
     pol = _policy(policy)
     unit = reg.unit(code)
@@ -227,11 +228,11 @@ def checklist_blocks(checklist: pd.DataFrame, reg: Register, code: str,
     area = float(unit["area_ha"])
     cover = Cover(f"{county}拟出让地块用地清单", "依据《偏关县节约集约利用土地实施方案》三、(四)",
                   (("不动产单元代码", code), ("乡镇", str(unit["township"])),
-                   ("面积", f"{format_number(area, 'ha')} 公顷 ({format_number(area * 15, 'mu')} 亩)"),
+                   ("面积", f"{format_number(area, 'ha')} 公顷 ({format_number(ha_to_mu(area), 'mu')} 亩)"),
                    ("用途", str(unit["land_use"] or "")),
                    ("代码来源", str(unit["code_origin"] or "")),
                    ("清单状态", "齐全" if not gaps else f"不全 (缺 {len(gaps)} 项)")))
     return [cover, Heading("调查评估与现状普查", ""),
-            Table(pd.DataFrame(table), widths=(0.6, 2.2, 1.2, 1.8, 1.0, 1.4, 4.0)),
+            Table(pd.DataFrame(table), widths=(1, 4, 2, 3, 2, 2.5, 7)),
             Paragraph("相关部门提出管理要求及技术设计要点后形成本清单，在土地供应时一并交付用地单位，"
                       "作为项目审批管理、技术审查的主要依据。", note=True)]

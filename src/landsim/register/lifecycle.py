@@ -39,6 +39,7 @@ import pandas as pd
 from landsim.errors import InputError
 from landsim.register.codes import check_codes
 from landsim.stockland._common import DateLike, as_timestamp, fmt_date
+from landsim.units import MU_PER_HA
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -190,7 +191,7 @@ def status_at(reg: Register, as_of: DateLike, contracts: pd.DataFrame | None = N
     units = reg.units
     out = pd.DataFrame({"unit_code": units["unit_code"], "township": units["township"],
                         "area_ha": units["area_ha"].astype(float)})
-    out["area_mu"] = out["area_ha"] * 15.0
+    out["area_mu"] = out["area_ha"] * MU_PER_HA
     out["stage"] = out["unit_code"].map(last["stage"]).astype(object).fillna("")
     out["stage_name"] = out["stage"].map(STAGE_NAMES)
     since = pd.to_datetime(out["unit_code"].map(last["start"].to_dict()))
@@ -245,7 +246,7 @@ def stage_counts(status: pd.DataFrame) -> pd.DataFrame:
     out["stage_name"] = out["stage"].map(STAGE_NAMES)
     out["units"] = out["stage"].map(g["size"]).fillna(0).astype(int)
     out["area_ha"] = out["stage"].map(g["sum"]).fillna(0.0)
-    out["area_mu"] = out["area_ha"] * 15.0
+    out["area_mu"] = out["area_ha"] * MU_PER_HA
     out["reached_units"] = out["units"][::-1].cumsum()[::-1]
     out.loc[0, "reached_units"] = out.loc[0, "units"]
     return out
