@@ -403,3 +403,24 @@ def test_stage_funnel_plot(reg):
     widths = [p.get_width() for p in ax.patches]
     assert widths == [0, 14, 24, 75, 114]  # registration, completion, start, supply, approval
     plt.close("all")
+
+
+def test_an_empty_register_and_a_county_without_stock_tables(tmp_path, capsys):
+    import shutil
+
+    from landsim.register.lifecycle import EVENT_COLUMNS, UNIT_COLUMNS
+    from landsim.resources import sample_county_dir
+
+    empty = Register(pd.DataFrame(columns=list(UNIT_COLUMNS)),
+                     pd.DataFrame(columns=list(EVENT_COLUMNS)))
+    assert status_at(empty, "2022-12-31").empty
+    assert stage_counts(status_at(empty, "2022-12-31"))["units"].sum() == 0
+    assert stuck_units(empty, "2022-12-31").empty
+    county = tmp_path / "c"
+    county.mkdir()
+    for name in ("parcels.csv", "townships.csv"):
+        shutil.copy(sample_county_dir() / name, county / name)
+    assert main(["register", "status", "--county", str(county), "--as-of", "2022-12-31",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "no land to register" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

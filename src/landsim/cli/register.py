@@ -61,6 +61,11 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
     county = read_county(folder, encoding=args.encoding)
     names = ("supply_batches", "industrial_contracts", "stock_plots")
     sources = {n: table_path(folder, n).name for n in names}
+    if all(getattr(county, n, None) is None for n in names):
+        msg = (f"{folder}: no {', '.join(sources.values())}: the county has no land to "
+               "register. Fix: add the county's supply batches, contracts or stock plots "
+               "(see data/sample_county/README.md)")
+        raise InputError(msg)
     reg = import_county(county, pol.codes.county_code, sources)
     return reg, county.industrial_contracts, [str(table_path(folder, n)) for n in names]
 

@@ -145,7 +145,7 @@ def _done(reg: Register, day: pd.Timestamp | None) -> pd.DataFrame:
         return ev
     dated = ev["start"].notna()
     done = dated & (ev["start"] <= day)
-    appr = ev["unit_code"].map(approval)
+    appr = pd.to_datetime(ev["unit_code"].map(approval.to_dict()))
     undated = ~dated & (appr.isna() | (appr <= day))
     ev["done"] = done | undated
     return ev
