@@ -1,6 +1,11 @@
 """The one stock-land inventory (存量土地台账): 批而未供, idle (闲置) and inefficient (低效) land
 and their state at a date, derived once from the county tables.
 
+:func:`county_inventory` derives it from the county's land register (一码管地,
+:mod:`landsim.register`): the supply batches, contracts and stock plots are imported into
+units keyed by the real-estate unit code, and the batches and plots this engine reads are
+derived back from the units' events (:func:`landsim.register.importer.register_inventory`).
+
 Every path that reports stock land reads this derivation: the quota engine
 (:func:`landsim.quota.stock.stock_inventory`), ``landsim stock assess``
 (:func:`landsim.stockland.assess.assess_stock`), the monitor
