@@ -354,8 +354,10 @@ def test_chapter_tables_match_the_comparison(tmp_path):
         assert float(row[3]) == pytest.approx(s["footprint_ha"] / (3.5 * s["length_km"]),
                                               abs=5e-4)
     red = _cells(d.tables[3])
+    assert red[0][1:4] == ["占用生态保护红线(公顷)", "占用林地(公顷)", "城镇开发边界外(公顷)"]
     for row in red[1:]:
         assert float(row[1]) == pytest.approx(m.loc[row[0], "eco_redline_ha"], abs=0.005)
+        assert float(row[3]) == pytest.approx(m.loc[row[0], "outside_udb_ha"], abs=0.005)
     ranking = _cells(d.tables[4])
     assert ranking[1][1] == comp.recommended  # rank 1 first
     assert ranking[1][0] == "1"

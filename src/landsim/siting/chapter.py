@@ -122,7 +122,8 @@ class ChapterTables:
     scale: pd.DataFrame
     """scheme_id, footprint_ha, standard_ha, ratio, over_standard_ha and area_*_ha."""
     redline: pd.DataFrame
-    """scheme_id, eco_redline_ha, forest_ha."""
+    """scheme_id, eco_redline_ha, forest_ha, outside_udb_ha (the three control lines with
+    PBF in :attr:`occupation`)."""
     ranking: pd.DataFrame
     """rank, scheme_id, score, pbf_pct, cultivated_pct, note."""
     recommended: str
@@ -151,7 +152,7 @@ def chapter_tables(comparison: SitingComparison, standards: pd.DataFrame | None 
     zones = [c for c in m.columns if c.startswith("area_") and c.endswith("_ha")]
     scale = m[["scheme_id", "footprint_ha", "standard_ha", "land_use_ratio",
                "over_standard_ha", *zones]].rename(columns={"land_use_ratio": "ratio"})
-    red = m[["scheme_id", "eco_redline_ha", "forest_ha"]].copy()
+    red = m[["scheme_id", "eco_redline_ha", "forest_ha", "outside_udb_ha"]].copy()
     rr = r.set_index("scheme_id").loc[order]
     rank = pd.DataFrame({"rank": rr["rank"].to_numpy(int), "scheme_id": order,
                          "score": rr["score"].to_numpy(float),
@@ -250,6 +251,7 @@ def chapter_blocks(tables: ChapterTables, project: str, project_type: str = "",
     blocks.append(Table(pd.DataFrame({
         "方案": red["scheme_id"], "占用生态保护红线(公顷)": red["eco_redline_ha"].map(_ha),
         "占用林地(公顷)": red["forest_ha"].map(_ha),
+        "城镇开发边界外(公顷)": red["outside_udb_ha"].map(_ha),
         "红线不可避让论证": np.where(red["eco_redline_ha"] > 0, "需要", "不涉及"),
         "林业部门意见": np.where(red["forest_ha"] > 0, "需征求", "不涉及")})))
     rr = red.set_index("scheme_id")
