@@ -212,6 +212,36 @@ def _both(*mutations: Mutate) -> Mutate:
     return run
 
 
+# ---- land register (issue 17): a register folder with one unit awaiting supply under UNIT
+UNIT = "140932099001GB00001W00000000"
+REG = ("--register", "{w}/reg")
+CHAPTER = ("siting", "chapter", "--footprints", "{w}/siting/footprints.gpkg", "--schemes",
+           "{w}/siting/schemes.csv", "--project", "测试公路")
+
+
+def _register(*edits: Mutate) -> Mutate:
+    """Import the county into ``reg/``, give its first unit awaiting supply the code UNIT,
+    write an empty checklist of that unit to ``cl/checklist.csv``, then apply ``edits``."""
+
+    def run(w: Path) -> None:
+        assert main(["register", "import", "--county", str(w / "county"),
+                     "--out", str(w / "reg")]) == 0
+        ev = pd.read_csv(w / "reg" / "events.csv", dtype=str)
+        supplied = set(ev.loc[ev["stage"] == "supply", "unit_code"])
+        first = next(c for c in ev.loc[ev["stage"] == "approval", "unit_code"]
+                     if c not in supplied)
+        for name in ("units.csv", "events.csv"):
+            path = w / "reg" / name
+            path.write_text(path.read_text(encoding="utf-8").replace(first, UNIT),
+                            encoding="utf-8")
+        assert main(["checklist", "init", "--register", str(w / "reg"), "--unit", UNIT,
+                     "--as-of", "2022-12-31", "--out", str(w / "cl")]) == 0
+        for edit in edits:
+            edit(w)
+
+    return run
+
+
 def _parcel_cases() -> list[Case]:
     """Corruptions of parcels.csv read through ``info`` and ``farmland optimize``."""
     bad = [
@@ -643,6 +673,74 @@ CASES: list[Case] = [
          ("udb_zones.csv", "parcel_id", "P99999")),
     Case("allocate-weights", (*ALLOC_RUN, "--weights", "slop=1", "--out", "{w}/out"),
          _quota_run(), ("--weights", "slop")),
+    # ---- land register, checklist, land-saving chapter (issue 17)
+    Case("register-code-length", ("register", "status", *REG, "--as-of", "2022-12-31",
+                                  "--out", "{w}/out"),
+         _register(set_cell("reg/units.csv", "unit_code", UNIT[:-1])),
+         ("units.csv", "unit_code", "line 2", "27 characters")),
+    Case("register-code-prefix", ("register", "status", *REG, "--as-of", "2022-12-31",
+                                  "--out", "{w}/out"),
+         _register(set_cell("reg/units.csv", "unit_code", "140931" + UNIT[6:])),
+         ("units.csv", "line 2", "'140931'", "140932")),
+    Case("register-code-characters", ("register", "status", *REG, "--as-of", "2022-12-31",
+                                      "--out", "{w}/out"),
+         _register(set_cell("reg/units.csv", "unit_code", UNIT[:12] + "gb" + UNIT[14:])),
+         ("units.csv", "line 2", "characters 13-19", "'gb00001'")),
+    Case("register-code-duplicate", ("register", "stuck", *REG, "--as-of", "2022-12-31",
+                                     "--out", "{w}/out"),
+         _register(edit_csv("reg/units.csv", lambda f: f.assign(
+             unit_code=[f["unit_code"].iloc[0], *f["unit_code"].iloc[:-1]]))),
+         ("units.csv", "line 3", "duplicate of line 2")),
+    Case("register-event-stage", ("register", "status", *REG, "--as-of", "2022-12-31",
+                                  "--out", "{w}/out"),
+         _register(set_cell("reg/events.csv", "stage", "approve")),
+         ("events.csv", "stage", "line 2", "'approve'")),
+    Case("register-event-date", ("register", "status", *REG, "--as-of", "2022-12-31",
+                                 "--out", "{w}/out"),
+         _register(set_cell("reg/events.csv", "date", "2019/05/01")),
+         ("events.csv", "date", "2019/05/01")),
+    Case("register-history-unit-length", ("register", "history", "--unit", "1409320010"),
+         None, ("--unit", "10 characters")),
+    Case("register-history-unit-unknown", ("register", "history", *REG, "--unit",
+                                           UNIT[:-1] + "9", "--out", "{w}/out"),
+         _register(), ("not in the register",)),
+    Case("register-as-of-bad", ("register", "status", "--county", "{w}/county", "--as-of",
+                                "2022-13-01", "--out", "{w}/out"), None,
+         ("--as-of", "2022-13-01")),
+    Case("register-policy-range", ("register", "stuck", *REG, "--as-of", "2022-12-31",
+                                   "--policy", "{w}/reg.toml", "--out", "{w}/out"),
+         _register(write_text("reg.toml", "[stuck]\napproval_days = 0\n")),
+         ("reg.toml", "approval_days")),
+    Case("checklist-gate-without-reason", ("checklist", "supply", *REG, "--checklist",
+                                           "{w}/cl/checklist.csv", "--unit", UNIT, "--date",
+                                           "2023-03-01", "--contract", "CR1", "--out",
+                                           "{w}/out"),
+         _register(), ("checklist.csv", UNIT, "incomplete", "--override-reason")),
+    Case("checklist-status-bad", ("checklist", "supply", *REG, "--checklist",
+                                  "{w}/cl/checklist.csv", "--unit", UNIT, "--date",
+                                  "2023-03-01", "--contract", "CR1", "--out", "{w}/out"),
+         _register(set_cell("cl/checklist.csv", "status", "finished")),
+         ("checklist.csv", "status", "line 2", "finished")),
+    Case("checklist-done-without-conclusion", ("checklist", "document", *REG, "--checklist",
+                                               "{w}/cl/checklist.csv", "--unit", UNIT,
+                                               "--out", "{w}/c.docx"),
+         _register(set_cell("cl/checklist.csv", "status", "done")),
+         ("checklist.csv", "date", "line 2")),
+    Case("checklist-code-prefix", ("checklist", "document", *REG, "--checklist",
+                                   "{w}/cl/checklist.csv", "--unit", UNIT, "--out",
+                                   "{w}/c.docx"),
+         _register(set_cell("cl/checklist.csv", "unit_code", "110101" + UNIT[6:])),
+         ("checklist.csv", "unit_code", "'110101'")),
+    Case("chapter-out-not-docx", (*CHAPTER, "--out", "{w}/chapter.pdf"), None,
+         ("--out", ".docx")),
+    Case("chapter-standards-type", (*CHAPTER, "--standards", "{w}/standards.csv",
+                                    "--project-type", "高速公路", "--out", "{w}/c.docx"),
+         write_text("standards.csv", "project_type,basis,standard_ha\n二级公路,per_km,3.5\n"),
+         ("standards.csv", "高速公路")),
+    Case("chapter-standards-basis", (*CHAPTER, "--standards", "{w}/standards.csv",
+                                     "--project-type", "二级公路", "--out", "{w}/c.docx"),
+         write_text("standards.csv", "project_type,basis,standard_ha\n二级公路,per_mile,3.5\n"),
+         ("standards.csv", "basis", "per_mile")),
     # ---- usage
     Case("usage-unknown-verb", ("plant", "--out", "{w}/out"), None, ("plant",)),
     Case("usage-missing-out", ("stock", "assess"), None, ("--out",)),
@@ -660,7 +758,7 @@ def test_corpus_size():
     for verb in ("info", "sample", "check", "quota simulate", "quota allocate",
                  "farmland optimize",
                  "farmland marxan", "stock assess", "topsoil plan", "siting compare", "report",
-                 "county import"):
+                 "county import", "register", "checklist"):
         assert per_verb[verb] >= 3, (verb, per_verb)
 
 

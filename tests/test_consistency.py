@@ -86,16 +86,18 @@ def test_every_path_gives_the_order_53_idle_figure_on_the_sample(sample_values):
     v = sample_values
     idle = v[v["quantity"] == "idle_ha"].set_index("path")["value"]
     assert set(idle.index) == {"stock assess: summary.json", "stock assess: inventory.csv",
-                               "quota engine: run_scenario", "monitor: history_frame"}
+                               "register: status_at", "quota engine: run_scenario",
+                               "monitor: history_frame"}
     np.testing.assert_allclose(idle.to_numpy(), 32.49, atol=1e-6)  # not 45.16
 
 
 def test_unsupplied_and_supply_rate_agree_on_the_sample(sample_values):
     v = sample_values
-    for path in ("stock assess: inventory.csv", "quota engine: run_scenario"):
+    for path in ("stock assess: inventory.csv", "register: status_at",
+                 "quota engine: run_scenario"):
         assert value_of(v, "unsupplied_ha", path) == pytest.approx(127.9)
     rates = v[v["quantity"] == "supply_rate_5y"]
-    assert len(rates) == 4
+    assert len(rates) == 5
     np.testing.assert_allclose(rates["value"], 122.32 / 226.64, rtol=1e-12)
 
 
@@ -117,7 +119,7 @@ def test_check_sample_all_agree(sample):
 def test_landsim_check_exit_0_on_the_sample(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
-    assert "17 comparisons, all agree" in out
+    assert "21 comparisons, all agree" in out
     assert "DISAGREE" not in out
 
 

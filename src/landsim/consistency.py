@@ -1,7 +1,7 @@
 """Consistency check (``landsim check``): the same quantity through every module's path.
 
 Several modules report the same facts of a county: the quota engine, ``landsim stock
-assess``, the monitor, the parcel summaries and the farmland layout model. Each is meant to
+assess``, the land register (一码管地), the monitor, the parcel summaries and the farmland layout model. Each is meant to
 read one derivation (the stock inventory of :mod:`landsim.stockland.inventory`, the UDB base
 of :func:`landsim.quota.engine.udb_base_urban_land`, the supply rate of
 :func:`landsim.stockland.inventory.supply_rate`), and this module checks that they do:
@@ -134,6 +134,8 @@ MONITOR_VALUES = "monitor: indicator_values"
 PARCELS = "parcels: county_summary"
 PARCELS_CSV = "parcels.csv: county_summary"
 FARMLAND = "farmland: FarmlandLayoutModel"
+REGISTER = "register: status_at"
+REGISTER_RATE = "register: supply batches"
 
 _ROUNDED_HA = 0.005  # half a unit of the 2nd decimal: summary.json, indicator_history.csv
 
@@ -184,6 +186,28 @@ def _stock_values(county: Any, day: pd.Timestamp, sources: Mapping[str, str] | N
     if batches is not None:
         hist = supply_rate_history(batches, [int(day.year)])
         add("supply_rate_5y", RATE_HISTORY, float(hist["supply_rate"].iloc[0]))
+
+
+def _register_values(county: Any, day: pd.Timestamp, add: Any, notes: list[str]) -> None:
+    """Stock land from the state of every unit of the land register (一码管地) at the date,
+    and the supply rate of the batches the register's units were approved under."""
+    from landsim.register.importer import import_county, inventory_tables
+    from landsim.register.lifecycle import status_at
+    from landsim.stockland.inventory import supply_rate
+
+    if all(getattr(county, n, None) is None
+           for n in ("supply_batches", "stock_plots", "industrial_contracts")):
+        notes.append("register: not run (no supply batches, contracts or stock plots)")
+        return
+    reg = import_county(county)
+    status = status_at(reg, day, getattr(county, "industrial_contracts", None))
+    for cat in ("idle", "unsupplied", "inefficient"):
+        add(f"{cat}_ha", REGISTER,
+            status.loc[status["stock_category"] == cat, "stock_ha"].sum())
+    batches, _ = inventory_tables(reg, day)
+    rate = supply_rate(batches, int(day.year), level="county")
+    if len(rate) and not np.isnan(rate.iloc[0]):
+        add("supply_rate_5y", REGISTER_RATE, float(rate.iloc[0]))
 
 
 def _quota_values(county: Any, day: pd.Timestamp, add: Any, notes: list[str]) -> None:
@@ -324,6 +348,7 @@ def path_values(county: Any, as_of: str | dt.date | None = None, *,
                      float(precision)))
 
     _stock_values(county, day, sources, add, notes)
+    _register_values(county, day, add, notes)
     _quota_values(county, day, add, notes)
     _parcel_values(county, parcels_csv, add)
     _monitor_values(county, day, add, notes)

@@ -42,6 +42,7 @@ POLICY_FILES: dict[str, str] = {
     "topsoil": "topsoil.toml",
     "monitor": "monitor.toml",
     "cultivated": "cultivated.toml",
+    "register": "register.toml",
 }
 """Policy family -> file name inside ``landsim/data/policy``."""
 

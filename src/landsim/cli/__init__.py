@@ -14,6 +14,9 @@
     landsim topsoil plan ... --out DIR        (耕作层剥离再利用)
     landsim siting compare ... --out DIR      (多方案比选)
     landsim report --year Y --out report.html  (annual plan health check 体检评估)
+    landsim register import|status|history|stuck ...   (一码管地 land register)
+    landsim checklist init|document|supply ...         (用地清单 pre-supply checklist)
+    landsim siting chapter ... --out chapter.docx       (节约集约用地专章)
 
 Only the module of the verb being run is imported: ``landsim --version`` and
 ``landsim --help`` load no engine, pandas or solver. Bad input prints a one-line error to
@@ -52,6 +55,10 @@ VERBS: dict[str, tuple[str, str]] = {
     "cultivated": ("landsim.cli.cultivated",
                    "newly added cultivated land and the 占补平衡 balance (新增耕地核定)"),
     "report": ("landsim.cli.report", "annual plan health-check report (年度体检评估) as one HTML file"),
+    "register": ("landsim.cli.register",
+                 "land-lifecycle register keyed by the unit code (一码管地)"),
+    "checklist": ("landsim.cli.register",
+                  "pre-supply land checklist (用地清单) and its supply gate"),
 }
 """Verb -> (module that registers it, one-line help). Each module has ``register(sub, verb)``."""
 

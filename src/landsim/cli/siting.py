@@ -54,8 +54,9 @@ def _gpkg(table: pd.DataFrame, layer: str) -> Callable[[Path], object]:
     return lambda p: table.to_file(p, layer=layer, engine="pyogrio")
 
 
-def _compare(args: argparse.Namespace) -> int:
-    from landsim.siting import compare_schemes, pre_exam_table, read_footprints, read_schemes
+def _comparison(args: argparse.Namespace) -> object:
+    """The comparison of ``siting compare``'s inputs (shared by ``compare`` and ``chapter``)."""
+    from landsim.siting import compare_schemes, read_footprints, read_schemes
 
     parcels = _parcels(args.parcels, args.encoding)
     footprints = read_footprints(args.footprints, encoding=args.encoding)
@@ -71,6 +72,13 @@ def _compare(args: argparse.Namespace) -> int:
         if args.schemes and str(args.schemes) not in text and str(args.footprints) not in text:
             raise InputError(f"{args.schemes}: {text}") from None
         raise
+    return comp
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from landsim.siting import pre_exam_table
+
+    comp = _comparison(args)
     writers = {"measures.csv": _csv(comp.measures), "ranking.csv": _csv(comp.ranking),
                "sensitivity.csv": _csv(comp.sensitivity),
                "dominance.csv": _csv(comp.dominance, index=True),
@@ -101,6 +109,37 @@ def _conform(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chapter(args: argparse.Namespace) -> int:
+    from landsim.monitor.docx import docx_and_html
+    from landsim.siting.chapter import chapter_blocks, chapter_tables, read_standards
+
+    docx_and_html(args.out, [], "", "the chapter")  # refuse a bad --out before any work
+    standards = read_standards(args.standards, args.encoding) if args.standards else None
+    comp = _comparison(args)
+    tables = chapter_tables(comp, standards, args.project_type,  # type: ignore[arg-type]
+                            source=str(args.standards))
+    blocks = chapter_blocks(tables, args.project, args.project_type or "")
+    folder, writers = docx_and_html(args.out, blocks, f"{args.project}节约集约用地专章",
+                                    "the chapter")
+    write_outputs(folder, writers,
+                  inputs=[args.footprints, args.schemes, args.parcels, args.standards])
+    print(f"节约集约用地专章 land-saving chapter: {len(tables.occupation)} schemes, recommended "
+          f"{tables.recommended} -> {args.out} (+ {Path(args.out).with_suffix('.html').name})")
+    return 0
+
+
+def _compare_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--footprints", required=True,
+                   help="polygons (.gpkg, with scheme_id) or CSV scheme_id,parcel_id[,area_ha]")
+    p.add_argument("--schemes", help="schemes CSV (scheme_id, name, cost_wan_yuan, "
+                   "length_km, standard_ha, area_*_ha)")
+    p.add_argument("--parcels", help="parcels file or county folder; default: sample county")
+    p.add_argument("--weights", help="criterion weights, e.g. 'pbf_ha=2,cultivated_ha=1'")
+    p.add_argument("--method", default="topsis", choices=["topsis", "weighted_sum"])
+    p.add_argument("--tie-tolerance", type=tie_tolerance, default=1e-9,
+                   help="scores this close are 'equal conditions' [0-1]")
+    add_encoding(p)
+
 
 def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
              ) -> None:
@@ -110,18 +149,23 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "siting"
         "Compare site or route schemes on cultivated land, PBF, red line, forest land and "
         "UDB; check special-plan projects against the control lines.")
     cmp_ = verbs.add_parser("compare", help="measure and rank at least two schemes")
-    cmp_.add_argument("--footprints", required=True,
-                      help="polygons (.gpkg, with scheme_id) or CSV scheme_id,parcel_id[,area_ha]")
-    cmp_.add_argument("--schemes", help="schemes CSV (scheme_id, name, cost_wan_yuan, "
-                      "length_km, standard_ha, area_*_ha)")
-    cmp_.add_argument("--parcels", help="parcels file or county folder; default: sample county")
-    cmp_.add_argument("--weights", help="criterion weights, e.g. 'pbf_ha=2,cultivated_ha=1'")
-    cmp_.add_argument("--method", default="topsis", choices=["topsis", "weighted_sum"])
-    cmp_.add_argument("--tie-tolerance", type=tie_tolerance, default=1e-9,
-                      help="scores this close are 'equal conditions' [0-1]")
-    add_encoding(cmp_)
+    _compare_inputs(cmp_)
     add_out(cmp_)
     cmp_.set_defaults(func=_compare)
+    chap = verbs.add_parser(
+        "chapter", help="the land-saving chapter (节约集约用地专章) as .docx and .html",
+        description="Write the 节约集约用地专章 of a land pre-examination from the inputs of "
+                    "`siting compare`: --out chapter.docx also writes chapter.html beside it.")
+    _compare_inputs(chap)
+    chap.add_argument("--project", required=True, metavar="NAME", help="project name (项目名称)")
+    chap.add_argument("--project-type", default=None, metavar="TYPE",
+                      help="project type, the row of --standards to use (项目类型)")
+    chap.add_argument("--standards", default=None, metavar="CSV",
+                      help="land-use standards per project type (project_type, basis "
+                           "per_project|per_km, standard_ha[, source]); default: the "
+                           "schemes' standard_ha")
+    add_out(chap, kind="file")
+    chap.set_defaults(func=_chapter)
     con = verbs.add_parser("conform", help="overlay special-plan projects with PBF, red line, UDB")
     con.add_argument("--projects", required=True,
                      help="polygons (.gpkg, with project_id[, plan]) or CSV project_id,parcel_id")

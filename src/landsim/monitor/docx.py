@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from landsim.monitor.report import Block
     from landsim.outputs import Writer
 
-__all__ = ["PAGE_MARGIN_CM", "TEXT_WIDTH_CM", "docx_writer", "write_docx"]
+__all__ = ["PAGE_MARGIN_CM", "TEXT_WIDTH_CM", "docx_and_html", "docx_writer", "write_docx"]
 
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7
 """A4. [cm]"""
@@ -163,7 +163,7 @@ def build_document(blocks: Sequence[Block], title: str) -> Any:
         if isinstance(b, Cover):
             _cover(doc, b)
         elif isinstance(b, Heading):
-            doc.add_heading(f"{b.zh} · {b.en}", level=b.level)
+            doc.add_heading(f"{b.zh} · {b.en}" if b.en else b.zh, level=b.level)
         elif isinstance(b, Paragraph):
             para = doc.add_paragraph()
             run = para.add_run(b.text)
@@ -195,3 +195,26 @@ def write_docx(blocks: Sequence[Block], path: str | Path, title: str) -> Path:
 def docx_writer(blocks: Sequence[Block], title: str) -> Writer:
     """Writer (for :func:`landsim.outputs.write_output`) of the Word document."""
     return lambda p: write_docx(blocks, p, title)
+
+
+def docx_and_html(out: str | Path, blocks: Sequence[Block], title: str, what: str
+                  ) -> tuple[Path, dict[str, Writer]]:
+    """Folder and writers (for :func:`landsim.outputs.write_outputs`) of the Word document
+    ``out`` and the same blocks as one web page beside it (``.html``).
+
+    Raises
+    ------
+    InputError
+        ``out`` does not end in ``.docx`` (``what`` names the document).
+    """
+    from landsim.errors import InputError
+    from landsim.monitor.report import blocks_html, page_html
+    from landsim.outputs import text_writer
+
+    path = Path(out)
+    if path.suffix.lower() != ".docx":
+        msg = f"--out {out}: {what} is a Word file. Fix: give a name ending in .docx"
+        raise InputError(msg)
+    return path.parent, {path.name: docx_writer(blocks, title),
+                         path.with_suffix(".html").name:
+                         text_writer(page_html([blocks_html(blocks)], title))}

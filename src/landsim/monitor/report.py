@@ -806,7 +806,8 @@ def blocks_html(blocks: list[Block]) -> str:
                        f"{_esc(b.subtitle)}</div><table>{rows}</table></div>")
         elif isinstance(b, Heading):
             tag = f"h{b.level}"
-            out.append(f"<{tag}>{_esc(b.zh)} · {_esc(b.en)}</{tag}>")
+            text = f"{b.zh} · {b.en}" if b.en else b.zh  # Chinese-only documents: no " · "
+            out.append(f"<{tag}>{_esc(text)}</{tag}>")
         elif isinstance(b, Paragraph):
             out.append(f'<p class="note">{_esc(b.text)}</p>' if b.note
                        else f"<p>{_esc(b.text)}</p>")

@@ -13,6 +13,7 @@ so ``import landsim.plots`` works without the notebook extras.
 - :mod:`~landsim.plots.topsoil` - topsoil flows map;
 - :mod:`~landsim.plots.siting` - site-selection footprints map;
 - :mod:`~landsim.plots.monitor` - indicator trends with traffic-light bands;
+- :mod:`~landsim.plots.register` - the land register's stage funnel;
 - :mod:`~landsim.plots._style` - fonts, axes, km ticks, control lines, display and PNG
   export.
 """
@@ -31,6 +32,7 @@ from landsim.plots.quota import (
     plot_quota_sources,
     plot_requested_granted,
 )
+from landsim.plots.register import plot_stage_funnel
 from landsim.plots.siting import plot_footprints
 from landsim.plots.topsoil import plot_flows
 
@@ -56,6 +58,7 @@ __all__ = [
     "plot_per_capita",
     "plot_quota_sources",
     "plot_requested_granted",
+    "plot_stage_funnel",
     "plot_trends",
     "show_figures",
 ]

@@ -22,7 +22,7 @@ from landsim.outputs import csv_writer, json_writer, write_outputs
 from landsim.stockland._common import DateLike, as_timestamp
 from landsim.stockland.contracts import check_contracts
 from landsim.stockland.idle import assess_idle, idle_options
-from landsim.stockland.inventory import PLAN_COLUMNS, StockInventory, build_inventory
+from landsim.stockland.inventory import PLAN_COLUMNS, StockInventory, county_inventory
 from landsim.stockland.params import StockPolicy
 from landsim.stockland.unsupplied import (
     disposal_series,
@@ -200,8 +200,7 @@ def assess_stock(county: Any, as_of: DateLike, policy: StockPolicy | None = None
                                       source=src.get("supply_batches"), **where)
     redevelopment = inefficient.redevelopment_plan(county.stock_plots, day.year,
                                        source=src.get("stock_plots"), **where)
-    stock = build_inventory(county.supply_batches, county.stock_plots, as_of=day,
-                            rules=policy.idle, idle=idle)
+    stock = county_inventory(county, day, policy.idle, idle=idle)  # from the register
     # an idle contract whose plot was disposed (accepted) by the date is no longer idle stock
     land = stock.land
     gone = set(land.loc[land["disposed"] & land["contract_id"].notna(), "contract_id"])

@@ -1,6 +1,11 @@
 """The one stock-land inventory (存量土地台账): 批而未供, idle (闲置) and inefficient (低效) land
 and their state at a date, derived once from the county tables.
 
+:func:`county_inventory` derives it from the county's land register (一码管地,
+:mod:`landsim.register`): the supply batches, contracts and stock plots are imported into
+units keyed by the real-estate unit code, and the batches and plots this engine reads are
+derived back from the units' events (:func:`landsim.register.importer.register_inventory`).
+
 Every path that reports stock land reads this derivation: the quota engine
 (:func:`landsim.quota.stock.stock_inventory`), ``landsim stock assess``
 (:func:`landsim.stockland.assess.assess_stock`), the monitor
@@ -473,8 +478,15 @@ def build_inventories(batches: pd.DataFrame | None, plots: pd.DataFrame | None,
 
 
 def county_inventory(county: Any, as_of: DateLike, rules: IdleRules | None = None, *,
-                     sources: Mapping[str, str] | None = None) -> StockInventory:
-    """:func:`build_inventory` from the tables of a :class:`landsim.datasets.County`.
+                     sources: Mapping[str, str] | None = None,
+                     idle: pd.DataFrame | None = None) -> StockInventory:
+    """The inventory of a :class:`landsim.datasets.County`, derived from its land register.
+
+    The county's supply batches, contracts and stock plots are imported into the register
+    (:func:`landsim.register.importer.import_county`, one code per land unit) and the
+    inventory is derived from the register's units and events
+    (:func:`landsim.register.importer.register_inventory`), so the stock figures of every
+    module that reads this function come from the register.
 
     Parameters
     ----------
@@ -487,9 +499,15 @@ def county_inventory(county: Any, as_of: DateLike, rules: IdleRules | None = Non
         Order No. 53 parameters (e.g. ``load_stock_policy().idle``).
     sources : mapping, optional
         Table name -> file name used in error messages (rows are then CSV lines).
+    idle : pandas.DataFrame, optional
+        An Order No. 53 table of the contracts already made for ``as_of``.
     """
+    from landsim.register.importer import import_county, register_inventory
+
     where: dict[str, Any] = {"row_word": "line", "row_offset": 2} if sources else {}
-    return build_inventory(getattr(county, "supply_batches", None),
-                           getattr(county, "stock_plots", None),
-                           getattr(county, "industrial_contracts", None), as_of, rules,
-                           source=(sources or {}).get("industrial_contracts"), **where)
+    contracts = None if idle is not None else getattr(county, "industrial_contracts", None)
+    plots = getattr(county, "stock_plots", None)
+    if plots is not None:
+        _plot_frame(plots)  # the plot table's own checks, with its messages
+    return register_inventory(import_county(county), as_of, contracts, rules, idle=idle,
+                              source=(sources or {}).get("industrial_contracts"), **where)

@@ -18,7 +18,9 @@ works without the notebook extras.
 - :mod:`~landsim.widgets.siting` - criterion weights (:func:`~landsim.siting.rank_schemes`);
 - :mod:`~landsim.widgets.cultivated` - verification thresholds
   (:func:`~landsim.cultivated.views.verify_view`);
-- :mod:`~landsim.widgets.monitor` - thresholds (:func:`~landsim.monitor.monitor_view`).
+- :mod:`~landsim.widgets.monitor` - thresholds (:func:`~landsim.monitor.monitor_view`);
+- :mod:`~landsim.widgets.register` - unit search in the land register
+  (:func:`~landsim.register.views.unit_search`).
 """
 
 from landsim.farmland.views import layout_view
@@ -33,6 +35,7 @@ from landsim.widgets.cultivated import CULTIVATED_CONTROLS, verify_explorer
 from landsim.widgets.farmland import farmland_explorer
 from landsim.widgets.monitor import MONITOR_CONTROLS, monitor_defaults, monitor_explorer
 from landsim.widgets.quota import QUOTA_CONTROLS, quota_controls, quota_explorer
+from landsim.widgets.register import unit_explorer
 from landsim.widgets.siting import weights_explorer
 from landsim.widgets.stock import PERFORMANCE_CONTROLS, idle_explorer, performance_explorer
 from landsim.widgets.topsoil import TOPSOIL_CONTROLS, topsoil_explorer
@@ -56,6 +59,7 @@ __all__ = [
     "quota_explorer",
     "quota_view",
     "topsoil_explorer",
+    "unit_explorer",
     "verify_explorer",
     "township_explorer",
     "township_view",
