@@ -118,7 +118,7 @@ def voila_server(folder: str | Path, log: str | Path, extra_args: Sequence[str] 
     """Serve ``folder`` with Voila on a free port of 127.0.0.1 and yield its base URL.
 
     The server runs in its own process group (stopped with SIGTERM, then SIGKILL after
-    15 s) from ``cwd``, whose ``voila.json`` configures it; its output goes to ``log``.
+    10 s) from ``cwd``, whose ``voila.json`` configures it; its output goes to ``log``.
     """
     port = _free_port()
     with open(log, "wb") as out:
@@ -133,7 +133,7 @@ def voila_server(folder: str | Path, log: str | Path, extra_args: Sequence[str] 
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
