@@ -541,7 +541,7 @@ def test_bad_rules(kwargs, match):
 
 def test_unknown_solver_and_missing_highs(monkeypatch):
     model = FarmlandLayoutModel.from_parcels(line_parcels())
-    with pytest.raises(InputError, match=r"unknown solver 'gurobi'; use 'cbc', 'highs'"):
+    with pytest.raises(InputError, match=r"unknown solver 'gurobi'; use 'auto', 'cbc', 'highs'"):
         model.solve("gurobi")
     monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
     with pytest.raises(InputError, match=r"needs the highspy package.*pip install highspy"):

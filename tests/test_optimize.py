@@ -160,7 +160,7 @@ def test_options_that_landsim_sets_are_refused():
     ({"time_limit": 0}, r"time_limit must be a finite number > 0 \[s\], got 0; give e\.g\. "
                         r"time_limit=60 or None for no limit"),
     ({"time_limit": float("nan")}, r"time_limit must be a finite number > 0 \[s\], got nan"),
-    ({"solver": "gurobi"}, r"unknown solver 'gurobi'; use 'cbc', 'highs' or a pulp\.LpSolver "
+    ({"solver": "gurobi"}, r"unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', 'scip' or a pulp\.LpSolver "
                            r"object"),
 ])
 def test_every_model_validates_the_same_way(model, kwargs, match):
@@ -176,7 +176,7 @@ def test_every_milp_model_validates_the_gap_the_same_way(model):
 
 
 def test_unknown_solver_names_valid_names():
-    with pytest.raises(InputError, match=r"unknown solver 'cplex'; use 'cbc', 'highs'"):
+    with pytest.raises(InputError, match=r"unknown solver 'cplex'; use 'auto', 'cbc', 'highs'"):
         check_solver_name("cplex")
     assert check_solver_name(" CBC ") == "cbc"
 

@@ -13,55 +13,35 @@ Marxan minimum-set problem (read, solve exactly, write Marxan's outputs) in
 
 from __future__ import annotations
 
-from landsim.farmland.adjacency import edges_from_geometry
-from landsim.farmland.checks import RULES, failed_rules, rule_checks
-from landsim.farmland.correction import (
-    CorrectionModel,
-    CorrectionResult,
-    correct_layout,
-    ineligibility_reasons,
-)
-from landsim.farmland.layout import LayoutPlan, plan_layout
-from landsim.farmland.marxan import (
-    MarxanMinSetModel,
-    MarxanProblem,
-    MarxanResult,
-    read_marxan,
-    write_marxan_outputs,
-)
-from landsim.farmland.metrics import LayoutMetrics, compare_layouts, patch_labels
-from landsim.farmland.model import (
-    FarmlandLayoutModel,
-    FarmlandRules,
-    LayoutOptions,
-    LayoutResult,
-    NoSolutionError,
-    eligibility,
-)
+import importlib
+from typing import Any
 
-__all__ = [
-    "RULES",
-    "CorrectionModel",
-    "CorrectionResult",
-    "FarmlandLayoutModel",
-    "FarmlandRules",
-    "LayoutMetrics",
-    "LayoutOptions",
-    "LayoutPlan",
-    "LayoutResult",
-    "MarxanMinSetModel",
-    "MarxanProblem",
-    "MarxanResult",
-    "NoSolutionError",
-    "compare_layouts",
-    "correct_layout",
-    "edges_from_geometry",
-    "eligibility",
-    "failed_rules",
-    "ineligibility_reasons",
-    "patch_labels",
-    "plan_layout",
-    "read_marxan",
-    "rule_checks",
-    "write_marxan_outputs",
-]
+_MODULES: dict[str, tuple[str, ...]] = {
+    'landsim.farmland.adjacency': ('edges_from_geometry',),
+    'landsim.farmland.checks': ('RULES', 'failed_rules', 'rule_checks',),
+    'landsim.farmland.correction': ('CorrectionModel', 'CorrectionResult', 'correct_layout', 'ineligibility_reasons',),
+    'landsim.farmland.layout': ('LayoutPlan', 'plan_layout',),
+    'landsim.farmland.marxan': ('MarxanMinSetModel', 'MarxanProblem', 'MarxanResult', 'read_marxan', 'write_marxan_outputs',),
+    'landsim.farmland.metrics': ('LayoutMetrics', 'compare_layouts', 'patch_labels',),
+    'landsim.farmland.model': ('FarmlandLayoutModel', 'FarmlandRules', 'LayoutOptions', 'LayoutResult', 'NoSolutionError', 'eligibility',),
+}
+_NAMES: dict[str, str] = {name: module for module, names in _MODULES.items()
+                          for name in names}
+"""Public name -> module defining it (imported on first access, so that
+``landsim farmland marxan`` does not import the layout, checks and metrics)."""
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+        globals()[name] = value
+        return value
+    msg = f"module 'landsim.farmland' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMES})
+

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from landsim.errors import InfeasibleError, InputError, NoSolutionError
+from landsim.errors import InfeasibleError, InputError, NoSolutionError, first_items
 from landsim.farmland.rules import FarmlandRules, eligibility
 from landsim.farmland.rules import bool_array as _bool_array
 from landsim.optimize.base import PulpModel
@@ -265,9 +265,7 @@ class LayoutResult:
 # --------------------------------------------------------------------------------------
 def _first(items: Sequence[Any]) -> str:
     """'a, b, c, d, e, ...' for error messages."""
-    items = list(items)
-    text = ", ".join(str(i) for i in items[:_MAX_LISTED])
-    return text + (", ..." if len(items) > _MAX_LISTED else "")
+    return first_items(items, _MAX_LISTED)
 
 
 def _edge_positions(
