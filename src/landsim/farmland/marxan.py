@@ -76,6 +76,7 @@ from landsim.optimize.milp import (
     Progress,
     SelectionArrays,
     array_status,
+    build_selection_arrays,
     pick_solver,
     solve_arrays,
 )
@@ -1003,31 +1004,15 @@ class MarxanMinSetModel(PulpModel):
         substituted), then ``y - x_i <= 0`` and ``y - x_j <= 0`` per product column.
         """
         d = self.data
-        fixed = self._fixed
-        free = np.flatnonzero(fixed < 0)
-        slot = np.full(d.n_units, -1, dtype=np.int64)
-        slot[free] = np.arange(len(free))
-        terms = boundary_terms(d.n_units, d.edge_i, d.edge_j, d.edge_length, d.blm, fixed)
+        terms = boundary_terms(d.n_units, d.edge_i, d.edge_j, d.edge_length, d.blm,
+                               self._fixed)
         coef = d.cost.astype(float) + d.blm * d.fixed_boundary + terms.coef
-        nf, ny = len(free), len(terms.pair_edges)
         cover, target = self._cover_rows()
-        cover = sparse.csr_array(cover)
-        need = target - np.asarray(cover @ (fixed == 1).astype(float)).ravel()
-        rows = np.flatnonzero((target > 0) & (need > 0))
-        t_rows = sparse.csr_array(cover[rows][:, free])
-        t_rows = sparse.hstack([t_rows, sparse.csr_array((len(rows), ny))], format="csr")
-        yk = np.arange(ny)
-        pi, pj = slot[d.edge_i[terms.pair_edges]], slot[d.edge_j[terms.pair_edges]]
-        r = np.concatenate([yk, yk, ny + yk, ny + yk])
-        c = np.concatenate([nf + yk, pi, nf + yk, pj])
-        v = np.concatenate([np.ones(ny), -np.ones(ny), np.ones(ny), -np.ones(ny)])
-        y_rows = sparse.csr_array((v, (r, c)), shape=(2 * ny, nf + ny))
-        matrix = sparse.csr_array(sparse.vstack([t_rows, y_rows], format="csr"))
-        return SelectionArrays(
-            cost=np.concatenate([coef[free], terms.pair_coef]), matrix=matrix,
-            row_lo=np.concatenate([need[rows], np.full(2 * ny, -np.inf)]),
-            row_hi=np.concatenate([np.full(len(rows), np.inf), np.zeros(2 * ny)]),
-            n_binary=nf, constant=float(terms.constant + coef[fixed == 1].sum()))
+        held = np.asarray(sparse.csr_array(cover) @ (self._fixed == 1).astype(float)).ravel()
+        rows = np.flatnonzero((target > 0) & (target > held))
+        return build_selection_arrays(
+            self._fixed, coef, terms.constant, terms, d.edge_i, d.edge_j,
+            sparse.csr_array(cover)[rows], target[rows], np.full(len(rows), np.inf))
 
     def _set_initial_values(self) -> bool:
         """Hand :meth:`initial_solution` to PuLP; False when it misses a target."""

@@ -37,6 +37,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -52,6 +53,7 @@ __all__ = [
     "STATUS_HEURISTIC",
     "TracePoint",
     "array_status",
+    "build_selection_arrays",
     "cpsat_scaling",
     "pick_solver",
     "solve_arrays",
@@ -175,6 +177,60 @@ class SelectionArrays:
             np.minimum.at(y, y_of_row, x_of_row)
             values[self.n_binary:] = y
         return values
+
+
+def build_selection_arrays(
+    fixed: np.ndarray,
+    coef: np.ndarray,
+    constant: float,
+    terms: Any,
+    edge_i: np.ndarray,
+    edge_j: np.ndarray,
+    rows: sparse.sparray | sparse.spmatrix,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+) -> SelectionArrays:
+    """The arrays of a binary selection over all units, fixed units folded in.
+
+    Parameters
+    ----------
+    fixed : array of int8
+        -1 free, 0 fixed out, 1 fixed in (:func:`landsim.optimize.selection.fixed_values`).
+    coef : array of float
+        Objective coefficient per unit (all units; boundary terms included).
+    constant : float
+        Objective constant besides the fixed units' coefficients.
+    terms : BoundaryTerms
+        From :func:`landsim.optimize.selection.boundary_terms` (its product columns).
+    edge_i, edge_j : array of int
+        The edges ``terms`` was built from.
+    rows : sparse array, shape (m, units)
+        Constraint rows over all units; the fixed-in units' part moves to the bounds.
+    row_lo, row_hi : array of float
+        Bounds of the rows (``-inf`` / ``inf`` for none).
+    """
+    fixed = np.asarray(fixed)
+    free = np.flatnonzero(fixed < 0)
+    slot = np.full(len(fixed), -1, dtype=np.int64)
+    slot[free] = np.arange(len(free))
+    nf, ny = len(free), len(terms.pair_edges)
+    rows = sparse.csr_array(rows)
+    shift = np.asarray(rows @ (fixed == 1).astype(float)).ravel()
+    head = sparse.hstack([rows[:, free], sparse.csr_array((rows.shape[0], ny))],
+                         format="csr")
+    yk = np.arange(ny)
+    pi, pj = slot[edge_i[terms.pair_edges]], slot[edge_j[terms.pair_edges]]
+    r = np.concatenate([yk, yk, ny + yk, ny + yk])
+    c = np.concatenate([nf + yk, pi, nf + yk, pj])
+    v = np.concatenate([np.ones(ny), -np.ones(ny), np.ones(ny), -np.ones(ny)])
+    tail = sparse.csr_array((v, (r, c)), shape=(2 * ny, nf + ny))
+    return SelectionArrays(
+        cost=np.concatenate([np.asarray(coef, dtype=float)[free], terms.pair_coef]),
+        matrix=sparse.csr_array(sparse.vstack([head, tail], format="csr")),
+        row_lo=np.concatenate([np.asarray(row_lo, dtype=float) - shift,
+                               np.full(2 * ny, -np.inf)]),
+        row_hi=np.concatenate([np.asarray(row_hi, dtype=float) - shift, np.zeros(2 * ny)]),
+        n_binary=nf, constant=float(constant + np.asarray(coef)[fixed == 1].sum()))
 
 
 @dataclass(frozen=True)
