@@ -34,6 +34,7 @@ is checked against the original rows before it is returned.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ __all__ = [
     "ArraySolution",
     "SelectionArrays",
     "STATUS_HEURISTIC",
+    "STATUS_HEURISTIC_KEPT",
     "TracePoint",
     "array_status",
     "build_selection_arrays",
@@ -72,6 +74,10 @@ _FEAS_TOL = 1e-6
 
 STATUS_HEURISTIC = "heuristic (no solver time left)"
 """Label of the greedy start returned because the budget left no time for a solver."""
+
+STATUS_HEURISTIC_KEPT = "heuristic (solver found nothing better in time, gap unknown)"
+"""Label of the heuristic start returned because the solver neither improved it nor
+proved a bound within the budget."""
 
 AUTO_CPSAT_MIN_UNITS = 50_000
 """``solver="auto"``: from this many units with a boundary, CP-SAT (2 workers) instead of
@@ -105,6 +111,8 @@ def array_status(solved: ArraySolution, gap: float | None, limit: float | None) 
 
     if solved.solver == "heuristic":
         return STATUS_HEURISTIC
+    if solved.from_start and not solved.proven and solved.bound is None:
+        return STATUS_HEURISTIC_KEPT
     if solved.proven:
         return optimal_status(gap)
     return STATUS_TIME_LIMIT if limit is not None else STATUS_STOPPED
@@ -419,6 +427,24 @@ def solve_arrays(
 # --------------------------------------------------------------------------------------
 # HiGHS
 # --------------------------------------------------------------------------------------
+GRACE_S = 1.0
+"""How long past its limit a solver may run before its result is given up. [s]"""
+
+
+def _run_within(run: Callable[[], Any], deadline: float | None,
+                time_limit: float | None) -> bool:
+    """Run ``run()`` (which releases the GIL) in a daemon thread; False when it has not
+    returned :data:`GRACE_S` after the limit (it is then abandoned, still running)."""
+    left = _time_left(deadline, time_limit)
+    if left is None:
+        run()
+        return True
+    worker = threading.Thread(target=run, name="landsim-solver", daemon=True)
+    worker.start()
+    worker.join(max(0.0, left) + GRACE_S)
+    return not worker.is_alive()
+
+
 def _solve_highs(arrays: SelectionArrays, deadline: float | None, time_limit: float | None,
                  gap: float | None, threads: int | None, start: np.ndarray | None,
                  progress: Progress | None, msg: bool):
@@ -465,9 +491,20 @@ def _solve_highs(arrays: SelectionArrays, deadline: float | None, time_limit: fl
         if deadline is not None and time.monotonic() >= deadline:
             event.data_in.user_interrupt = True
 
+    def lp_interrupt(event) -> None:
+        if deadline is not None and time.monotonic() >= deadline:
+            event.data_in.user_interrupt = True
+
     h.cbMipImprovingSolution.subscribe(improving)
     h.cbMipInterrupt.subscribe(interrupt)
-    h.run()
+    h.cbSimplexInterrupt.subscribe(lp_interrupt)
+    h.cbIpmInterrupt.subscribe(lp_interrupt)
+    if not _run_within(h.run, deadline, time_limit):
+        # HiGHS 1.16 checks neither its time limit nor the callbacks while it sets up the
+        # clique table of large boundary models (more than 480 s on a 100,000-cell grid
+        # with a 60 s limit): the run is left to finish in its daemon thread and the start
+        # (the heuristic) is returned, so the command keeps its wall-clock budget
+        return None, None, False, tracker, 0.0
     info = h.getInfo()
     status = h.getModelStatus()
     proven = status == highspy.HighsModelStatus.kOptimal
