@@ -653,7 +653,7 @@ def test_in_process_solvers_agree_with_cbc_and_keep_every_rule(tiny_parcels, sol
     kwargs["township_targets"] = {"东镇": 0.2 * kwargs["target_ha"]}
     exact = FarmlandLayoutModel.from_parcels(parcels, edges, **kwargs).solve("cbc", gap=0.0)
     model = FarmlandLayoutModel.from_parcels(parcels, edges, **kwargs)
-    result = model.solve(solver, gap=0.0, time_limit=60)
+    result = model.solve(solver, gap=0.0, time_limit=120)
     assert result.status == "optimal"
     assert result.objective == pytest.approx(exact.objective, rel=1e-6)
     assert result.solver_objective == pytest.approx(result.objective, rel=1e-9)

@@ -718,11 +718,11 @@ def test_no_time_left_returns_the_start_as_heuristic():
 
 
 def test_auto_picks_a_solver_by_size_and_shape():
-    from landsim.optimize.milp import AUTO_CPSAT_MIN_UNITS, pick_solver
+    from landsim.optimize.milp import AUTO_CPSAT_MAX_UNITS, pick_solver
 
     assert pick_solver("auto", 1751, 5000) == "highs"
-    assert pick_solver(None, AUTO_CPSAT_MIN_UNITS, 10) == "cpsat"
-    assert pick_solver("auto", AUTO_CPSAT_MIN_UNITS, 0) == "highs"
+    assert pick_solver(None, 100_000, 300_000) == "highs"
+    assert pick_solver("auto", AUTO_CPSAT_MAX_UNITS, 10) == "cpsat"
     assert pick_solver("SCIP", 10) == "scip"
 
 

@@ -22,7 +22,7 @@ DEFAULT_SOLVER = "cbc"
 """Default MILP solver of the PuLP models (topsoil, PBF layout)."""
 
 MARXAN_SOLVER = "auto"
-"""Default solver of ``farmland marxan``: auto (HiGHS in-process up to 50,000 units)."""
+"""Default solver of ``farmland marxan``: auto (HiGHS in-process; CP-SAT for tiny problems)."""
 
 MARXAN_GAP = 0.005
 """Default relative gap of ``farmland marxan`` [fraction]: 0.5 %; proving optimality on
