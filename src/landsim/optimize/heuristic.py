@@ -116,10 +116,12 @@ def greedy_cover(
         useful = np.flatnonzero(gain > _TOL)
         if not len(useful):
             break
-        added = cost[useful] - nbr[useful] @ x.astype(float)
+        added = cost[useful] - (nbr @ x.astype(float))[useful]
         ratio = gain[useful] / np.maximum(added, 1e-9 * scale)
         ratio[added <= 0] = np.inf
-        take = useful[np.argsort(-ratio, kind="stable")[:step]]
+        top = (np.argpartition(-ratio, step - 1)[:step] if step < len(ratio)
+               else np.arange(len(ratio)))
+        take = useful[top]
         x[take] = True
         held += np.asarray(rel[:, take].sum(axis=1)).ravel()
     for _ in range(2):
@@ -133,7 +135,7 @@ def greedy_cover(
             held += np.asarray(rel[:, fill].sum(axis=1)).ravel()
         # drop: units whose removal keeps every target met and lowers the objective
         chosen = np.flatnonzero(x & ~keep)
-        saving = cost[chosen] - nbr[chosen] @ x.astype(float)
+        saving = cost[chosen] - (nbr @ x.astype(float))[chosen]
         cover_of = np.bincount(col_of, rel.data, n)[chosen]
         order = chosen[np.argsort(-saving / np.maximum(cover_of, 1e-12), kind="stable")]
         indptr, indices, data = rel.indptr, rel.indices, rel.data
