@@ -13,8 +13,7 @@ Marxan minimum-set problem (read, solve exactly, write Marxan's outputs) in
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from landsim._lazy import lazy_names
 
 _MODULES: dict[str, tuple[str, ...]] = {
     'landsim.farmland.adjacency': ('edges_from_geometry',),
@@ -25,23 +24,4 @@ _MODULES: dict[str, tuple[str, ...]] = {
     'landsim.farmland.metrics': ('LayoutMetrics', 'compare_layouts', 'patch_labels',),
     'landsim.farmland.model': ('FarmlandLayoutModel', 'FarmlandRules', 'LayoutOptions', 'LayoutResult', 'NoSolutionError', 'eligibility',),
 }
-_NAMES: dict[str, str] = {name: module for module, names in _MODULES.items()
-                          for name in names}
-"""Public name -> module defining it (imported on first access, so that
-``landsim farmland marxan`` does not import the layout, checks and metrics)."""
-
-__all__ = sorted(_NAMES)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        value = getattr(importlib.import_module(_NAMES[name]), name)
-        globals()[name] = value
-        return value
-    msg = f"module 'landsim.farmland' has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_NAMES})
-
+__all__, __getattr__, __dir__ = lazy_names(globals(), _MODULES, "landsim.farmland")
