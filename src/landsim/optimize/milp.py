@@ -674,7 +674,8 @@ def _solve_scip(arrays: SelectionArrays, deadline: float | None, time_limit: flo
         best = model.getBestSol()
         values = np.array([model.getSolVal(best, x) for x in v], dtype=float)
     bound = float(model.getDualbound())
-    bound = bound + arrays.constant if math.isfinite(bound) else None
+    # SCIP reports "no bound" as its infinity, 1e20
+    bound = bound + arrays.constant if abs(bound) < model.infinity() else None
     tracker.update(None if values is None else float(arrays.cost @ values),
                    None if bound is None else bound - arrays.constant)
     return values, bound, model.getStatus() in ("optimal", "gaplimit"), tracker, 0.0
