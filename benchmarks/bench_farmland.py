@@ -8,20 +8,29 @@ solves it with each solver, printing one row per (size, solver)::
 
     python benchmarks/bench_farmland.py --sizes 10000 50000 100000 --solvers cbc highs \\
         --time-limit 120 --gap 0.01
+    python benchmarks/bench_farmland.py --generator grid --sizes 100000 \\
+        --solvers highs-inproc cpsat auto --time-limit 60 --gap 0.005
+
+``auto``, ``cpsat``, ``scip`` and ``highs-inproc`` solve the model's selection arrays
+in-process from the heuristic start (no PuLP build). Prints the table and writes
+``build/bench/bench_farmland.{csv,md}``.
 
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from dataclasses import dataclass
 
 import numpy as np
+from _bench_table import write_tables
 from scipy.ndimage import gaussian_filter
 
 from landsim.errors import InfeasibleError
 from landsim.farmland import FarmlandLayoutModel, NoSolutionError
+from landsim.optimize import milp
 from landsim.synthetic import synthesize
 
 CELL_M = 100.0
@@ -103,28 +112,44 @@ def build_model(county: object, args: argparse.Namespace) -> FarmlandLayoutModel
                                             boundary_weight=args.boundary_weight)
 
 
+IN_PROCESS = {"auto": "auto", "cpsat": "cpsat", "scip": "scip", "highs-inproc": "highs"}
+"""Solver names solved on the model's selection arrays (no PuLP build); ``highs-inproc``
+is HiGHS through highspy directly rather than through PuLP."""
+
+
 def run_one(county: object, solver: str, args: argparse.Namespace) -> dict[str, object]:
-    """Build and solve one model; timings in seconds."""
+    """Build and solve one model; timings in seconds (wall, including the build)."""
     start = time.perf_counter()
     model = build_model(county, args)
-    problem = model.build()
-    build_s = time.perf_counter() - start
+    row: dict[str, object] = {"n": model.n_parcels, "solver": solver}
+    in_process = solver in IN_PROCESS
+    if not in_process:
+        problem = model.build()
+        row.update(vars=len(problem.variables()), constraints=len(problem.constraints()),
+                   build_s=time.perf_counter() - start)
     options = dict(kv.split("=", 1) for kv in args.highs_option) if solver == "highs" else {}
-    if args.threads and solver == "cbc":
+    if args.threads and solver in ("cbc", "cpsat", "scip", "auto"):
         options["threads"] = args.threads
-    row: dict[str, object] = {
-        "n": model.n_parcels, "solver": solver, "vars": len(problem.variables()),
-        "constraints": len(problem.constraints()), "build_s": build_s,
-    }
     try:
-        result = model.solve(solver, time_limit=args.time_limit, gap=args.gap,
-                             warm_start=args.warm_start, **options)
+        if in_process:
+            result = model._solve_in_process(
+                str(milp.pick_solver(IN_PROCESS[solver], model.n_parcels,
+                                     len(model._arrays.edge_i))),
+                time_limit=args.time_limit, gap=args.gap, deadline=None, progress=None,
+                **options)
+        else:
+            result = model.solve(solver, time_limit=args.time_limit, gap=args.gap,
+                                 warm_start=args.warm_start, **options)
     except (InfeasibleError, NoSolutionError) as exc:
         row.update(solve_s=float("nan"), status=f"{type(exc).__name__}: {exc}", gap=None,
-                   objective=None)
+                   objective=None, total_s=time.perf_counter() - start)
         return row
+    total = time.perf_counter() - start
+    if in_process:
+        row.update(build_s=result.build_seconds, vars=None, constraints=None)
     row.update(solve_s=result.solve_seconds, status=result.status, gap=result.gap,
-               objective=result.objective)
+               objective=result.objective, total_s=total,
+               heuristic=result.heuristic_objective, solver_used=result.solver)
     return row
 
 
@@ -149,17 +174,36 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--generator", choices=("landsim", "grid"), default="landsim",
                         help="landsim.synthesize (default) or a plain jittered grid")
     args = parser.parse_args(argv)
-    header = (f"{'n':>8} {'solver':>6} {'vars':>8} {'cons':>8} {'build_s':>8} "
-              f"{'solve_s':>8} {'gap':>9} {'objective':>14}  status")
-    print(header)
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} on {os.cpu_count()} cores; generator "
+          f"{args.generator}; time limit {args.time_limit:g} s, gap {args.gap:g}")
+    header = ["n", "solver", "build s", "solve s", "total s", "build share", "gap",
+              "heuristic", "objective", "status"]
+    print(" | ".join(header))
+    wide, long = [], []
     for n in args.sizes:
         county = (synthesize(n, args.seed) if args.generator == "landsim"
                   else grid_county(n, args.seed))
         for solver in args.solvers:
             row = run_one(county, solver, args)
-            print(f"{row['n']:>8} {row['solver']:>6} {row['vars']:>8} {row['constraints']:>8} "
-                  f"{row['build_s']:>8.2f} {row['solve_s']:>8.2f} {_fmt(row['gap'], '>9.4%')} "
-                  f"{_fmt(row['objective'], '>14,.1f')}  {row['status']}", flush=True)
+            total = float(row["total_s"])
+            cells = [str(row["n"]), str(row.get("solver_used", solver)) if solver == "auto"
+                     else solver, f"{row['build_s']:.2f}" if "build_s" in row else "-",
+                     f"{row['solve_s']:.2f}", f"{total:.2f}",
+                     f"{row['build_s'] / total:.0%}" if "build_s" in row else "-",
+                     _fmt(row["gap"], ".3%"), _fmt(row.get("heuristic"), ",.1f"),
+                     _fmt(row["objective"], ",.1f"), str(row["status"])[:80]]
+            wide.append(cells)
+            print(" | ".join(cells), flush=True)
+            case = f"{args.generator} {row['n']} {solver}"
+            long += [("bench_farmland", case, key, row.get(key), unit) for key, unit in
+                     (("build_s", "s"), ("solve_s", "s"), ("total_s", "s"),
+                      ("gap", "fraction"), ("objective", "ha x grade"),
+                      ("heuristic", "ha x grade"))]
+    write_tables("bench_farmland", long, header, wide,
+                 f"Load average {load[0]:.2f} on {os.cpu_count()} cores; generator "
+                 f"{args.generator}; time limit {args.time_limit:g} s, gap {args.gap:g}, "
+                 f"boundary weight {args.boundary_weight:g}.")
 
 
 if __name__ == "__main__":

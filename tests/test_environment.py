@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-CONDA_NAMES = {"pyyaml": "pyyaml"}  # PyPI name -> conda-forge name, where they differ
+CONDA_NAMES = {"pyyaml": "pyyaml", "ortools": "ortools-python"}  # PyPI name -> conda-forge name, where they differ
 
 
 def _normalise(name: str) -> str:

@@ -442,3 +442,106 @@ def test_tasmania_file_blm_time_limited_feasible():
     assert result.score < 1.01957e8
     if not result.is_optimal:
         assert result.status == "feasible (time limit)" and result.gap > 0
+
+
+# --------------------------------------------------------------------------------------
+# heuristic start, in-process solvers, wall-clock budget (issue 14)
+# --------------------------------------------------------------------------------------
+def _grid_problem(side: int = 7, seed: int = 5, blm: float = 0.5) -> MarxanMinSetModel:
+    """A random grid with four features and a boundary (fast to solve exactly)."""
+    rng = np.random.default_rng(seed)
+    n = side * side
+    r, c = np.divmod(np.arange(n), side)
+    right = np.flatnonzero(c < side - 1)
+    down = np.flatnonzero(r < side - 1)
+    amount = rng.random((4, n)) * (rng.random((4, n)) < 0.4)
+    return MarxanMinSetModel.from_arrays(
+        rng.uniform(1, 5, n), amount, 0.3 * amount.sum(axis=1),
+        edge_i=np.concatenate([right, down]), edge_j=np.concatenate([right + 1, down + side]),
+        edge_length=np.ones(len(right) + len(down)), fixed_boundary=np.zeros(n), blm=blm)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_greedy_start_meets_every_target_and_keeps_locks(name):
+    model = MarxanMinSetModel.from_dir(DATA / name)
+    start = model.initial_solution()
+    p = model.data
+    assert model.feature_table(start)[["met", "occurrence_met"]].all(axis=None)
+    assert start[p.status == 2].all() and not start[p.status == 3].any()
+
+
+def test_greedy_start_on_a_grid_is_feasible_and_solvers_never_return_worse():
+    model = _grid_problem()
+    start = model.initial_solution()
+    assert model.feature_table(start)["met"].all()
+    heuristic = model.score(start)
+    exact = model.solve("highs", gap=0.0)
+    assert exact.is_optimal and exact.gap == 0.0
+    for solver in ("cpsat", "scip", "cbc"):
+        result = model.solve(solver, time_limit=30, gap=0.0)
+        assert result.all_targets_met, solver
+        assert result.score <= heuristic + 1e-6, solver
+        if result.is_optimal:  # (a loaded machine may stop a solver at its limit)
+            assert result.score == pytest.approx(exact.score, rel=1e-6), solver
+        assert result.score >= exact.score - 1e-6, solver
+
+
+@pytest.mark.parametrize("solver", ["highs", "cpsat", "scip"])
+@pytest.mark.parametrize("name", DATASETS)
+def test_in_process_solvers_match_brute_force(name, solver):
+    p = read_marxan(DATA / name)
+    best, _ = brute_force(p)
+    result = MarxanMinSetModel.from_problem(p).solve(solver, gap=0.0)
+    assert result.score == pytest.approx(best)
+    assert result.solver_objective == pytest.approx(result.score)  # recomputed objective
+    assert result.all_targets_met and result.heuristic_score >= result.score - 1e-9
+
+
+def test_no_time_left_returns_the_heuristic_labelled_gap_unknown():
+    import time
+
+    model = _grid_problem()
+    result = model.solve("highs", deadline=time.monotonic() - 1.0)
+    assert result.status == "heuristic (no solver time left)"
+    assert result.gap is None and result.gap_label == "gap unknown"
+    assert result.score == pytest.approx(result.heuristic_score)
+    assert result.all_targets_met and not result.is_optimal
+
+
+def test_trace_and_progress_record_incumbent_and_bound():
+    seen = []
+    result = _grid_problem().solve("highs", gap=0.0,
+                                   progress=lambda t, inc, bnd: seen.append((t, inc, bnd)))
+    assert result.trace[0]["incumbent"] == pytest.approx(result.heuristic_score)
+    assert seen and seen[-1][1] == pytest.approx(result.score)
+    assert all(a["seconds"] <= b["seconds"] for a, b in itertools.pairwise(result.trace))
+    assert result.summary()["trace"] == list(result.trace)
+
+
+def test_cli_marxan_defaults_progress_and_quiet(tmp_path: Path, capsys):
+    from landsim.cli import main
+
+    out = tmp_path / "mx"
+    assert main(["farmland", "marxan", str(DATA / "comma_prop"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "incumbent" in err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["trace"] and summary["trace"][0]["incumbent"] == summary["heuristic_score"]
+    assert summary["status"].startswith("optimal") and summary["solver"] == "cpsat"  # auto: tiny problem
+    assert main(["farmland", "marxan", str(DATA / "comma_prop"), "--out", str(out),
+                 "--quiet", "--solver", "cpsat", "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "cpsat" in captured.out
+
+
+def test_cli_marxan_tiny_budget_writes_the_heuristic(tmp_path: Path, capsys):
+    from landsim.cli import main
+
+    out = tmp_path / "mx"
+    assert main(["farmland", "marxan", str(DATA / "tab_locked"), "--out", str(out),
+                 "--time-limit", "0.001", "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "heuristic (no solver time left)"
+    assert summary["gap"] is None and summary["gap_label"] == "gap unknown"
+    assert summary["all_targets_met"]
+    assert "gap unknown" in capsys.readouterr().out

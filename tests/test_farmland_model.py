@@ -541,7 +541,7 @@ def test_bad_rules(kwargs, match):
 
 def test_unknown_solver_and_missing_highs(monkeypatch):
     model = FarmlandLayoutModel.from_parcels(line_parcels())
-    with pytest.raises(InputError, match=r"unknown solver 'gurobi'; use 'cbc', 'highs'"):
+    with pytest.raises(InputError, match=r"unknown solver 'gurobi'; use 'auto', 'cbc', 'highs'"):
         model.solve("gurobi")
     monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
     with pytest.raises(InputError, match=r"needs the highspy package.*pip install highspy"):
@@ -640,3 +640,39 @@ def test_scaling_area_scales_quality_objective(seed, scale):
         return
     assert _optimum(scaled, edges, stability_weight=0.3) == pytest.approx(scale * base,
                                                                           rel=1e-7)
+
+
+# --------------------------------------------------------------------------------------
+# in-process solvers on the selection arrays (issue 14)
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("solver", ["auto", "cpsat", "scip"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_in_process_solvers_agree_with_cbc_and_keep_every_rule(tiny_parcels, solver, seed):
+    parcels, edges = tiny_parcels(49, seed)
+    kwargs = _rules_kwargs(parcels)
+    kwargs["township_targets"] = {"东镇": 0.2 * kwargs["target_ha"]}
+    exact = FarmlandLayoutModel.from_parcels(parcels, edges, **kwargs).solve("cbc", gap=0.0)
+    model = FarmlandLayoutModel.from_parcels(parcels, edges, **kwargs)
+    result = model.solve(solver, gap=0.0, time_limit=120)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(exact.objective, rel=1e-6)
+    assert result.solver_objective == pytest.approx(result.objective, rel=1e-9)
+    after = result.layout["is_pbf_after"].to_numpy(bool)
+    assert model.violations(after) == []
+    assert not (after & ~eligibility(parcels)["eligible"].to_numpy()).any()
+    if result.heuristic_objective is not None:
+        assert result.objective <= result.heuristic_objective + TOL
+        assert result.trace[0]["incumbent"] == pytest.approx(result.heuristic_objective)
+
+
+def test_in_process_with_no_time_left_returns_the_heuristic_layout(tiny_parcels):
+    import time
+
+    parcels, edges = tiny_parcels(49, 0)
+    model = FarmlandLayoutModel.from_parcels(parcels, edges, boundary_weight=0.02)
+    start = model.initial_layout()
+    assert model.violations(start) == []
+    result = model.solve("auto", deadline=time.monotonic() - 1)
+    assert result.status == "heuristic (no solver time left)" and result.gap is None
+    assert result.objective == pytest.approx(model.objective_value(start))
+    assert result.summary()["trace"]

@@ -160,7 +160,7 @@ def test_options_that_landsim_sets_are_refused():
     ({"time_limit": 0}, r"time_limit must be a finite number > 0 \[s\], got 0; give e\.g\. "
                         r"time_limit=60 or None for no limit"),
     ({"time_limit": float("nan")}, r"time_limit must be a finite number > 0 \[s\], got nan"),
-    ({"solver": "gurobi"}, r"unknown solver 'gurobi'; use 'cbc', 'highs' or a pulp\.LpSolver "
+    ({"solver": "gurobi"}, r"unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', 'scip' or a pulp\.LpSolver "
                            r"object"),
 ])
 def test_every_model_validates_the_same_way(model, kwargs, match):
@@ -176,7 +176,7 @@ def test_every_milp_model_validates_the_gap_the_same_way(model):
 
 
 def test_unknown_solver_names_valid_names():
-    with pytest.raises(InputError, match=r"unknown solver 'cplex'; use 'cbc', 'highs'"):
+    with pytest.raises(InputError, match=r"unknown solver 'cplex'; use 'auto', 'cbc', 'highs'"):
         check_solver_name("cplex")
     assert check_solver_name(" CBC ") == "cbc"
 
@@ -658,3 +658,78 @@ def test_imports_stay_light_and_acyclic():
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
+
+
+# --------------------------------------------------------------------------------------
+# in-process selection arrays, greedy start, auto, CP-SAT scaling (issue 14)
+# --------------------------------------------------------------------------------------
+def _cover_arrays(seed: int = 2, n: int = 40):
+    from scipy import sparse
+
+    from landsim.optimize.milp import SelectionArrays
+
+    rng = np.random.default_rng(seed)
+    amount = rng.random((3, n)) * (rng.random((3, n)) < 0.5) * 7.3
+    cost = rng.uniform(0.1, 9.9, n) * 1234.567
+    target = 0.4 * amount.sum(axis=1)
+    arrays = SelectionArrays(cost=cost, matrix=sparse.csr_array(amount), row_lo=target,
+                             row_hi=np.full(3, np.inf), n_binary=n, constant=3.25)
+    return arrays, amount, cost, target
+
+
+def test_cpsat_integer_scaling_is_checked_against_the_recomputed_objective():
+    from landsim.optimize.milp import cpsat_scaling, solve_arrays
+
+    arrays, amount, cost, target = _cover_arrays()
+    scale, coef, error = cpsat_scaling(arrays)
+    assert error <= 0.5 * len(cost) / scale
+    solved = solve_arrays(arrays, "cpsat", gap=0.0, time_limit=30)
+    x = solved.values
+    assert (amount @ x >= target - 1e-9).all()  # rounded rows never admit a violation
+    assert solved.objective == pytest.approx(cost @ x + 3.25)
+    assert abs(coef @ x / scale + 3.25 - solved.objective) <= error + 1e-9
+    exact = solve_arrays(arrays, "highs", gap=0.0)
+    assert solved.objective == pytest.approx(exact.objective, rel=1e-6)
+    assert solved.bound <= exact.objective + 1e-6
+
+
+def test_greedy_cover_meets_targets_and_the_solver_never_returns_worse():
+    from landsim.optimize.heuristic import greedy_cover
+    from landsim.optimize.milp import solve_arrays
+
+    arrays, amount, cost, target = _cover_arrays(seed=7)
+    x = greedy_cover(cost, amount, target)
+    assert (amount @ x >= target * (1 - 1e-9)).all()
+    for solver in ("highs", "cpsat", "scip"):
+        solved = solve_arrays(arrays, solver, start=x.astype(float), time_limit=10)
+        assert solved.objective <= arrays.objective(x.astype(float)) + 1e-6
+
+
+def test_no_time_left_returns_the_start_as_heuristic():
+    import time
+
+    from landsim.optimize.milp import STATUS_HEURISTIC, array_status, solve_arrays
+
+    arrays, amount, cost, target = _cover_arrays()
+    start = np.ones(arrays.n_columns)
+    solved = solve_arrays(arrays, "highs", start=start, deadline=time.monotonic())
+    assert solved.solver == "heuristic" and solved.bound is None and solved.from_start
+    assert array_status(solved, 0.005, 1.0) == STATUS_HEURISTIC
+
+
+def test_auto_picks_a_solver_by_size_and_shape():
+    from landsim.optimize.milp import AUTO_CPSAT_MAX_UNITS, pick_solver
+
+    assert pick_solver("auto", 1751, 5000) == "highs"
+    assert pick_solver(None, 100_000, 300_000) == "highs"
+    assert pick_solver("auto", AUTO_CPSAT_MAX_UNITS, 10) == "cpsat"
+    assert pick_solver("SCIP", 10) == "scip"
+
+
+def test_pulp_models_refuse_the_array_solvers():
+    problem = pulp.LpProblem("p", pulp.LpMinimize)
+    x = problem.add_variable("x", cat=pulp.LpBinary)
+    problem.setObjective(pulp.lpSum([x]))
+    with pytest.raises(InputError, match="solver 'cpsat' solves the binary-selection"):
+        solve_problem(problem, "cpsat")
+    assert solve_problem(problem, "auto").status == "optimal"

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
-__all__ = ["InfeasibleError", "InputError", "LandsimError", "NoSolutionError"]
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["InfeasibleError", "InputError", "LandsimError", "NoSolutionError", "first_items"]
 
 
 class LandsimError(Exception):
@@ -23,3 +26,14 @@ class InfeasibleError(LandsimError, RuntimeError):
 
 class NoSolutionError(LandsimError, RuntimeError):
     """The solver stopped (time limit) before finding any feasible solution."""
+
+
+def first_items(items: Sequence[Any], most: int = 5) -> str:
+    """The first ``most`` items as ``'a, b, c, d, e, ...'`` for error messages.
+
+    >>> first_items(range(7))
+    '0, 1, 2, 3, 4, ...'
+    """
+    items = list(items)
+    text = ", ".join(str(i) for i in items[:most])
+    return text + (", ..." if len(items) > most else "")

@@ -118,10 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``--out`` is reported before any long computation. Bad input, an infeasible request, a
     usage error or an operating-system error prints one line and exits with status 2.
     """
+    from landsim.optimize.budget import command_start
+
+    started = command_start(as_command=argv is None)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser(argv)
         args = parser.parse_args(argv)
+        args.started = started  # a wall-clock budget (--time-limit) counts from here
         from landsim.outputs import check_out, protected_inputs
 
         with protected_inputs(_given_paths(args)):

@@ -155,24 +155,53 @@ def add_seed(parser: argparse.ArgumentParser, default: int | None = 2023,
                         help=f"{help_text} (default {default})")
 
 
-def add_solver_options(parser: argparse.ArgumentParser, gap_default: float | None = None
+def add_solver_options(parser: argparse.ArgumentParser, gap_default: float | None = None,
+                       *, solvers: tuple[str, ...] | None = None,
+                       solver_default: str | None = None,
+                       time_default: float | None = None, wall_budget: bool = False
                        ) -> None:
     """``--solver``, ``--time-limit`` and ``--gap`` with the shared defaults (a verb may
-    give its own default gap)."""
+    give its own defaults and solver list). With ``wall_budget`` the time limit is the
+    whole command's wall-clock budget and ``--workers`` and ``--quiet`` are added."""
     from landsim.optimize.defaults import (
         DEFAULT_GAP,
         DEFAULT_SOLVER,
         DEFAULT_TIME_LIMIT_S,
-        SOLVERS,
+        PULP_SOLVERS,
     )
 
-    parser.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER,
-                        help=f"MILP solver (default {DEFAULT_SOLVER})")
-    parser.add_argument("--time-limit", type=time_limit, default=DEFAULT_TIME_LIMIT_S,
-                        metavar="S", help=f"solver time limit [s] (default {DEFAULT_TIME_LIMIT_S:g})")
+    solvers = ("auto", *PULP_SOLVERS) if solvers is None else solvers
+    solver_default = DEFAULT_SOLVER if solver_default is None else solver_default
+    time_default = DEFAULT_TIME_LIMIT_S if time_default is None else time_default
+    parser.add_argument("--solver", type=solver_choice(solvers), default=solver_default,
+                        help=f"MILP solver: {', '.join(solvers)} (default {solver_default})")
+    what = ("wall-clock budget of the whole command: start, read, build, solve and write"
+            if wall_budget else "solver time limit")
+    parser.add_argument("--time-limit", type=time_limit, default=time_default,
+                        metavar="S", help=f"{what} [s] (default {time_default:g})")
     gap_default = DEFAULT_GAP if gap_default is None else gap_default
     parser.add_argument("--gap", type=gap, default=gap_default, metavar="G",
                         help=f"relative MIP gap at which to stop (default {gap_default:g})")
+    if wall_budget:
+        parser.add_argument("--workers", type=whole("--workers"), default=None, metavar="N",
+                            help="solver threads (CP-SAT workers; default: the solver's, "
+                                 "1 for CP-SAT: measured best on 2 cores)")
+        parser.add_argument("--quiet", action="store_true",
+                            help="no progress lines on stderr (incumbent and bound)")
+
+
+def solver_choice(solvers: tuple[str, ...]):
+    """``--solver``: one of ``solvers`` (case-insensitive)."""
+
+    def parse(text: str) -> str:
+        name = text.strip().lower()
+        if name not in solvers:
+            msg = (f"--solver {text!r} is not a solver here. Fix: give one of "
+                   f"{', '.join(solvers)}")
+            raise argparse.ArgumentTypeError(msg)
+        return name
+
+    return parse
 
 
 def verb_group(subparsers: argparse._SubParsersAction, verb: str, help_text: str,

@@ -30,9 +30,10 @@ parcels' CRS. An infeasible rule is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from landsim.cli._args import (
     add_encoding,
@@ -42,7 +43,7 @@ from landsim.cli._args import (
     nonnegative,
 )
 from landsim.errors import InputError
-from landsim.farmland.layout import PLAN_GAP
+from landsim.optimize.defaults import PLAN_GAP
 from landsim.policy import COMMON
 
 __all__ = ["register"]
@@ -168,27 +169,64 @@ def _add_marxan_parser(farmland_subparsers: argparse._SubParsersAction) -> argpa
     marxan.add_argument("--blm", type=nonnegative("--blm"), default=None,
                         help="boundary length modifier [cost per boundary unit] "
                              "(default: BLM in input.dat, else 0)")
-    add_solver_options(marxan)
+    from landsim.optimize.defaults import (
+        MARXAN_GAP,
+        MARXAN_SOLVER,
+        MARXAN_TIME_LIMIT_S,
+        SOLVERS,
+    )
+
+    add_solver_options(marxan, MARXAN_GAP, solvers=SOLVERS, solver_default=MARXAN_SOLVER,
+                       time_default=MARXAN_TIME_LIMIT_S, wall_budget=True)
     marxan.set_defaults(func=_run_marxan)
     return marxan
 
 
 def _run_marxan(args: argparse.Namespace) -> int:
-    """Run the ``farmland marxan`` command; return the exit status."""
+    """Run the ``farmland marxan`` command; return the exit status.
+
+    ``--time-limit`` is the wall-clock budget of the whole command, counted from the
+    start of the process: the solver gets what is left after reading and building, minus
+    a reserve for writing; with nothing left the greedy start is written.
+    """
+    from landsim.optimize.budget import WallBudget
+
+    budget = WallBudget(args.time_limit, started=getattr(args, "started", None))
     from landsim.farmland.marxan import MarxanMinSetModel, read_marxan, write_marxan_outputs
 
     problem = read_marxan(args.input_dir, encoding=args.encoding)
     if args.blm is not None:
         problem = problem.with_blm(args.blm)
-    result = MarxanMinSetModel.from_problem(problem).solve(
-        args.solver, time_limit=args.time_limit, gap=args.gap)
-    write_marxan_outputs(result, args.out, problem=problem, inputs=[args.input_dir])
+    model = MarxanMinSetModel.from_problem(problem)
+    # the reserve for writing grows with the problem (output_best.csv has a row per unit)
+    budget.reserve = 0.25 + 2e-6 * problem.n_units
+    kwargs = {} if args.workers is None else {"threads": args.workers}
+    result = model.solve(args.solver, gap=args.gap, deadline=budget.deadline(),
+                         progress=None if args.quiet else progress_printer(budget),
+                         **kwargs)
+    write_marxan_outputs(result, args.out, problem=problem, inputs=[args.input_dir],
+                         wall_seconds=budget.elapsed())
     met = int((result.features["met"] & result.features["occurrence_met"]).sum())
-    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
     print(f"Marxan problem {problem.source}: {problem.n_units:,} planning units, "
           f"{problem.n_features} features, BLM {problem.blm:g}")
     print(f"{result.solver} {result.status}: score {result.score:,.6g} = cost "
-          f"{result.cost:,.6g} + BLM x boundary {result.boundary:,.6g}; gap {gap}; "
-          f"{result.n_selected:,} units selected; {met}/{problem.n_features} targets met")
+          f"{result.cost:,.6g} + BLM x boundary {result.boundary:,.6g}; "
+          f"{result.gap_label}; {result.n_selected:,} units selected; "
+          f"{met}/{problem.n_features} targets met; {budget.elapsed():.2f} s wall")
     print(f"wrote output_best.csv, output_mvbest.csv, summary.json to {args.out}")
     return 0
+
+
+def progress_printer(budget: Any):
+    """A progress callback printing the incumbent and bound on stderr as they improve."""
+    import sys
+
+    def show(_seconds: float, incumbent: float | None, bound: float | None) -> None:
+        gap = ("" if incumbent is None or bound is None or not incumbent
+               else f"  gap {max(0.0, incumbent - bound) / abs(incumbent):.2%}")
+        inc = "-" if incumbent is None else f"{incumbent:,.6g}"
+        bnd = "-" if bound is None else f"{bound:,.6g}"
+        print(f"landsim: {budget.elapsed():6.2f} s  incumbent {inc}  bound {bnd}{gap}",
+              file=sys.stderr, flush=True)
+
+    return show

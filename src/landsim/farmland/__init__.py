@@ -13,55 +13,15 @@ Marxan minimum-set problem (read, solve exactly, write Marxan's outputs) in
 
 from __future__ import annotations
 
-from landsim.farmland.adjacency import edges_from_geometry
-from landsim.farmland.checks import RULES, failed_rules, rule_checks
-from landsim.farmland.correction import (
-    CorrectionModel,
-    CorrectionResult,
-    correct_layout,
-    ineligibility_reasons,
-)
-from landsim.farmland.layout import LayoutPlan, plan_layout
-from landsim.farmland.marxan import (
-    MarxanMinSetModel,
-    MarxanProblem,
-    MarxanResult,
-    read_marxan,
-    write_marxan_outputs,
-)
-from landsim.farmland.metrics import LayoutMetrics, compare_layouts, patch_labels
-from landsim.farmland.model import (
-    FarmlandLayoutModel,
-    FarmlandRules,
-    LayoutOptions,
-    LayoutResult,
-    NoSolutionError,
-    eligibility,
-)
+from landsim._lazy import lazy_names
 
-__all__ = [
-    "RULES",
-    "CorrectionModel",
-    "CorrectionResult",
-    "FarmlandLayoutModel",
-    "FarmlandRules",
-    "LayoutMetrics",
-    "LayoutOptions",
-    "LayoutPlan",
-    "LayoutResult",
-    "MarxanMinSetModel",
-    "MarxanProblem",
-    "MarxanResult",
-    "NoSolutionError",
-    "compare_layouts",
-    "correct_layout",
-    "edges_from_geometry",
-    "eligibility",
-    "failed_rules",
-    "ineligibility_reasons",
-    "patch_labels",
-    "plan_layout",
-    "read_marxan",
-    "rule_checks",
-    "write_marxan_outputs",
-]
+_MODULES: dict[str, tuple[str, ...]] = {
+    'landsim.farmland.adjacency': ('edges_from_geometry',),
+    'landsim.farmland.checks': ('RULES', 'failed_rules', 'rule_checks',),
+    'landsim.farmland.correction': ('CorrectionModel', 'CorrectionResult', 'correct_layout', 'ineligibility_reasons',),
+    'landsim.farmland.layout': ('LayoutPlan', 'plan_layout',),
+    'landsim.farmland.marxan': ('MarxanMinSetModel', 'MarxanProblem', 'MarxanResult', 'read_marxan', 'write_marxan_outputs',),
+    'landsim.farmland.metrics': ('LayoutMetrics', 'compare_layouts', 'patch_labels',),
+    'landsim.farmland.model': ('FarmlandLayoutModel', 'FarmlandRules', 'LayoutOptions', 'LayoutResult', 'NoSolutionError', 'eligibility',),
+}
+__all__, __getattr__, __dir__ = lazy_names(globals(), _MODULES, "landsim.farmland")

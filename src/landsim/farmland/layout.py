@@ -30,16 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landsim.optimize.defaults import DEFAULT_GAP, DEFAULT_SOLVER, DEFAULT_TIME_LIMIT_S
+from landsim.optimize.defaults import (
+    DEFAULT_GAP,
+    DEFAULT_SOLVER,
+    DEFAULT_TIME_LIMIT_S,
+    PLAN_GAP,
+)
 
 __all__ = ["PLAN_GAP", "WHAT_IF_LABELS", "LayoutPlan", "optimize_layout", "plan_layout"]
 
-PLAN_GAP = 1e-3
-"""Default relative MIP gap of :func:`plan_layout` [fraction]. With the township cap,
-compensation and quality rules in every township the optimisation is a set of coupled
-knapsacks: on the sample county CBC reaches 0.1 % in seconds but needed more than 10
-minutes for the shared default of 0.01 % (:data:`landsim.optimize.defaults.DEFAULT_GAP`).
-The status then reads ``"optimal (relative gap <= 0.001)"``."""
 
 WHAT_IF_LABELS: dict[str, str] = {
     "no_township_cap": "no township cap 取消乡镇5%调整上限",

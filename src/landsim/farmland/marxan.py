@@ -68,11 +68,20 @@ import pulp
 from scipy import sparse
 
 from landsim.errors import InfeasibleError, InputError
-from landsim.farmland.model import _first
+from landsim.errors import first_items as _first
 from landsim.optimize.base import PulpModel
 from landsim.optimize.defaults import DEFAULT_SOLVER
+from landsim.optimize.milp import (
+    ARRAY_SOLVERS,
+    Progress,
+    SelectionArrays,
+    array_status,
+    build_selection_arrays,
+    pick_solver,
+    solve_arrays,
+)
 from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
-from landsim.optimize.solvers import SolverOptions, solve_problem
+from landsim.optimize.solvers import SolverOptions, relative_gap, solve_problem
 from landsim.outputs import csv_writer, json_writer, write_outputs
 from landsim.tabular import read_text
 
@@ -592,6 +601,12 @@ class MarxanResult:
     warm_start : bool
         Whether the solution came from a run that was handed a start solution (False
         when CBC failed on the start and the solve was retried without it).
+    heuristic_score : float or None
+        Score of the greedy start (:meth:`MarxanMinSetModel.initial_solution`); the
+        result is never worse. [cost units]
+    trace : tuple of dict
+        Time-quality trace: ``seconds`` since the solve started, ``incumbent`` and
+        ``bound`` each time either improved (in-process solvers only). [s, cost units]
     """
 
     status: str
@@ -608,11 +623,18 @@ class MarxanResult:
     features: pd.DataFrame
     solver_objective: float | None = None
     warm_start: bool = False
+    heuristic_score: float | None = None
+    trace: tuple[dict[str, float | None], ...] = ()
 
     @property
     def is_optimal(self) -> bool:
         """True only when the solver proved optimality (never for a time-limited run)."""
         return self.status.startswith("optimal")
+
+    @property
+    def gap_label(self) -> str:
+        """The proven gap as text, or ``"gap unknown"`` when no bound was proved."""
+        return "gap unknown" if self.gap is None else f"gap {self.gap:.3%}"
 
     @property
     def selected(self) -> np.ndarray:
@@ -641,6 +663,8 @@ class MarxanResult:
             "solver_objective": self.solver_objective, "best_bound": self.best_bound,
             "gap": self.gap, "solver": self.solver, "warm_start": self.warm_start,
             "build_seconds": self.build_seconds, "solve_seconds": self.solve_seconds,
+            "heuristic_score": self.heuristic_score, "gap_label": self.gap_label,
+            "trace": list(self.trace),
             "features": features.to_dict(orient="records"),
         }
 
@@ -937,35 +961,58 @@ class MarxanMinSetModel(PulpModel):
     def initial_solution(self) -> np.ndarray:
         """Marxan's initial reserve completed greedily into a feasible start.
 
-        Starts from the status 1 and 2 units, then repeatedly adds the available unit
-        with the most remaining target shortfall covered per unit of cost until every
-        target is met (or no unit helps).
+        Starts from the status 1 and 2 units (kept), then adds the available units with
+        the most remaining target shortfall covered per unit of added score (cost plus
+        BLM x boundary change), fills units enclosed by the selection and drops units
+        whose removal keeps every target met and lowers the score
+        (:func:`landsim.optimize.heuristic.greedy_cover`: array passes of O(nnz), about
+        0.1 % of the units added per pass).
 
         Returns
         -------
         numpy.ndarray of bool
             One value per planning unit.
         """
+        from landsim.optimize.heuristic import greedy_cover
+
         d = self.data
-        x = np.isin(d.status, [STATUS_INITIAL, STATUS_LOCKED_IN])
-        candidates = d.status != STATUS_LOCKED_OUT
-        amount = d.amount.tocsc()
-        scale = np.where(d.target > 0, d.target, 1.0)
-        for _ in range(d.n_units):
-            need = np.maximum(d.target - d.held(x), 0.0)
-            if not (need > _TOL * scale).any():
-                break
-            covered = amount.copy()
-            rows = covered.indices  # CSC: row (feature) index of each stored amount
-            covered.data = np.minimum(covered.data, need[rows]) / scale[rows]
-            gain = np.asarray(covered.sum(axis=0)).ravel()
-            gain[x | ~candidates] = 0.0
-            if gain.max() <= 0:
-                break
-            ratio = gain / np.maximum(d.cost, 1e-12)
-            ratio[gain <= 0] = -np.inf
-            x[int(np.argmax(ratio))] = True
-        return x
+        cover, target = self._cover_rows()
+        length = np.bincount(d.edge_i, d.edge_length, d.n_units) + np.bincount(
+            d.edge_j, d.edge_length, d.n_units)
+        return greedy_cover(
+            d.cost + d.blm * (d.fixed_boundary + length), cover, target,
+            candidates=d.status != STATUS_LOCKED_OUT,
+            keep=np.isin(d.status, [STATUS_INITIAL, STATUS_LOCKED_IN]),
+            edge_i=d.edge_i, edge_j=d.edge_j, edge_w=2 * d.blm * d.edge_length)
+
+    def _cover_rows(self) -> tuple[sparse.csr_array, np.ndarray]:
+        """Amount rows and occurrence rows (features with targetocc > 0) with targets."""
+        d = self.data
+        occ = np.flatnonzero(d.targetocc > 0)
+        if not len(occ):
+            return sparse.csr_array(d.amount), d.target
+        present = sparse.csr_array(d.amount)[occ]
+        present.data = (present.data > 0).astype(float)
+        return (sparse.csr_array(sparse.vstack([d.amount, present])),
+                np.concatenate([d.target, d.targetocc[occ]]))
+
+    def selection_arrays(self) -> SelectionArrays:
+        """The model as arrays for the in-process solvers (no PuLP problem).
+
+        Columns: one binary per free unit, then one product column per boundary between
+        two free units; rows: the amount and occurrence targets (locked-in units
+        substituted), then ``y - x_i <= 0`` and ``y - x_j <= 0`` per product column.
+        """
+        d = self.data
+        terms = boundary_terms(d.n_units, d.edge_i, d.edge_j, d.edge_length, d.blm,
+                               self._fixed)
+        coef = d.cost.astype(float) + d.blm * d.fixed_boundary + terms.coef
+        cover, target = self._cover_rows()
+        held = np.asarray(sparse.csr_array(cover) @ (self._fixed == 1).astype(float)).ravel()
+        rows = np.flatnonzero((target > 0) & (target > held))
+        return build_selection_arrays(
+            self._fixed, coef, terms.constant, terms, d.edge_i, d.edge_j,
+            sparse.csr_array(cover)[rows], target[rows], np.full(len(rows), np.inf))
 
     def _set_initial_values(self) -> bool:
         """Hand :meth:`initial_solution` to PuLP; False when it misses a target."""
@@ -983,15 +1030,18 @@ class MarxanMinSetModel(PulpModel):
         time_limit: float | None = None,
         gap: float | None = 0.0,
         warm_start: bool = True,
+        deadline: float | None = None,
+        progress: Progress | None = None,
         **solver_options: Any,
     ) -> MarxanResult:
         """Solve to optimality (or the gap/time limit) and return the result.
 
         Parameters
         ----------
-        solver : {"cbc", "highs"}, pulp.LpSolver or None
-            CBC (bundled with PuLP) or HiGHS (``highspy``), ``None`` for the default
-            choice, or any PuLP solver object.
+        solver : {"auto", "cbc", "highs", "cpsat", "scip"}, pulp.LpSolver or None
+            ``"auto"`` picks by size (:func:`landsim.optimize.pick_solver`); HiGHS,
+            CP-SAT and SCIP run in-process on :meth:`selection_arrays` from the greedy
+            start; CBC runs through PuLP; or any PuLP solver object.
         time_limit : float, optional
             Wall-clock limit handed to the solver, finite and > 0. [s]
         gap : float or None
@@ -1000,7 +1050,15 @@ class MarxanMinSetModel(PulpModel):
             (HiGHS: 1e-4). [fraction]
         warm_start : bool
             Give CBC the start of :meth:`initial_solution` (uses status 1 units); if CBC
-            fails while reading it, the solve is retried once without it.
+            fails while reading it, the solve is retried once without it. The
+            in-process solvers always start from it.
+        deadline : float, optional
+            ``time.monotonic()`` value by which the solver must return (a command's
+            wall-clock budget, :class:`landsim.optimize.budget.WallBudget`). With no time
+            left the greedy start is returned, labelled "gap unknown".
+        progress : callable, optional
+            Called with (seconds, incumbent, bound) as either improves (in-process
+            solvers).
         **solver_options
             Passed to the PuLP solver (e.g. ``msg=True``, ``threads=2``).
 
@@ -1025,8 +1083,18 @@ class MarxanMinSetModel(PulpModel):
         ``gap`` and no bound reported by the solver, :attr:`MarxanResult.gap` is ``None``
         (unknown), never 0.
         """
+        name = pick_solver(solver, self.data.n_units, len(self.data.edge_i))
+        if name in ARRAY_SOLVERS:
+            return self._solve_in_process(name, time_limit=time_limit, gap=gap,
+                                          deadline=deadline, progress=progress,
+                                          threads=solver_options.pop("threads", None),
+                                          msg=bool(solver_options.pop("msg", False)),
+                                          **solver_options)
         options = SolverOptions.from_kwargs(time_limit=time_limit, gap=gap,
                                             warm_start=warm_start, **solver_options)
+        if deadline is not None:
+            left = max(0.05, deadline - time.monotonic())
+            options = replace(options, time_limit=min(options.time_limit or left, left))
         self.diagnose()
         report = solve_problem(
             self.problem, solver, options, set_start=self._set_initial_values,
@@ -1048,6 +1116,43 @@ class MarxanMinSetModel(PulpModel):
             solver_objective=report.solver_objective,
             warm_start=report.warm_start)
 
+    def _solve_in_process(self, name: str, *, time_limit: float | None, gap: float | None,
+                          deadline: float | None, progress: Progress | None,
+                          threads: int | None, msg: bool, **extra: Any) -> MarxanResult:
+        """Greedy start, then HiGHS, CP-SAT or SCIP on :meth:`selection_arrays`."""
+        if extra:
+            msg_ = (f"solver option(s) {', '.join(sorted(extra))} are not taken by the "
+                    f"in-process solver {name!r}; use time_limit, gap, threads or msg")
+            raise InputError(msg_)
+        SolverOptions(time_limit=time_limit, gap=gap, threads=threads)  # validate
+        self.diagnose()
+        begin = time.perf_counter()
+        start_x = self.initial_solution()
+        arrays = self.selection_arrays()
+        free = np.flatnonzero(self._fixed < 0)
+        start = arrays.completed(start_x[free].astype(float))
+        self.build_seconds = time.perf_counter() - begin
+        heuristic = self.score(start_x)
+        solved = solve_arrays(arrays, name, time_limit=time_limit, deadline=deadline,
+                              gap=gap, threads=threads, start=start, progress=progress,
+                              msg=msg)
+        selected = self._fixed == 1
+        selected[free] = solved.values[:len(free)] > 0.5
+        score = self.score(selected)
+        bound = solved.bound
+        d = self.data
+        trace = ({"seconds": 0.0, "incumbent": heuristic, "bound": None},
+                 *(p.as_dict() for p in solved.trace))
+        return MarxanResult(
+            status=array_status(solved, gap, time_limit or deadline), score=score,
+            cost=float(d.cost[selected].sum()), boundary=d.boundary(selected), blm=d.blm,
+            best_bound=bound, gap=relative_gap(score, bound), solver=solved.solver,
+            build_seconds=self.build_seconds, solve_seconds=solved.seconds,
+            solution=pd.DataFrame({"planning_unit": d.pu_id,
+                                   "solution": selected.astype(np.int64)}),
+            features=self.feature_table(selected), solver_objective=solved.objective,
+            warm_start=True, heuristic_score=heuristic, trace=trace)
+
     def _selected(self) -> np.ndarray:
         """Selection from the variable values (locked units included)."""
         return self._selection.selected()
@@ -1062,7 +1167,8 @@ OUTPUT_FILES: tuple[str, ...] = ("output_best.csv", "output_mvbest.csv", "summar
 
 def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], *,
                          problem: MarxanProblem | None = None,
-                         inputs: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
+                         inputs: Sequence[str | os.PathLike[str]] = (),
+                         wall_seconds: float | None = None) -> list[Path]:
     """Write ``output_best.csv``, ``output_mvbest.csv`` (per feature) and ``summary.json``.
 
     Parameters
@@ -1075,6 +1181,9 @@ def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], 
         Adds the source, unit counts by status and MISSLEVEL to the summary.
     inputs : sequence of path-like
         The problem's input files or folder: writing over one of them is refused.
+    wall_seconds : float, optional
+        Wall time of the command up to writing (the command line's budget), added to
+        the summary. [s]
 
     Returns
     -------
@@ -1092,6 +1201,8 @@ def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], 
                                          "locked_out": int(counts[3])},
             "n_features": problem.n_features, "has_boundary": problem.has_boundary,
             "misslevel": problem.misslevel, **summary}
+    if wall_seconds is not None:
+        summary["wall_seconds_before_write"] = round(float(wall_seconds), 3)
     summary["status_1_note"] = ("status 1 (initial reserve) seeds the solver's start "
                                 "solution only; it is not a lock")
     return write_outputs(out_dir, {

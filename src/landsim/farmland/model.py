@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -34,14 +35,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pulp
+from scipy import sparse
 
-from landsim.errors import InfeasibleError, InputError, NoSolutionError
+from landsim.errors import InfeasibleError, InputError, NoSolutionError, first_items
 from landsim.farmland.rules import FarmlandRules, eligibility
 from landsim.farmland.rules import bool_array as _bool_array
+from landsim.optimize import milp
 from landsim.optimize.base import PulpModel
 from landsim.optimize.defaults import DEFAULT_SOLVER
 from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
-from landsim.optimize.solvers import SolverOptions, solve_problem
+from landsim.optimize.solvers import SolverOptions, relative_gap, solve_problem
 from landsim.schema import require_columns
 from landsim.units import format_ha_mu
 
@@ -219,6 +222,14 @@ class LayoutResult:
         Rules that were enforced.
     solver_objective : float or None
         Objective as reported through PuLP, for cross-checking. [ha x grade]
+    heuristic_objective : float or None
+        In-process solvers: objective of the heuristic start (:meth:`initial_layout`)
+        when it met every rule; the layout is never worse. [ha x grade]
+    trace : tuple of dict
+        In-process solvers: ``seconds``, ``incumbent`` and ``bound`` each time either
+        improved. [s, ha x grade]
+    build_seconds : float or None
+        In-process solvers: time to build the arrays. [s]
     """
 
     status: str
@@ -238,6 +249,9 @@ class LayoutResult:
     objective_terms: Mapping[str, float]
     active_rules: tuple[str, ...]
     solver_objective: float | None = None
+    heuristic_objective: float | None = None
+    trace: tuple[dict[str, float | None], ...] = ()
+    build_seconds: float | None = None
 
     @property
     def is_optimal(self) -> bool:
@@ -249,7 +263,10 @@ class LayoutResult:
 
         Patch counts come from :func:`landsim.farmland.metrics.compare_layouts`.
         """
-        return {
+        extra = {} if not self.trace else {
+            "heuristic_objective": self.heuristic_objective, "trace": list(self.trace),
+            "build_seconds": self.build_seconds}
+        return {**extra,
             "status": self.status, "objective": self.objective, "gap": self.gap,
             "best_bound": self.best_bound, "solver": self.solver,
             "solve_seconds": self.solve_seconds, "target_ha": self.target_ha,
@@ -263,11 +280,25 @@ class LayoutResult:
 # --------------------------------------------------------------------------------------
 # Eligibility and input conversion
 # --------------------------------------------------------------------------------------
+def _in_process(solver: object) -> bool:
+    """Whether a solver argument goes to the in-process array solvers."""
+    return isinstance(solver, str) and solver.strip().lower() in ("auto", "cpsat", "scip")
+
+
+def _check_fixed_rule(lhs: float, sense: int, rhs: float, rule: str) -> None:
+    """A rule whose parcels are all fixed: raise InfeasibleError when it fails."""
+    scale = _REL_TOL * max(1.0, abs(rhs), abs(lhs))
+    ok = lhs >= rhs - scale if sense == pulp.LpConstraintGE else lhs <= rhs + scale
+    if not ok:
+        msg = (f"{rule}: every parcel in this rule is fixed (ineligible or locked) "
+               f"and the rule fails ({lhs:,.4f} vs {rhs:,.4f}); unlock parcels or "
+               "switch the rule off")
+        raise InfeasibleError(msg)
+
+
 def _first(items: Sequence[Any]) -> str:
     """'a, b, c, d, e, ...' for error messages."""
-    items = list(items)
-    text = ", ".join(str(i) for i in items[:_MAX_LISTED])
-    return text + (", ..." if len(items) > _MAX_LISTED else "")
+    return first_items(items, _MAX_LISTED)
 
 
 def _edge_positions(
@@ -474,6 +505,8 @@ class FarmlandLayoutModel(PulpModel):
         self._arrays = arrays
         self.options = options
         self._problem: pulp.LpProblem | None = None
+        self._rows: list[tuple[np.ndarray, float, float]] | None = None
+        self.build_seconds = 0.0
         self._fixed = self._fixed_values()
         # x variables of the free parcels and y variables of the fragmentation term
         self._selection: BinarySelection | None = None
@@ -718,13 +751,17 @@ class FarmlandLayoutModel(PulpModel):
         self._selection.add_variables(problem, names)
         self._problem = problem
         problem.setObjective(self._objective_expression(problem, names))
+        self._add_rules()
+        return problem
+
+    def _add_rules(self) -> None:
+        """Every enforced rule, as constraints (build) or rows (selection_arrays)."""
         self._add_quantity_constraint()
         self._add_compensation_constraint()
         self._add_quality_constraint()
         self._add_township_target_constraints()
         self._add_township_share_constraints()
         self._add_per_township_constraints()
-        return problem
 
     def _require_built(self, step: str) -> BinarySelection:
         if self._problem is None or self._selection is None:
@@ -736,20 +773,31 @@ class FarmlandLayoutModel(PulpModel):
         """``sum_i coef_i x_i + constant`` with fixed parcels folded into the constant."""
         return self._require_built("a linear expression").linear(coef, constant)
 
+    def _add_rule(self, coef: np.ndarray, sense: int, rhs: float, name: str,
+                  rule: str) -> None:
+        """``sum_i coef_i x_i (sense) rhs`` over all parcels: a PuLP constraint, or a row
+        of :meth:`selection_arrays` while those are being built."""
+        if self._rows is None:
+            self._add_constraint(self._linear(coef), sense, rhs, name, rule)
+            return
+        coef = np.asarray(coef, dtype=float)
+        free = coef[self._fixed < 0]
+        if not free.any():
+            _check_fixed_rule(float(coef[self._fixed == 1].sum()), sense, rhs, rule)
+            return
+        # the same relative tolerance as _add_constraint
+        scale = _REL_TOL * max(1.0, abs(rhs), float(np.abs(free).sum()))
+        lo = rhs - scale if sense == pulp.LpConstraintGE else -np.inf
+        hi = rhs + scale if sense == pulp.LpConstraintLE else np.inf
+        self._rows.append((coef, lo, hi))
+
     def _add_constraint(self, expr: pulp.LpAffineExpression, sense: int, rhs: float,
                         name: str, rule: str) -> None:
         """Add ``expr (sense) rhs``; a constraint without variables is checked instead."""
         self._require_built(f"constraint {name}")
         problem = self.problem
         if len(expr) == 0:
-            lhs = float(expr.constant)
-            scale = _REL_TOL * max(1.0, abs(rhs), abs(lhs))
-            ok = lhs >= rhs - scale if sense == pulp.LpConstraintGE else lhs <= rhs + scale
-            if not ok:
-                msg = (f"{rule}: every parcel in this rule is fixed (ineligible or locked) "
-                       f"and the rule fails ({lhs:,.4f} vs {rhs:,.4f}); unlock parcels or "
-                       "switch the rule off")
-                raise InfeasibleError(msg)
+            _check_fixed_rule(float(expr.constant), sense, rhs, rule)
             return
         # a relative tolerance of 1e-9, as for fixed rules above: the current layout meets
         # "mean grade not worse" with equality, and a float residue must not make the
@@ -759,10 +807,9 @@ class FarmlandLayoutModel(PulpModel):
             rhs - scale if sense == pulp.LpConstraintGE else rhs)
         problem.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=rhs, name=name))
 
-    def _objective_expression(self, problem: pulp.LpProblem,
-                              names: list[str]) -> pulp.LpAffineExpression:
+    def _objective_parts(self) -> tuple[np.ndarray, float, Any]:
+        """Per-parcel objective coefficients, constant and the boundary terms."""
         a, o = self._arrays, self.options
-        selection = self._require_built("the objective")
         coef = np.where(a.eligible, a.area_ha * np.nan_to_num(a.quality_grade), 0.0)
         constant = 0.0
         if o.stability_weight > 0:
@@ -771,6 +818,36 @@ class FarmlandLayoutModel(PulpModel):
         # fragmentation: boundary_weight * sum len (x_i + x_j - 2 y_ij), y_ij <= x_i, x_j
         terms = boundary_terms(a.n, a.edge_i, a.edge_j, a.length_m, o.boundary_weight,
                                self._fixed)
+        return coef, constant, terms
+
+    def selection_arrays(self) -> milp.SelectionArrays:
+        """The model as arrays for the in-process solvers (no PuLP problem): one binary
+        per free parcel, one product column per boundary between two free parcels, the
+        rules as rows (the same rows and tolerances as :meth:`build`)."""
+        start = time.perf_counter()
+        self._check_locks()
+        a = self._arrays
+        coef, constant, terms = self._objective_parts()
+        self._rows = []
+        try:
+            self._add_rules()
+            rows = self._rows
+        finally:
+            self._rows = None
+        matrix = (sparse.csr_array(sparse.vstack([sparse.csr_array(r[0][None, :])
+                                                  for r in rows])) if rows
+                  else sparse.csr_array((0, a.n)))
+        arrays = milp.build_selection_arrays(
+            self._fixed, coef + terms.coef, constant + terms.constant, terms, a.edge_i,
+            a.edge_j, matrix, np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
+        self.build_seconds = time.perf_counter() - start
+        return arrays
+
+    def _objective_expression(self, problem: pulp.LpProblem,
+                              names: list[str]) -> pulp.LpAffineExpression:
+        a = self._arrays
+        selection = self._require_built("the objective")
+        coef, constant, terms = self._objective_parts()
         pair = terms.pair_edges
         ii, jj = a.edge_i[pair].tolist(), a.edge_j[pair].tolist()
         products = selection.add_products(
@@ -781,7 +858,7 @@ class FarmlandLayoutModel(PulpModel):
 
     def _add_quantity_constraint(self) -> None:
         if self.target_ha > 0:
-            self._add_constraint(self._linear(self._arrays.area_ha), pulp.LpConstraintGE,
+            self._add_rule(self._arrays.area_ha, pulp.LpConstraintGE,
                                  self.target_ha, "quantity", "quantity")
 
     def _add_compensation_constraint(self, inside: np.ndarray | None = None,
@@ -792,7 +869,7 @@ class FarmlandLayoutModel(PulpModel):
         inside = np.ones(a.n, dtype=bool) if inside is None else inside
         # added - r * removed >= 0  <=>  sum a(1-p)x + r sum a p x >= r sum a p
         coef = np.where(inside, a.area_ha * np.where(a.is_pbf, r, 1.0), 0.0)
-        self._add_constraint(self._linear(coef), pulp.LpConstraintGE,
+        self._add_rule(coef, pulp.LpConstraintGE,
                              r * float(a.area_ha[inside & a.is_pbf].sum()), name, name)
 
     def _add_quality_constraint(self, inside: np.ndarray | None = None,
@@ -805,7 +882,7 @@ class FarmlandLayoutModel(PulpModel):
             return
         coef = np.where(a.eligible & inside,
                         a.area_ha * (np.nan_to_num(a.quality_grade) - before), 0.0)
-        self._add_constraint(self._linear(coef), pulp.LpConstraintLE, 0.0, name, name)
+        self._add_rule(coef, pulp.LpConstraintLE, 0.0, name, name)
 
     def _add_per_township_constraints(self) -> None:
         if not self.options.per_township_rules:
@@ -820,7 +897,7 @@ class FarmlandLayoutModel(PulpModel):
         a = self._arrays
         for k, (township, target) in enumerate(self.options.township_targets):
             coef = np.where(a.township == township, a.area_ha, 0.0)
-            self._add_constraint(self._linear(coef), pulp.LpConstraintGE, target,
+            self._add_rule(coef, pulp.LpConstraintGE, target,
                                  f"township_target_{k}", f"township target {township}")
 
     def _add_township_share_constraints(self) -> None:
@@ -832,7 +909,7 @@ class FarmlandLayoutModel(PulpModel):
             pbf_t = float(a.area_ha[pbf].sum())
             # removed_t = pbf_t - sum_(i in t, p_i = 1) a_i x_i  <=  share * pbf_t
             coef = np.where(pbf, -a.area_ha, 0.0)
-            self._add_constraint(self._linear(coef), pulp.LpConstraintLE,
+            self._add_rule(coef, pulp.LpConstraintLE,
                                  share * pbf_t - pbf_t, f"township_share_{k}",
                                  f"township cap {township}")
 
@@ -995,16 +1072,23 @@ class FarmlandLayoutModel(PulpModel):
         time_limit: float | None = None,
         gap: float | None = None,
         warm_start: bool = False,
+        *,
+        deadline: float | None = None,
+        progress: milp.Progress | None = None,
         **solver_options: Any,
     ) -> LayoutResult:
         """Diagnose, build if needed, solve and return the layout.
 
         Parameters
         ----------
-        solver : {"cbc", "highs"}, pulp.LpSolver or None, default "cbc"
-            CBC (bundled with PuLP) or HiGHS through ``highspy`` (``None``: the default
+        solver : {"cbc", "highs", "auto", "cpsat", "scip"}, pulp.LpSolver or None
+            CBC (bundled with PuLP) or HiGHS through PuLP (``None``: the default
             choice of :func:`landsim.optimize.default_solver_name`); a PuLP solver object
             is used as given (then ``time_limit``, ``gap`` and options must be set on it).
+            ``"auto"``, ``"cpsat"`` and ``"scip"`` solve :meth:`selection_arrays`
+            in-process from the heuristic start (:meth:`initial_layout`, when it meets
+            every rule); ``"auto"`` picks HiGHS or CP-SAT by size
+            (:func:`landsim.optimize.milp.pick_solver`).
         time_limit : float, optional
             Wall-time limit of the solver, finite and > 0. [s]
         gap : float, optional
@@ -1015,6 +1099,12 @@ class FarmlandLayoutModel(PulpModel):
             eligible PBF plus the best-grade additions the rules need), so that a
             time-limited run returns at least that layout. CBC only; ignored if that
             layout breaks a rule.
+        deadline : float, optional
+            ``time.monotonic()`` value by which an in-process solver must return (a
+            command's wall-clock budget); with no time left the heuristic start is
+            returned, labelled "gap unknown".
+        progress : callable, optional
+            Called with (seconds, incumbent, bound) as either improves (in-process).
         **solver_options
             Passed to the PuLP solver class, e.g. ``threads=2`` or, for HiGHS, any HiGHS
             option such as ``mip_lp_solver="ipm"``; ``msg=True`` shows the solver log
@@ -1045,6 +1135,11 @@ class FarmlandLayoutModel(PulpModel):
         set-up (before the root node, time limit 60 s) on a 100,000-parcel grid with a
         boundary weight, so a time limit is not a hard wall-clock bound.
         """
+        if _in_process(solver):
+            return self._solve_in_process(
+                str(milp.pick_solver(solver, self.n_parcels, len(self._arrays.edge_i))),
+                time_limit=time_limit, gap=gap, deadline=deadline, progress=progress,
+                **solver_options)
         options = SolverOptions.from_kwargs(time_limit=time_limit, gap=gap,
                                             warm_start=warm_start, **solver_options)
         self.diagnose()
@@ -1062,15 +1157,53 @@ class FarmlandLayoutModel(PulpModel):
                    "检查均可满足，但同时满足无解；请降低保护目标或减少锁定地块（法定规则不变）。")
             raise InfeasibleError(msg) from None
         selected = self._selected()
+        report = report.with_objective(self.objective_value(selected))
+        return self._result(selected, report.status, report.bound, report.solver,
+                            report.seconds, report.solver_objective)
+
+    def _solve_in_process(self, name: str, *, time_limit: float | None, gap: float | None,
+                          deadline: float | None, progress: milp.Progress | None,
+                          threads: int | None = None, msg: bool = False,
+                          **extra: Any) -> LayoutResult:
+        """Heuristic start, then HiGHS, CP-SAT or SCIP on :meth:`selection_arrays`."""
+        if name not in milp.ARRAY_SOLVERS or extra:
+            msg_ = (f"in-process solver {name!r} takes time_limit, gap, threads and msg only"
+                    + (f", not {', '.join(sorted(extra))}" if extra else ""))
+            raise InputError(msg_)
+        SolverOptions(time_limit=time_limit, gap=gap, threads=threads)  # validate
+        self.diagnose()
+        arrays = self.selection_arrays()
+        free = np.flatnonzero(self._fixed < 0)
+        start_x = self.initial_layout()
+        start = None if self.violations(start_x) else arrays.completed(
+            start_x[free].astype(float))
+        solved = milp.solve_arrays(arrays, name, time_limit=time_limit, deadline=deadline,
+                              gap=gap, threads=threads, start=start, progress=progress,
+                              msg=msg)
+        selected = self._fixed == 1
+        selected[free] = solved.values[:len(free)] > 0.5
+        status = milp.array_status(solved, gap, time_limit or deadline)
+        result = self._result(selected, status, solved.bound, solved.solver, solved.seconds,
+                              solved.objective)
+        heuristic = None if start is None else self.objective_value(start_x)
+        trace = ((() if heuristic is None else
+                  ({"seconds": 0.0, "incumbent": heuristic, "bound": None},))
+                 + tuple(p.as_dict() for p in solved.trace))
+        return replace(result, heuristic_objective=heuristic, trace=trace,
+                       build_seconds=self.build_seconds)
+
+    def _result(self, selected: np.ndarray, status: str, bound: float | None, solver: str,
+                seconds: float, solver_objective: float | None) -> LayoutResult:
+        """The result of a layout; the objective is recomputed from the selection."""
         terms = self.objective_terms(selected)
-        report = report.with_objective(terms["objective"])
+        bound = terms["objective"] if status == "optimal" and bound is None else bound
         return LayoutResult(
-            status=report.status,
+            status=status,
             objective=terms["objective"],
-            best_bound=report.bound,
-            gap=report.gap,
-            solver=report.solver,
-            solve_seconds=report.seconds,
+            best_bound=bound,
+            gap=relative_gap(terms["objective"], bound),
+            solver=solver,
+            solve_seconds=seconds,
             layout=self.layout_frame(selected),
             target_ha=self.target_ha,
             area_before_ha=self.area_before_ha,
@@ -1081,7 +1214,7 @@ class FarmlandLayoutModel(PulpModel):
             mean_grade_after=_mean_grade(self._arrays, selected),
             objective_terms=MappingProxyType(terms),
             active_rules=self.active_rules(),
-            solver_objective=report.solver_objective,
+            solver_objective=solver_objective,
         )
 
     def initial_layout(self) -> np.ndarray:

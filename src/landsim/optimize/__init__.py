@@ -16,6 +16,13 @@ Modules
 :mod:`landsim.optimize.solvers`
     Option validation, solver objects, solving with the CBC warm-start retry, status
     labels, errors and the report.
+:mod:`landsim.optimize.milp`
+    Selection models as arrays solved in-process by HiGHS, CP-SAT or SCIP (time limit,
+    gap, start, progress, trace; CP-SAT's integer scaling), and ``solver="auto"``.
+:mod:`landsim.optimize.heuristic`
+    The greedy cover start (O(nnz) passes) that every selection solve starts from.
+:mod:`landsim.optimize.budget`
+    A command's wall-clock budget (``--time-limit`` of ``farmland marxan``).
 :mod:`landsim.optimize.selection`
     Binary-selection plumbing: locks folded into fixed values and the linearised
     boundary penalty.
@@ -26,8 +33,7 @@ line's ``--help``) does not import PuLP. This package never imports the models.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from landsim._lazy import lazy_names
 
 _MODULES: dict[str, tuple[str, ...]] = {
     "landsim.optimize.base": ("PulpModel",),
@@ -43,21 +49,4 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "raise_if_unsolved", "relative_gap", "scipy_status", "solve_problem",
         "status_label"),
 }
-_NAMES: dict[str, str] = {name: module for module, names in _MODULES.items()
-                          for name in names}
-"""Public name -> module defining it (imported on first access)."""
-
-__all__ = sorted(_NAMES)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        value = getattr(importlib.import_module(_NAMES[name]), name)
-        globals()[name] = value
-        return value
-    msg = f"module 'landsim.optimize' has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_NAMES})
+__all__, __getattr__, __dir__ = lazy_names(globals(), _MODULES, "landsim.optimize")

@@ -68,7 +68,7 @@ from typing import Any, Literal
 import pulp
 
 from landsim.errors import InfeasibleError, InputError, NoSolutionError
-from landsim.optimize.defaults import DEFAULT_SOLVER, SOLVERS
+from landsim.optimize.defaults import DEFAULT_SOLVER, PULP_SOLVERS, SOLVERS
 
 __all__ = [
     "DEFAULT_SOLVER",
@@ -198,7 +198,7 @@ def check_solver_name(solver: str | None) -> str:
     >>> check_solver_name("gurobi")
     Traceback (most recent call last):
     ...
-    landsim.errors.InputError: unknown solver 'gurobi'; use 'cbc', 'highs' or a pulp.LpSolver object
+    landsim.errors.InputError: unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', 'scip' or a pulp.LpSolver object
     """
     if solver is None:
         return default_solver_name()
@@ -206,6 +206,24 @@ def check_solver_name(solver: str | None) -> str:
     if name not in SOLVERS:
         valid = ", ".join(f"{s!r}" for s in SOLVERS)
         msg = f"unknown solver {solver!r}; use {valid} or a pulp.LpSolver object"
+        raise InputError(msg)
+    return name
+
+
+def _pulp_solver_name(name: str) -> str:
+    """A solver of the PuLP models: "auto" is HiGHS when installed, else CBC.
+
+    Raises
+    ------
+    InputError
+        ``"cpsat"`` or ``"scip"``: they take the binary-selection arrays
+        (:mod:`landsim.optimize.milp`), not a PuLP problem.
+    """
+    if name == "auto":
+        return "highs" if highs_available() else "cbc"
+    if name not in PULP_SOLVERS:
+        msg = (f"solver {name!r} solves the binary-selection models (farmland marxan) "
+               "in-process; this model is built through PuLP: use 'auto', 'cbc' or 'highs'")
         raise InputError(msg)
     return name
 
@@ -334,7 +352,7 @@ def default_solver_name() -> str:
     InputError
         Neither CBC nor HiGHS is available.
     """
-    for name in (DEFAULT_SOLVER, *(s for s in SOLVERS if s != DEFAULT_SOLVER)):
+    for name in (DEFAULT_SOLVER, *(s for s in PULP_SOLVERS if s != DEFAULT_SOLVER)):
         if cbc_available() if name == "cbc" else highs_available():
             return name
     msg = ("no MILP solver found: neither the CBC binary nor the highspy package; run "
@@ -381,7 +399,7 @@ def make_solver(
                    "them on the PuLP solver object instead (e.g. pulp.HiGHS(timeLimit=60))")
             raise InputError(msg)
         return solver, str(getattr(solver, "name", type(solver).__name__))
-    name = check_solver_name(solver)
+    name = _pulp_solver_name(check_solver_name(solver))
     common: dict[str, Any] = {"msg": options.msg, "timeLimit": options.time_limit,
                               "gapRel": options.gap}
     if options.threads is not None:
@@ -742,7 +760,8 @@ def solve_problem(
                "gaps of minimisations: minimise the negated objective instead")
         raise InputError(msg)
     name = (str(getattr(solver, "name", type(solver).__name__))
-            if isinstance(solver, pulp.LpSolver) else check_solver_name(solver))
+            if isinstance(solver, pulp.LpSolver)
+            else _pulp_solver_name(check_solver_name(solver)))
     make_solver(solver, options)  # fail on bad options before any work
     has_variables = bool(problem.variables())
     use_start = bool(options.warm_start and name == "cbc" and not isinstance(
