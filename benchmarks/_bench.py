@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -63,5 +63,23 @@ def write_results(benchmark: str, rows: Iterable[Mapping[str, object]],
     (out / f"{benchmark}.md").write_text(f"# {benchmark}\n\n" + markdown(table),
                                          encoding="utf-8")
     print(table.to_string(index=False))
+    print(f"wrote {path}")
+    return path
+
+
+def write_tables(benchmark: str, long_rows: Sequence[Sequence[object]], header: Sequence[str],
+                 wide_rows: Sequence[Sequence[object]], note: str = "") -> Path:
+    """Write the long table (rows of :data:`COLUMNS`) as ``<benchmark>.csv`` and, for people,
+    the wide table the script printed (already formatted cells) as ``<benchmark>.md``.
+
+    Returns the CSV path.
+    """
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    path = OUT_DIR / f"{benchmark}.csv"
+    pd.DataFrame(list(long_rows), columns=list(COLUMNS)).to_csv(path, index=False,
+                                                                lineterminator="\n")
+    wide = pd.DataFrame([[str(c) for c in row] for row in wide_rows], columns=list(header))
+    (OUT_DIR / f"{benchmark}.md").write_text(f"# {benchmark}\n\n{note}\n\n" + markdown(wide),
+                                            encoding="utf-8")
     print(f"wrote {path}")
     return path

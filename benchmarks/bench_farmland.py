@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from _bench_table import write_tables
+from _bench import write_tables
 from scipy.ndimage import gaussian_filter
 
 from landsim.errors import InfeasibleError

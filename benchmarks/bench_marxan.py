@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _bench_table import write_tables
+from _bench import write_tables
 from scipy.ndimage import gaussian_filter
 
 from landsim.farmland.marxan import MarxanMinSetModel, read_marxan

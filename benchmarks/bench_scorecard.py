@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _bench_table import write_tables
+from _bench import write_tables
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "marxan-tasmania"
 MARXAN = ((0.57, 1.01874e8, "1e6 iterations x 10 runs"),

@@ -35,6 +35,9 @@ ARGS: dict[str, list[str]] = {
     "bench_county_import": ["--sizes", "20000"],
     "bench_synthesize": ["--sizes", "5000", "20000", "--repeat", "2"],
     "bench_topsoil": ["--sizes", "10", "100", "300", "--pulp-max", "100"],
+    "bench_scorecard": [],
+    "bench_marxan": ["--time-limit", "30"],
+    "bench_farmland": ["--sizes", "10000", "--solvers", "highs", "auto", "--time-limit", "60"],
 }
 """Arguments per script: sizes that finish in a few minutes on 2 cores yet show the scaling
 the issues' targets speak of (the scripts' own defaults are the full-size runs)."""
