@@ -30,9 +30,13 @@ def test_optimize_writes_the_design_outputs(county_dir: Path, tmp_path: Path, ca
     out = tmp_path / "fo"
     weight = 0.02
     assert _run(county_dir, out, "--boundary-weight", str(weight)) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "(a) correction 错划纠正" in printed and "(b) optimisation 优进劣出" in printed
     assert "WHAT-IF" not in printed
+    # the default in-process solver reports incumbent and bound on stderr as they improve
+    progress = [ln for ln in captured.err.splitlines() if "incumbent" in ln]
+    assert progress and all(ln.startswith("landsim: ") for ln in progress)
     layout = pd.read_csv(out / "layout.csv", dtype={"parcel_id": str}, keep_default_na=False)
     # the design 5.2 columns first, then the two stages
     assert list(layout.columns) == ["parcel_id", "is_pbf_before", "is_pbf_after", "change",
@@ -41,6 +45,10 @@ def test_optimize_writes_the_design_outputs(county_dir: Path, tmp_path: Path, ca
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert SUMMARY_KEYS <= set(summary)
     assert summary["legal"] is True and summary["what_if"] == []
+    # the time-quality trace: incumbents never get worse, the last one is the result
+    incumbents = [p["incumbent"] for p in summary["trace"] if p["incumbent"] is not None]
+    assert len(incumbents) >= 1 and incumbents == sorted(incumbents, reverse=True)
+    assert incumbents[-1] == pytest.approx(summary["objective"], rel=1e-6)
     checks = pd.read_csv(out / "checks.csv")
     assert summary["all_passed"] == bool(checks["passed"].all())
     assert ("all passed" in printed) == summary["all_passed"]
@@ -69,6 +77,11 @@ def test_optimize_writes_the_design_outputs(county_dir: Path, tmp_path: Path, ca
     area = p["area_ha"].reindex(layout["parcel_id"]).to_numpy()
     assert summary["added_ha"] == pytest.approx(float(area[x.to_numpy() & ~x0].sum()))
     assert summary["removed_ha"] == pytest.approx(float(area[~x.to_numpy() & x0].sum()))
+
+
+def test_optimize_is_silent_on_stderr_under_quiet(county_dir: Path, tmp_path: Path, capsys):
+    assert _run(county_dir, tmp_path / "fo", "--quiet") == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_layout_gpkg_opens_in_gdal_with_the_crs(county_dir: Path, tmp_path: Path):

@@ -158,11 +158,12 @@ def add_seed(parser: argparse.ArgumentParser, default: int | None = 2023,
 def add_solver_options(parser: argparse.ArgumentParser, gap_default: float | None = None,
                        *, solvers: tuple[str, ...] | None = None,
                        solver_default: str | None = None,
-                       time_default: float | None = None, wall_budget: bool = False
-                       ) -> None:
+                       time_default: float | None = None, wall_budget: bool = False,
+                       quiet: bool = False) -> None:
     """``--solver``, ``--time-limit`` and ``--gap`` with the shared defaults (a verb may
     give its own defaults and solver list). With ``wall_budget`` the time limit is the
-    whole command's wall-clock budget and ``--workers`` and ``--quiet`` are added."""
+    whole command's wall-clock budget and ``--workers`` and ``--quiet`` are added; with
+    ``quiet`` only ``--quiet`` (for a verb that prints the solver's progress)."""
     from landsim.optimize.defaults import (
         DEFAULT_GAP,
         DEFAULT_SOLVER,
@@ -186,6 +187,7 @@ def add_solver_options(parser: argparse.ArgumentParser, gap_default: float | Non
         parser.add_argument("--workers", type=whole("--workers"), default=None, metavar="N",
                             help="solver threads (CP-SAT workers; default: the solver's, "
                                  "1 for CP-SAT: measured best on 2 cores)")
+    if wall_budget or quiet:
         parser.add_argument("--quiet", action="store_true",
                             help="no progress lines on stderr (incumbent and bound)")
 

@@ -76,7 +76,8 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "farmland") -> 
                           "outputs are labelled as a what-if")
     opt.add_argument("--township-share-rule", action="store_true",
                      help="accepted for compatibility: the township cap is on by default")
-    add_solver_options(opt, gap_default=PLAN_GAP)
+    # the in-process solvers start from the greedy layout and report progress
+    add_solver_options(opt, gap_default=PLAN_GAP, solver_default="auto", quiet=True)
     add_encoding(opt)
     add_out(opt)
     opt.set_defaults(func=_optimize_command)
@@ -102,7 +103,10 @@ def _optimize_command(args: argparse.Namespace) -> int:
 
     from landsim.datasets import read_parcels
     from landsim.farmland.layout import plan_layout
+    from landsim.optimize.budget import WallBudget
     from landsim.outputs import csv_writer, json_writer, write_outputs
+
+    clock = WallBudget(None, started=getattr(args, "started", None))
 
     parcels = read_parcels(args.parcels, encoding=args.encoding)
     edges = _edges_for(parcels, args.edges, args.encoding)
@@ -116,7 +120,8 @@ def _optimize_command(args: argparse.Namespace) -> int:
         target_ha=args.target_ha, boundary_weight=args.boundary_weight,
         stability_weight=args.stability_weight,
         what_if_no_township_cap=args.what_if_no_township_cap,
-        what_if_no_105_rule=args.no_105_rule, what_if_no_quality_rule=args.no_quality_rule)
+        what_if_no_105_rule=args.no_105_rule, what_if_no_quality_rule=args.no_quality_rule,
+        progress=None if args.quiet else progress_printer(clock))
     layout = plan.layout
     files = {"layout.csv": csv_writer(layout, None), "summary.json": json_writer(plan.summary()),
              "checks.csv": csv_writer(plan.checks),

@@ -184,7 +184,7 @@ class LayoutPlan:
         by_rule = self.checks.groupby("rule", sort=False)["passed"].all()
         return {
             "status": r.status, "objective": r.objective, "gap": r.gap,
-            "best_bound": r.best_bound, "solver": r.solver,
+            "best_bound": r.best_bound, "solver": r.solver, "trace": list(r.trace),
             "solve_seconds": self.correction.solve_seconds + r.solve_seconds,
             "target_ha": self.target_ha,
             "area_before_ha": float(totals["area_before_ha"]),
@@ -260,7 +260,7 @@ def plan_layout(parcels: pd.DataFrame, edges: pd.DataFrame | None = None, *,
                 what_if_no_105_rule: bool = False, what_if_no_quality_rule: bool = False,
                 rules: Any = None, solver: str = DEFAULT_SOLVER,
                 time_limit: float | None = DEFAULT_TIME_LIMIT_S,
-                gap: float | None = PLAN_GAP) -> LayoutPlan:
+                gap: float | None = PLAN_GAP, progress: Any = None) -> LayoutPlan:
     """Correct, then optimise the PBF layout under every rule (module docstring).
 
     Parameters
@@ -282,6 +282,9 @@ def plan_layout(parcels: pd.DataFrame, edges: pd.DataFrame | None = None, *,
         Policy parameters (slope limit, compensation ratio, township share).
     solver, time_limit, gap
         Solver settings of both stages (default gap :data:`PLAN_GAP`). [-, s, fraction]
+    progress : callable, optional
+        ``progress(seconds, incumbent, bound)`` as stage (b)'s in-process solver improves
+        (:func:`landsim.optimize.milp.solve_arrays`).
 
     Returns
     -------
@@ -321,7 +324,7 @@ def plan_layout(parcels: pd.DataFrame, edges: pd.DataFrame | None = None, *,
         quality_rule=not what_if_no_quality_rule,
         township_share_rule=not what_if_no_township_cap, per_township_rules=True,
         township_targets=floors, rules=rules)
-    result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
+    result = model.solve(solver=solver, time_limit=time_limit, gap=gap, progress=progress)
     layout = _combined_layout(correction, result)
     after = layout["is_pbf_after"].to_numpy(dtype=bool)
     return LayoutPlan(
