@@ -211,3 +211,21 @@ def test_allocation_road_weight(voila_url, page):
     run = run_scenario(baseline, ScenarioInputs.from_county(fine), by="township")
     assert after == _expected(allocation_view(fine, run.annual, road_distance_weight=3.0))
     _no_traceback(page)
+
+
+def test_register_unit_search(voila_url, page):
+    from landsim.register import import_county, unit_history
+    from landsim.register.views import unit_search
+
+    open_page(page, f"{voila_url}/voila/render/10_land_register.ipynb",
+              f"{SCOPE} table.landsim-table")
+    box = page.locator(".widget-text", has=page.locator("label:has-text('Search')"))
+    box.locator("input").fill("GY003")
+    box.locator("input").press("Enter")
+    county = landsim.load_sample()
+    reg = import_county(county)
+    found = unit_search(reg, "GY003", "2022-12-31", contracts=county.industrial_contracts)
+    assert len(found) == 1
+    expected = _expected(unit_history(reg, found["unit_code"].iloc[0]))
+    assert wait_until_equal(lambda: _rows(page), expected, page) == expected
+    _no_traceback(page)
