@@ -12,8 +12,7 @@ from e2e.conftest import (
     RENDER_TIMEOUT_MS,
     open_page,
     set_slider,
-    wait_until_changed,
-    wait_until_equal,
+        wait_until_equal,
 )
 from landsim.presentation import planner_table
 
@@ -28,10 +27,6 @@ def _rows(page, nth: int = -1) -> list[list[str]]:
     rows = scope.locator("table.landsim-table").last.locator("tbody tr")
     return [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]
             for i in range(rows.count())]
-
-
-def _wait_rows_change(page, before: list[list[str]], nth: int = -1) -> list[list[str]]:
-    return wait_until_changed(lambda: _rows(page, nth), before, page=page)
 
 
 def _expected(frame) -> list[list[str]]:
@@ -64,16 +59,18 @@ def test_landing_page_links_every_page(voila_url, page):
 def test_tour_township_dropdown(voila_url, page, screenshots):
     from landsim.parcels import township_view
 
-    open_page(page, f"{voila_url}/voila/render/00_tour.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/00_tour.ipynb",
+              f"{SCOPE} table.landsim-table")
     dropdown = page.locator(".widget-dropdown select").first
     shown = dropdown.evaluate("e => e.options[e.selectedIndex].text").replace("\xa0", " ")
     assert shown == "全县 Whole county"  # not blank
     before = _rows(page)
     dropdown.select_option(label="新关镇")
-    after = _wait_rows_change(page, before)
-    page.screenshot(path=str(screenshots / "tour_township.png"))
     parcels = landsim.load_sample().parcels
-    assert after == _expected(township_view(parcels, "新关镇"))
+    expected = _expected(township_view(parcels, "新关镇"))
+    after = wait_until_equal(lambda: _rows(page), expected, page)
+    page.screenshot(path=str(screenshots / "tour_township.png"))
+    assert after == expected and after != before
     _no_traceback(page)
 
 
@@ -84,7 +81,7 @@ def test_quota_tier_below_tier_two_shows_no_traceback(voila_url, page, screensho
     from landsim.widgets.quota import QUOTA_COLUMNS
 
     open_page(page, f"{voila_url}/voila/render/01_two_links_quota.ipynb",
-          f"{SCOPE} table.landsim-table")
+              f"{SCOPE} table.landsim-table")
     _set_slider(page, "Standard tier 1", 60)  # below tier 2 (80): tier 2 and 3 follow
     page.wait_for_function("document.body.innerText.includes('已随之调整')", timeout=120_000)
     baseline = Scenario.from_toml(scenario_file("baseline"))
@@ -101,14 +98,16 @@ def test_stock_performance_classes(voila_url, page):
     from landsim import stockland
     from landsim.stockland.views import class_view
 
-    open_page(page, f"{voila_url}/voila/render/03_stock_land.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/03_stock_land.ipynb",
+              f"{SCOPE} table.landsim-table")
     before = _rows(page)
     _set_slider(page, "Class A minimum", 150)
-    after = _wait_rows_change(page, before)
     county = landsim.load_sample()
     units = stockland.performance_units(county.industrial_contracts, county.stock_plots,
                                         "2022-12-31")
-    assert after == _expected(class_view(units, class_a_min=150.0))
+    expected = _expected(class_view(units, class_a_min=150.0))
+    after = wait_until_equal(lambda: _rows(page), expected, page)
+    assert after == expected and after != before
     _no_traceback(page)
 
 
@@ -117,14 +116,16 @@ def test_topsoil_haul_cost(voila_url, page):
     from landsim.topsoil.examples import example_topsoil_inputs
     from landsim.topsoil.views import what_if
 
-    open_page(page, f"{voila_url}/voila/render/04_topsoil.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/04_topsoil.ipynb",
+              f"{SCOPE} table.landsim-table")
     before = _rows(page)
     _set_slider(page, "Haul cost", 3)
-    after = _wait_rows_change(page, before)
     inputs = example_topsoil_inputs(landsim.load_sample().parcels, seed=2023)
     expected = what_if(inputs, haul_cost_yuan_per_m3_km=3.0,
                        params=load_topsoil_params()).cost_split
-    assert after == _expected(expected)
+    expected = _expected(expected)
+    after = wait_until_equal(lambda: _rows(page), expected, page)
+    assert after == expected and after != before
     _no_traceback(page)
 
 
@@ -133,7 +134,7 @@ def test_siting_all_weights_zero_shows_no_traceback(voila_url, page, screenshots
     from landsim.siting.examples import example_schemes
 
     open_page(page, f"{voila_url}/voila/render/05_site_selection.ipynb",
-          f"{SCOPE} table.landsim-table")
+              f"{SCOPE} table.landsim-table")
     parcels = landsim.load_sample().parcels
     schemes, footprints = example_schemes(parcels, seed=2023)
     comparison = siting.compare_schemes(footprints, parcels, schemes)
@@ -157,15 +158,17 @@ def test_monitoring_per_capita_threshold(voila_url, page):
     from landsim.quota.scenario import ScenarioInputs, load_scenarios, run_scenario
     from landsim.widgets.monitor import light_view
 
-    open_page(page, f"{voila_url}/voila/render/06_monitoring.ipynb", f"{SCOPE} table.landsim-table")
+    open_page(page, f"{voila_url}/voila/render/06_monitoring.ipynb",
+              f"{SCOPE} table.landsim-table")
     before = _rows(page)
     _set_slider(page, "Per-capita max", 145)
-    after = _wait_rows_change(page, before)
     county = landsim.load_sample()
     baseline = {s.name: s for s in load_scenarios()}["baseline"]
     values = indicator_values(county, run_scenario(baseline, ScenarioInputs.from_county(county)))
     expected = light_view(monitor_view(values, 2022, per_capita_max_m2=145.0)).frame
-    assert after == expected.to_numpy().tolist()
+    expected = expected.to_numpy().tolist()
+    after = wait_until_equal(lambda: _rows(page), expected, page)
+    assert after == expected and after != before
     _no_traceback(page)
 
 
@@ -183,12 +186,12 @@ def test_cultivated_slope_limit(voila_url, page):
 
     open_page(page, f"{voila_url}/voila/render/08_cultivated_balance.ipynb",
           f"{SCOPE} table.landsim-table")
-    before = _rows(page)
-    _set_slider(page, "slope", 6)
-    after = _wait_rows_change(page, before)
     projects = landsim.load_sample().cultivated_projects
-    expected = verify_view(projects, cultivated.load_cultivated_policy(), max_slope_deg=6.0)
-    assert after == _expected(expected.reset_index())
+    expected = _expected(verify_view(projects, cultivated.load_cultivated_policy(),
+                                     max_slope_deg=6.0).reset_index())
+    assert expected != _rows(page)  # the move shows
+    _set_slider(page, "slope", 6)
+    assert wait_until_equal(lambda: _rows(page), expected, page) == expected
     _no_traceback(page)
 
 
@@ -203,13 +206,14 @@ def test_allocation_road_weight(voila_url, page):
     page.wait_for_function(
         f"document.querySelectorAll('{SCOPE} table.landsim-table').length >= 2",
         timeout=RENDER_TIMEOUT_MS)
-    before = _rows(page, 1)
-    _set_slider(page, "Near roads", 3)
-    after = _wait_rows_change(page, before, 1)
     fine = county_from_synthetic(synthesize(20_000, seed=2023))  # the notebook's SEED
     baseline = {s.name: s for s in load_scenarios()}["baseline"]
     run = run_scenario(baseline, ScenarioInputs.from_county(fine), by="township")
-    assert after == _expected(allocation_view(fine, run.annual, road_distance_weight=3.0))
+    expected = _expected(allocation_view(fine, run.annual, road_distance_weight=3.0))
+    assert expected != _expected(allocation_view(fine, run.annual))  # the move shows
+    _set_slider(page, "Near roads", 3)
+    # the page may redraw more than once after one move: wait for the final table
+    assert wait_until_equal(lambda: _rows(page, 1), expected, page) == expected
     _no_traceback(page)
 
 
