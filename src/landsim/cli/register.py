@@ -32,9 +32,12 @@ CONTRACTS_FILE = "contracts.csv"
 
 
 def _policy(args: argparse.Namespace) -> Any:
+    """The register policy of ``--policy`` (or the packaged one), read once per command."""
     from landsim.register.params import load_register_policy
 
-    return load_register_policy(getattr(args, "policy", None))
+    if getattr(args, "_register_policy", None) is None:
+        args._register_policy = load_register_policy(getattr(args, "policy", None))
+    return args._register_policy
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
