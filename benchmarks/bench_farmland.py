@@ -11,8 +11,9 @@ solves it with each solver, printing one row per (size, solver)::
     python benchmarks/bench_farmland.py --generator grid --sizes 100000 \\
         --solvers highs-inproc cpsat auto --time-limit 60 --gap 0.005
 
-``auto``, ``cpsat``, ``scip`` and ``highs-inproc`` solve the model's selection arrays
-in-process from the heuristic start (no PuLP build). Prints the table and writes
+``auto``, ``lagrangian``, ``cpsat``, ``scip`` and ``highs-inproc`` solve the model's
+selection arrays in-process from the heuristic start (no PuLP build); ``auto`` is the
+Lagrangian relaxation by minimum cuts above 100 parcels. Prints the table and writes
 ``build/bench/bench_farmland.{csv,md}``.
 
 """
@@ -112,7 +113,8 @@ def build_model(county: object, args: argparse.Namespace) -> FarmlandLayoutModel
                                             boundary_weight=args.boundary_weight)
 
 
-IN_PROCESS = {"auto": "auto", "cpsat": "cpsat", "scip": "scip", "highs-inproc": "highs"}
+IN_PROCESS = {"auto": "auto", "cpsat": "cpsat", "scip": "scip", "highs-inproc": "highs",
+              "lagrangian": "lagrangian"}
 """Solver names solved on the model's selection arrays (no PuLP build); ``highs-inproc``
 is HiGHS through highspy directly rather than through PuLP."""
 

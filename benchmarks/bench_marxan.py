@@ -6,9 +6,8 @@ about N hexagons with 20 features (targets 20 % of each feature's total) and BLM
 shape of the issue-14 grid. Each solver runs side by side on the same problem; the greedy
 start, the array build and the solve are timed apart::
 
-    python benchmarks/bench_marxan.py --solvers highs cpsat scip --time-limit 60
-    python benchmarks/bench_marxan.py --hex 100000 --solvers highs cpsat --time-limit 60 \\
-        --gap 0.005
+    python benchmarks/bench_marxan.py --solvers highs cpsat scip lagrangian --time-limit 60
+    python benchmarks/bench_marxan.py --hex 100000 --solvers auto --time-limit 60 --gap 0.005
 
 Marxan 4 (10 runs x 1e6 iterations) returned 362,635 in 122 s on the issue's 100,000-
 hexagon grid (not this seeded one). Prints the table and writes
@@ -67,7 +66,8 @@ def main() -> None:
     parser.add_argument("--hex", type=int, default=None, metavar="N",
                         help="a seeded grid of about N hexagons instead of Tasmania")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--solvers", nargs="+", default=["highs", "cpsat", "scip"])
+    parser.add_argument("--solvers", nargs="+",
+                        default=["highs", "cpsat", "scip", "lagrangian"])
     parser.add_argument("--time-limit", type=float, default=60.0, help="per solve [s]")
     parser.add_argument("--gap", type=float, default=0.005, help="relative gap [fraction]")
     parser.add_argument("--workers", type=int, default=None, help="solver threads")

@@ -29,18 +29,36 @@ from _bench import COLUMNS, markdown
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-ARGS: dict[str, list[str]] = {
+ARGS: dict[str, list[str] | list[list[str]]] = {
     "bench_quota": ["--draws", "100000", "--repeat", "2", "--loop-draws", "100", "--cli"],
     "bench_allocate": ["--parcels", "20000", "--repeat", "1"],
     "bench_county_import": ["--sizes", "20000"],
     "bench_synthesize": ["--sizes", "5000", "20000", "--repeat", "2"],
     "bench_topsoil": ["--sizes", "10", "100", "300", "--pulp-max", "100"],
     "bench_scorecard": [],
-    "bench_marxan": ["--time-limit", "30"],
-    "bench_farmland": ["--sizes", "10000", "--solvers", "highs", "auto", "--time-limit", "60"],
+    "bench_marxan": [["--time-limit", "30"],
+                     ["--hex", "100000", "--solvers", "auto", "--time-limit", "60", "--gap",
+                      "0.005"]],
+    "bench_farmland": [["--sizes", "10000", "--solvers", "highs", "auto", "--time-limit",
+                        "60"],
+                       ["--generator", "grid", "--sizes", "100000", "--solvers", "auto",
+                        "--time-limit", "60", "--gap", "0.005"]],
 }
-"""Arguments per script: sizes that finish in a few minutes on 2 cores yet show the scaling
-the issues' targets speak of (the scripts' own defaults are the full-size runs)."""
+"""Arguments per script (a list of lists: one run per list): sizes that finish in a few
+minutes on 2 cores yet show the scaling the issues' targets speak of, and issue 14's two
+100,000-cell grids (the scripts' own defaults are the full-size runs)."""
+
+
+def runs_of(stem: str) -> list[list[str]]:
+    """The argument lists of one script (one run each; no entry: one run, no arguments).
+
+    >>> runs_of("bench_topsoil")[0][:2], len(runs_of("bench_farmland")), runs_of("x")
+    (['--sizes', '10'], 2, [[]])
+    """
+    args = ARGS.get(stem, [])
+    if args and isinstance(args[0], list):
+        return [list(a) for a in args]
+    return [list(args)]  # type: ignore[arg-type]
 
 
 def _read(path: str, default: str = "") -> str:
@@ -81,13 +99,13 @@ def machine_info() -> dict[str, str]:
     }
 
 
-def run_one(script: Path, out: Path, timeout: float) -> pd.DataFrame:
-    """Run one script; its table, or one ``failed`` row saying why."""
+def run_one(script: Path, out: Path, timeout: float, args: list[str]) -> pd.DataFrame:
+    """Run one script with ``args``; its table, or one ``failed`` row saying why."""
     stem = script.stem
     table_path = out / f"{stem}.csv"
     table_path.unlink(missing_ok=True)
     env = {**os.environ, "LANDSIM_BENCH_DIR": str(out)}
-    cmd = [sys.executable, str(script), *ARGS.get(stem, [])]
+    cmd = [sys.executable, str(script), *args]
     start = time.perf_counter()
     reason = ""
     try:
@@ -136,10 +154,11 @@ def main() -> None:
     info = machine_info()
     tables = []
     for script in scripts:
-        print(f"== {script.stem} {' '.join(ARGS.get(script.stem, []))}", flush=True)
-        start = time.perf_counter()
-        tables.append(run_one(script, out, args.timeout))
-        print(f"   {time.perf_counter() - start:.1f} s", flush=True)
+        for run in runs_of(script.stem):
+            print(f"== {script.stem} {' '.join(run)}", flush=True)
+            start = time.perf_counter()
+            tables.append(run_one(script, out, args.timeout, run))
+            print(f"   {time.perf_counter() - start:.1f} s", flush=True)
     table = pd.concat(tables, ignore_index=True)[list(COLUMNS)]
     info["load average (1/5/15 min) at end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     table.to_csv(out / "bench.csv", index=False, lineterminator="\n")

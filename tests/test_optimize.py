@@ -160,8 +160,8 @@ def test_options_that_landsim_sets_are_refused():
     ({"time_limit": 0}, r"time_limit must be a finite number > 0 \[s\], got 0; give e\.g\. "
                         r"time_limit=60 or None for no limit"),
     ({"time_limit": float("nan")}, r"time_limit must be a finite number > 0 \[s\], got nan"),
-    ({"solver": "gurobi"}, r"unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', 'scip' or a pulp\.LpSolver "
-                           r"object"),
+    ({"solver": "gurobi"}, r"unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', "
+                           r"'scip', 'lagrangian' or a pulp\.LpSolver object"),
 ])
 def test_every_model_validates_the_same_way(model, kwargs, match):
     with pytest.raises(InputError, match=match):
@@ -720,8 +720,8 @@ def test_no_time_left_returns_the_start_as_heuristic():
 def test_auto_picks_a_solver_by_size_and_shape():
     from landsim.optimize.milp import AUTO_CPSAT_MAX_UNITS, pick_solver
 
-    assert pick_solver("auto", 1751, 5000) == "highs"
-    assert pick_solver(None, 100_000, 300_000) == "highs"
+    assert pick_solver("auto", 1751, 5000) == "lagrangian"
+    assert pick_solver(None, 100_000, 300_000) == "lagrangian"
     assert pick_solver("auto", AUTO_CPSAT_MAX_UNITS, 10) == "cpsat"
     assert pick_solver("SCIP", 10) == "scip"
 

@@ -77,7 +77,8 @@ def register(subparsers: argparse._SubParsersAction, verb: str = "farmland") -> 
     opt.add_argument("--township-share-rule", action="store_true",
                      help="accepted for compatibility: the township cap is on by default")
     # the in-process solvers start from the greedy layout and report progress
-    add_solver_options(opt, gap_default=PLAN_GAP, solver_default="auto", quiet=True)
+    add_solver_options(opt, gap_default=PLAN_GAP, solver_default="auto", quiet=True,
+                       solvers=("auto", "cbc", "highs", "lagrangian"))
     add_encoding(opt)
     add_out(opt)
     opt.set_defaults(func=_optimize_command)

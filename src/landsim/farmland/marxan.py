@@ -1038,9 +1038,9 @@ class MarxanMinSetModel(PulpModel):
 
         Parameters
         ----------
-        solver : {"auto", "cbc", "highs", "cpsat", "scip"}, pulp.LpSolver or None
+        solver : {"auto", "cbc", "highs", "cpsat", "scip", "lagrangian"}, pulp.LpSolver, None
             ``"auto"`` picks by size (:func:`landsim.optimize.pick_solver`); HiGHS,
-            CP-SAT and SCIP run in-process on :meth:`selection_arrays` from the greedy
+            CP-SAT, SCIP and the Lagrangian relaxation run in-process on :meth:`selection_arrays` from the greedy
             start; CBC runs through PuLP; or any PuLP solver object.
         time_limit : float, optional
             Wall-clock limit handed to the solver, finite and > 0. [s]

@@ -282,7 +282,8 @@ class LayoutResult:
 # --------------------------------------------------------------------------------------
 def _in_process(solver: object) -> bool:
     """Whether a solver argument goes to the in-process array solvers."""
-    return isinstance(solver, str) and solver.strip().lower() in ("auto", "cpsat", "scip")
+    return isinstance(solver, str) and solver.strip().lower() in ("auto", "cpsat", "scip",
+                                                                  "lagrangian")
 
 
 def _check_fixed_rule(lhs: float, sense: int, rhs: float, rule: str) -> None:
@@ -1081,14 +1082,14 @@ class FarmlandLayoutModel(PulpModel):
 
         Parameters
         ----------
-        solver : {"cbc", "highs", "auto", "cpsat", "scip"}, pulp.LpSolver or None
+        solver : {"cbc", "highs", "auto", "cpsat", "scip", "lagrangian"}, pulp.LpSolver, None
             CBC (bundled with PuLP) or HiGHS through PuLP (``None``: the default
             choice of :func:`landsim.optimize.default_solver_name`); a PuLP solver object
             is used as given (then ``time_limit``, ``gap`` and options must be set on it).
-            ``"auto"``, ``"cpsat"`` and ``"scip"`` solve :meth:`selection_arrays`
-            in-process from the heuristic start (:meth:`initial_layout`, when it meets
-            every rule); ``"auto"`` picks HiGHS or CP-SAT by size
-            (:func:`landsim.optimize.milp.pick_solver`).
+            ``"auto"``, ``"cpsat"``, ``"scip"`` and ``"lagrangian"`` solve
+            :meth:`selection_arrays` in-process from the heuristic start
+            (:meth:`initial_layout`, when it meets every rule); ``"auto"`` picks CP-SAT or
+            the Lagrangian relaxation by size (:func:`landsim.optimize.milp.pick_solver`).
         time_limit : float, optional
             Wall-time limit of the solver, finite and > 0. [s]
         gap : float, optional

@@ -9,11 +9,12 @@ from __future__ import annotations
 __all__ = ["DEFAULT_GAP", "DEFAULT_SOLVER", "DEFAULT_TIME_LIMIT_S", "MARXAN_GAP",
            "MARXAN_SOLVER", "MARXAN_TIME_LIMIT_S", "PLAN_GAP", "PULP_SOLVERS", "SOLVERS"]
 
-SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs", "cpsat", "scip")
+SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs", "cpsat", "scip", "lagrangian")
 """MILP solvers reachable without a download: CBC (bundled with PuLP), HiGHS (highspy),
-OR-Tools CP-SAT (ortools) and SCIP (pyscipopt); "auto" picks by problem size and shape.
-The topsoil LP and the PBF layout take CBC or HiGHS (through PuLP); the binary-selection
-arrays (Marxan) take all four."""
+OR-Tools CP-SAT (ortools), SCIP (pyscipopt) and the Lagrangian relaxation by minimum cuts
+(:mod:`landsim.optimize.lagrangian`, OR-Tools max-flow); "auto" picks by problem size and
+shape. The topsoil LP takes CBC or HiGHS (through PuLP); the binary-selection arrays
+(Marxan, PBF layout) take all of them."""
 
 PULP_SOLVERS: tuple[str, ...] = ("cbc", "highs")
 """Solvers reachable through PuLP (models built as a PuLP problem)."""
@@ -22,7 +23,8 @@ DEFAULT_SOLVER = "cbc"
 """Default MILP solver of the PuLP models (topsoil, PBF layout)."""
 
 MARXAN_SOLVER = "auto"
-"""Default solver of ``farmland marxan``: auto (HiGHS in-process; CP-SAT for tiny problems)."""
+"""Default solver of ``farmland marxan``: auto (the Lagrangian relaxation by minimum cuts,
+HiGHS continuing on mid-sized problems; CP-SAT for tiny problems)."""
 
 MARXAN_GAP = 0.005
 """Default relative gap of ``farmland marxan`` [fraction]: 0.5 %; proving optimality on

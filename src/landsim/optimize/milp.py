@@ -61,8 +61,17 @@ __all__ = [
     "solve_arrays",
 ]
 
-ARRAY_SOLVERS: tuple[str, ...] = ("highs", "cpsat", "scip")
-"""Solvers reachable in-process through :func:`solve_arrays`."""
+ARRAY_SOLVERS: tuple[str, ...] = ("highs", "cpsat", "scip", "lagrangian")
+"""Solvers reachable in-process through :func:`solve_arrays`: HiGHS, CP-SAT, SCIP, and the
+Lagrangian relaxation by minimum cuts (:mod:`landsim.optimize.lagrangian`), continued by
+HiGHS from its layout on problems of up to :data:`LAGRANGIAN_MIP_MAX_UNITS` units."""
+
+LAGRANGIAN_MIP_MAX_UNITS = 20_000
+"""``solver="lagrangian"``: after the relaxation, HiGHS's branch and cut continues from the
+best layout (the bound kept is the better of the two) on problems of up to this many free
+units; above it HiGHS spends the budget before its first node (measured on the 100,000-cell
+grids of benchmarks/bench_farmland.py and bench_marxan.py), so the relaxation's own
+layouts and bound are returned."""
 
 OBJECTIVE_RANGE = 1e12
 """CP-SAT: the scaled objective coefficients sum to about this (int64 holds 9.2e18)."""
@@ -80,32 +89,33 @@ STATUS_HEURISTIC_KEPT = "heuristic (solver found nothing better in time, gap unk
 proved a bound within the budget."""
 
 AUTO_CPSAT_MAX_UNITS = 100
-"""``solver="auto"``: up to this many units CP-SAT, above it HiGHS (in-process).
+"""``solver="auto"``: up to this many units CP-SAT, above it the Lagrangian relaxation
+(continued by HiGHS up to :data:`LAGRANGIAN_MIP_MAX_UNITS` units).
 
 Measured (benchmarks/bench_scorecard.py, bench_marxan.py, bench_farmland.py; 2 shared
 cores): on a 49-unit grid with a boundary CP-SAT proves the optimum in 0.24 s, HiGHS in
-2.1 s; on Tasmania (1,751 units) HiGHS reaches 9.99e7 (0.03 % above the optimum) in 5 s
-where CP-SAT stays at the greedy 1.0077e8 and SCIP reaches 1.0032e8; on a 2,500-cell PBF
-grid HiGHS proves 0.5 % in 1.8 s, CP-SAT stops at 11 % after 10 s; on the 100,000-cell
-grid neither improves the heuristic within 60 s (HiGHS is cut off by the watchdog,
-CP-SAT's bound stays at 0)."""
+2.1 s. On Tasmania (1,751 units, BLM 1) the relaxation gives 1.0005e8 with a bound
+0.3 % below it in 0.3 s, where the greedy start is 1.0077e8 and HiGHS alone needs 5 s
+to pass 1.0e8; HiGHS then continues from that layout. On the all-eligible 100,000-cell
+PBF grid and the 100,000-hexagon Marxan grid the relaxation proves 0.03 % and 0.4 %
+within seconds, where HiGHS and CP-SAT alone did not improve the greedy start in 60 s."""
 
 
 def pick_solver(solver: object, n_units: int, n_edges: int = 0) -> object:
     """Resolve ``"auto"`` (or None) to a solver name by problem size and shape.
 
-    CP-SAT for tiny problems (<= :data:`AUTO_CPSAT_MAX_UNITS` units), HiGHS (in-process
-    branch and cut from the heuristic start) for everything larger, whether or not a
-    boundary term (``n_edges``) is present: no measured case favoured CP-SAT or SCIP above
-    that size. Other values pass through unchanged (names are checked by the caller).
+    CP-SAT for tiny problems (<= :data:`AUTO_CPSAT_MAX_UNITS` units), the Lagrangian
+    relaxation by minimum cuts (HiGHS continuing on mid-sized problems) for everything
+    larger, whether or not a boundary term (``n_edges``) is present. Other values pass
+    through unchanged (names are checked by the caller).
 
     >>> pick_solver("auto", 1751, 4000), pick_solver(None, 40, 60)
-    ('highs', 'cpsat')
+    ('lagrangian', 'cpsat')
     >>> pick_solver("cbc", 10)
     'cbc'
     """
     if solver is None or (isinstance(solver, str) and solver.strip().lower() == "auto"):
-        return "cpsat" if n_units <= AUTO_CPSAT_MAX_UNITS else "highs"
+        return "cpsat" if n_units <= AUTO_CPSAT_MAX_UNITS else "lagrangian"
     if isinstance(solver, str):
         return solver.strip().lower()
     return solver
@@ -412,7 +422,8 @@ def solve_arrays(
         zero = np.zeros(0)
         return ArraySolution(zero, arrays.constant, arrays.constant, True, solver,
                              0.0)
-    run = {"highs": _solve_highs, "cpsat": _solve_cpsat, "scip": _solve_scip}[solver]
+    run = {"highs": _solve_highs, "cpsat": _solve_cpsat, "scip": _solve_scip,
+           "lagrangian": _solve_lagrangian}[solver]
     values, bound, proven, tracker, scaling_error = run(
         arrays, deadline, time_limit, gap, threads, start, progress, msg)
     from_start = False
@@ -458,7 +469,10 @@ def _run_within(run: Callable[[], Any], deadline: float | None,
 
 def _solve_highs(arrays: SelectionArrays, deadline: float | None, time_limit: float | None,
                  gap: float | None, threads: int | None, start: np.ndarray | None,
-                 progress: Progress | None, msg: bool):
+                 progress: Progress | None, msg: bool, *, tracker: _Tracker | None = None,
+                 known_bound: float | None = None):
+    """HiGHS branch and cut; ``known_bound`` (a proved bound from elsewhere, objective
+    units) stops it once its incumbent is within ``gap`` of that bound."""
     import highspy
 
     from landsim.optimize.solvers import _stdout_fd_silenced
@@ -487,7 +501,7 @@ def _solve_highs(arrays: SelectionArrays, deadline: float | None, time_limit: fl
                   np.where(np.isfinite(arrays.row_hi), arrays.row_hi, inf), m.nnz,
                   m.indptr.astype(np.int32), m.indices.astype(np.int32),
                   m.data.astype(float))
-    tracker = _Tracker(progress, shift=arrays.constant)
+    tracker = _Tracker(progress, shift=arrays.constant) if tracker is None else tracker
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start.tolist()
@@ -500,6 +514,10 @@ def _solve_highs(arrays: SelectionArrays, deadline: float | None, time_limit: fl
     def interrupt(event) -> None:
         tracker.update(None, event.data_out.mip_dual_bound)
         if deadline is not None and time.monotonic() >= deadline:
+            event.data_in.user_interrupt = True
+        if (known_bound is not None and tracker.incumbent is not None
+                and tracker.incumbent - known_bound
+                <= (gap or 0.0) * max(abs(tracker.incumbent), 1e-12)):
             event.data_in.user_interrupt = True
 
     def lp_interrupt(event) -> None:
@@ -527,6 +545,55 @@ def _solve_highs(arrays: SelectionArrays, deadline: float | None, time_limit: fl
     tracker.update(None if values is None else float(arrays.cost @ values),
                    None if bound is None else bound - arrays.constant)
     return values, bound, proven, tracker, 0.0
+
+
+# --------------------------------------------------------------------------------------
+# Lagrangian relaxation by minimum cuts (then HiGHS on mid-sized problems)
+# --------------------------------------------------------------------------------------
+def _solve_lagrangian(arrays: SelectionArrays, deadline: float | None,
+                      time_limit: float | None, gap: float | None, threads: int | None,
+                      start: np.ndarray | None, progress: Progress | None, msg: bool):
+    from landsim.optimize.lagrangian import MinCutRelaxation, solve_lagrangian
+
+    shift = arrays.constant
+    tracker = _Tracker(progress, shift=shift)
+    left = _time_left(deadline, time_limit)
+    if left is not None:
+        end = time.monotonic() + left
+        deadline = end if deadline is None else min(deadline, end)
+    best = None if start is None else np.asarray(start, dtype=float)
+    best_obj = math.inf if best is None else arrays.objective(best)
+    if best is not None:
+        tracker.update(best_obj - shift, None)
+    relaxation = MinCutRelaxation(arrays)
+    found = solve_lagrangian(
+        relaxation, deadline=deadline, gap=gap, incumbent=best_obj,
+        on_layout=lambda _x, value: tracker.update(value - shift, None),
+        on_bound=lambda value: tracker.update(None, value - shift))
+    bound = found.bound if math.isfinite(found.bound) else None
+    if found.x is not None and found.objective < best_obj:
+        best, best_obj = arrays.completed(found.x.astype(float)), found.objective
+
+    def proved() -> bool:
+        return (bound is not None and math.isfinite(best_obj)
+                and best_obj - bound <= (gap or 0.0) * max(abs(best_obj), 1e-12))
+
+    left = _time_left(deadline, None)
+    if (not proved() and arrays.n_binary <= LAGRANGIAN_MIP_MAX_UNITS
+            and (left is None or left > 0.05)):
+        values, highs_bound, _, _, _ = _solve_highs(
+            arrays, deadline, None, gap, threads, best, progress, msg, tracker=tracker,
+            known_bound=bound)
+        if highs_bound is not None:
+            bound = highs_bound if bound is None else max(bound, highs_bound)
+        if values is not None and arrays.violation(values) <= _FEAS_TOL:
+            values = arrays.completed(np.round(values[:arrays.n_binary]))
+            if arrays.objective(values) < best_obj:
+                best, best_obj = values, arrays.objective(values)
+    if msg:
+        print(f"lagrangian: {found.cuts} minimum cuts, bound {found.bound:.6g}, "
+              f"{'converged' if found.converged else 'stopped'}")
+    return best, bound, proved(), tracker, 0.0
 
 
 # --------------------------------------------------------------------------------------

@@ -198,7 +198,7 @@ def check_solver_name(solver: str | None) -> str:
     >>> check_solver_name("gurobi")
     Traceback (most recent call last):
     ...
-    landsim.errors.InputError: unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', 'scip' or a pulp.LpSolver object
+    landsim.errors.InputError: unknown solver 'gurobi'; use 'auto', 'cbc', 'highs', 'cpsat', 'scip', 'lagrangian' or a pulp.LpSolver object
     """
     if solver is None:
         return default_solver_name()
@@ -216,7 +216,7 @@ def _pulp_solver_name(name: str) -> str:
     Raises
     ------
     InputError
-        ``"cpsat"`` or ``"scip"``: they take the binary-selection arrays
+        ``"cpsat"``, ``"scip"`` or ``"lagrangian"``: they take the binary-selection arrays
         (:mod:`landsim.optimize.milp`), not a PuLP problem.
     """
     if name == "auto":
