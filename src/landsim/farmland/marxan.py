@@ -409,6 +409,20 @@ def _split(line: str, sep: str | None) -> list[str]:
     return [t.strip().strip('"').strip("'").strip() for t in tokens]
 
 
+def _split_rows(lines: Sequence[str], sep: str | None) -> list[list[str]]:
+    """The cells of each line, as :func:`_split` gives them.
+
+    When no cell can need stripping (no quote, and no white space but the delimiter), a
+    plain ``str.split`` per line gives the same cells at a fraction of the cost.
+    """
+    chars = set("".join(lines))
+    chars.discard(sep)
+    plain = not any(c in "\"'" or (sep is not None and c.isspace()) for c in chars)
+    if plain:
+        return [line.split(sep) if sep else line.split() for line in lines]
+    return [_split(line, sep) for line in lines]
+
+
 def _read_table(path: Path, key: str, allowed: Sequence[str], *,
                 positional: bool = False, encoding: str | None = None) -> _Table:
     """Read a Marxan data file: header line, then rows; comma, tab or space delimited.
@@ -446,14 +460,15 @@ def _read_table(path: Path, key: str, allowed: Sequence[str], *,
         unknown = [h for h in header if h not in allowed]
         if unknown:
             logger.warning("%s: ignoring column(s) %s (not read by Marxan)", path, unknown)
-    cells = [_split(s, sep) for _, s in rows]
+    cells = _split_rows([s for _, s in rows], sep)
     width = len(header)
-    for (number, _), row in zip(rows, cells, strict=True):
-        if len(row) != width:
-            msg = (f"{path} ({key}): line {number} has {len(row)} field(s) but the header "
-                   f"has {width} ({', '.join(header)}). Fix: make every row match the "
-                   "header (check the delimiter)")
-            raise InputError(msg)
+    bad = next((k for k, row in enumerate(cells) if len(row) != width), None)
+    if bad is not None:
+        number, row = rows[bad][0], cells[bad]
+        msg = (f"{path} ({key}): line {number} has {len(row)} field(s) but the header "
+               f"has {width} ({', '.join(header)}). Fix: make every row match the "
+               "header (check the delimiter)")
+        raise InputError(msg)
     matrix = np.array(cells, dtype=object).reshape(len(cells), width)
     columns = {h: matrix[:, k] for k, h in enumerate(header)}
     return _Table(path, key, columns, np.array([n for n, _ in rows], dtype=np.int64))
