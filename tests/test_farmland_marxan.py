@@ -646,3 +646,48 @@ def test_cells_read_as_pandas_reads_them():
     for sep, lines in ((",", ["1,2,3", "4, 5,6"]), (",", ["1,'a',3"]), ("\t", ["1\t2 \t3"]),
                        (None, ["1  2\t3", '"4" 5 6']), (",", ["1,,3"]), (None, ["1 2 3"])):
         assert _split_rows(lines, sep) == [_split(line, sep) for line in lines]
+
+
+def test_budget_counts_from_the_start_of_the_process(tmp_path: Path):
+    """``--time-limit`` of the command counts from process start: a process that slept
+    longer than the budget before ``main()`` writes the greedy start (no solver time)."""
+    import os
+    import subprocess
+    import sys
+
+    import landsim
+
+    src = str(Path(landsim.__file__).resolve().parents[1])
+    out = tmp_path / "mx"
+    code = ("import sys, time\n"
+            "time.sleep(0.5)\n"
+            "from landsim.optimize.budget import process_age\n"
+            "print('AGE', process_age())\n"
+            "from landsim.cli import main\n"
+            f"sys.argv = ['landsim', 'farmland', 'marxan', {str(DATA / 'comma_prop')!r}, "
+            f"'--out', {str(out)!r}, '--time-limit', '0.4', '--solver', 'highs', '--quiet']\n"
+            "sys.exit(main())\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    age = float(next(x for x in done.stdout.splitlines() if x.startswith("AGE")).split()[1])
+    assert age >= 0.45  # the sleep is counted (clock ticks are 10 ms)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "heuristic (no solver time left)"
+    assert summary["wall_seconds_before_write"] >= 0.45
+
+
+def test_wall_budget_hands_the_solver_what_is_left_after_the_reserve():
+    import time
+
+    from landsim.optimize.budget import WallBudget, command_start
+
+    now = time.monotonic()
+    budget = WallBudget(10.0, reserve=0.5, started=now - 3.0)
+    assert budget.deadline() == pytest.approx(now + 6.5)
+    assert 6.0 < budget.solver_seconds() <= 6.5
+    assert WallBudget(None).deadline() is None and WallBudget(None).remaining() == np.inf
+    assert WallBudget(1.0, started=now - 5.0).solver_seconds() == 0.0
+    assert command_start(as_command=True) <= command_start(as_command=False)
