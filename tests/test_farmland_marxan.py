@@ -545,3 +545,149 @@ def test_cli_marxan_tiny_budget_writes_the_heuristic(tmp_path: Path, capsys):
     assert summary["gap"] is None and summary["gap_label"] == "gap unknown"
     assert summary["all_targets_met"]
     assert "gap unknown" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------
+# the command line's light path: no pandas, PuLP or plotting; the same files
+# --------------------------------------------------------------------------------------
+HEAVY = ("pandas", "pulp", "matplotlib", "geopandas", "ipywidgets", "docx", "dask", "pyarrow")
+"""Libraries ``farmland marxan`` must not import on its in-process path (start-up time)."""
+
+
+def _heavy_modules_of_command(*argv: str) -> tuple[int, list[str]]:
+    """Exit status of ``python -m landsim ARGV`` (this tree) and the heavy modules it loaded."""
+    import os
+    import subprocess
+    import sys
+
+    import landsim
+
+    src = str(Path(landsim.__file__).resolve().parents[1])
+    code = ("import atexit, runpy, sys\n"
+            "atexit.register(lambda: print('HEAVY', *sorted({m.split('.')[0] for m in "
+            f"sys.modules}} & set({HEAVY!r}))))\n"
+            f"sys.argv = ['landsim', *{list(argv)!r}]\n"
+            "runpy.run_module('landsim', run_name='__main__', alter_sys=True)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("HEAVY"))
+    return done.returncode, line.split()[1:]
+
+
+@pytest.mark.parametrize("options", [("--time-limit", "0.001"), ("--solver", "highs")],
+                         ids=["no-time-left", "highs"])
+def test_cli_marxan_imports_no_pandas_pulp_or_plotting(tmp_path: Path, options):
+    status, heavy = _heavy_modules_of_command(
+        "farmland", "marxan", str(DATA / "comma_prop"), "--out", str(tmp_path / "mx"),
+        "--quiet", *options)
+    assert status == 0
+    assert heavy == []
+    assert sorted(q.name for q in (tmp_path / "mx").iterdir()) == sorted(OUTPUT_FILES)
+
+
+def test_heavy_module_probe_sees_pandas_when_a_command_loads_it(tmp_path: Path):
+    """The probe above can fail: ``info`` reads a county into pandas."""
+    status, heavy = _heavy_modules_of_command("info")
+    assert status == 0 and "pandas" in heavy
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_output_files_are_the_bytes_pandas_writes(tmp_path: Path, name):
+    from landsim.outputs import csv_writer
+
+    p = read_marxan(DATA / name)
+    result = MarxanMinSetModel.from_problem(p).solve("highs")
+    write_marxan_outputs(result, tmp_path / "out", problem=p)
+    csv_writer(result.solution, None)(tmp_path / "best.csv")
+    csv_writer(result.features, "%.10g")(tmp_path / "mvbest.csv")
+    assert (tmp_path / "out" / "output_best.csv").read_bytes() == (
+        tmp_path / "best.csv").read_bytes()
+    assert (tmp_path / "out" / "output_mvbest.csv").read_bytes() == (
+        tmp_path / "mvbest.csv").read_bytes()
+
+
+def test_columns_csv_writer_matches_pandas_on_awkward_cells(tmp_path: Path):
+    from landsim.outputs import columns_csv_writer, csv_writer
+
+    columns = {
+        "id": np.array([1, -2, 3], dtype=np.int64),
+        "name": np.array(["耕地", 'say "hi"', "a,b"], dtype=object),
+        "x": np.array([0.1, np.nan, np.inf]),
+        "tiny": np.array([1e-12, 123456789.123, -0.0]),
+        "ok": np.array([True, False, True]),
+    }
+    for fmt in ("%.10g", "%.6g", None):
+        columns_csv_writer(columns, fmt)(tmp_path / "ours.csv")
+        csv_writer(pd.DataFrame(columns), fmt)(tmp_path / "pandas.csv")
+        assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_result_frames_and_summary_records_match_the_columns():
+    model = _grid_problem()
+    result = model.solve("highs", gap=0.0)
+    assert result.features.equals(model.feature_table(result.selected))
+    assert result.features["name"].dtype == "string"
+    assert result.solution.columns.tolist() == ["planning_unit", "solution"]
+    frame = result.features
+    expected = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    assert result.summary()["features"] == expected
+    assert result.n_targets_met == len(frame) and result.all_targets_met
+
+
+def test_cells_read_as_pandas_reads_them():
+    from landsim.farmland.marxan import _split, _split_rows, _to_floats
+
+    cells = np.array(["1", "2.5", "1e3", "", "nan", "inf", "-inf", "abc", "1_000", "0x10",
+                      "+3", ".5", "1.", "True", "1,5", "-0", " 7 "], dtype=object)
+    expected = pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(float)
+    np.testing.assert_array_equal(_to_floats(cells), expected)
+    for sep, lines in ((",", ["1,2,3", "4, 5,6"]), (",", ["1,'a',3"]), ("\t", ["1\t2 \t3"]),
+                       (None, ["1  2\t3", '"4" 5 6']), (",", ["1,,3"]), (None, ["1 2 3"])):
+        assert _split_rows(lines, sep) == [_split(line, sep) for line in lines]
+
+
+def test_budget_counts_from_the_start_of_the_process(tmp_path: Path):
+    """``--time-limit`` of the command counts from process start: a process that slept
+    longer than the budget before ``main()`` writes the greedy start (no solver time)."""
+    import os
+    import subprocess
+    import sys
+
+    import landsim
+
+    src = str(Path(landsim.__file__).resolve().parents[1])
+    out = tmp_path / "mx"
+    code = ("import sys, time\n"
+            "time.sleep(0.5)\n"
+            "from landsim.optimize.budget import process_age\n"
+            "print('AGE', process_age())\n"
+            "from landsim.cli import main\n"
+            f"sys.argv = ['landsim', 'farmland', 'marxan', {str(DATA / 'comma_prop')!r}, "
+            f"'--out', {str(out)!r}, '--time-limit', '0.4', '--solver', 'highs', '--quiet']\n"
+            "sys.exit(main())\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    age = float(next(x for x in done.stdout.splitlines() if x.startswith("AGE")).split()[1])
+    assert age >= 0.45  # the sleep is counted (clock ticks are 10 ms)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "heuristic (no solver time left)"
+    assert summary["wall_seconds_before_write"] >= 0.45
+
+
+def test_wall_budget_hands_the_solver_what_is_left_after_the_reserve():
+    import time
+
+    from landsim.optimize.budget import WallBudget, command_start
+
+    now = time.monotonic()
+    budget = WallBudget(10.0, reserve=0.5, started=now - 3.0)
+    assert budget.deadline() == pytest.approx(now + 6.5)
+    assert 6.0 < budget.solver_seconds() <= 6.5
+    assert WallBudget(None).deadline() is None and WallBudget(None).remaining() == np.inf
+    assert WallBudget(1.0, started=now - 5.0).solver_seconds() == 0.0
+    assert command_start(as_command=True) <= command_start(as_command=False)

@@ -31,9 +31,7 @@ landsim.errors.InputError: my.toml: unknown key stock_link.ration; did you mean 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
@@ -90,6 +88,8 @@ def closest_key(key: str, valid: Sequence[str]) -> str:
     >>> closest_key("ration", ["ratio", "enabled"])
     "did you mean 'ratio'?"
     """
+    import difflib
+
     match = difflib.get_close_matches(str(key), list(valid), n=1, cutoff=0.5)
     if match:
         return f"did you mean {match[0]!r}?"
@@ -245,6 +245,8 @@ def read_toml(path: str | Path, *, what: str = "policy file",
     ``schema_version`` is dropped unless ``keep_schema_version``. ``what`` names the kind
     of file in messages.
     """
+    import tomllib
+
     path = Path(path)
     if path.is_dir():
         msg = f"{what} {path}: is a folder, not a TOML file. Fix: give the TOML file's path"

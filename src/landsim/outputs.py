@@ -37,6 +37,7 @@ __all__ = [
     "Writer",
     "check_out",
     "protected_inputs",
+    "columns_csv_writer",
     "csv_writer",
     "json_safe",
     "json_writer",
@@ -56,6 +57,55 @@ def csv_writer(frame: pd.DataFrame, float_format: str | None = "%.6g",
     """Writer of ``frame`` as UTF-8 CSV with ``\\n`` line ends."""
     return lambda p: frame.to_csv(p, index=index, lineterminator="\n",
                                   float_format=float_format)
+
+
+def columns_csv_writer(columns: Mapping[str, Any], float_format: str | None = "%.6g"
+                       ) -> Writer:
+    """Writer of a table given as columns (name -> numpy array or list, equal lengths).
+
+    The file is the one :func:`csv_writer` writes for ``pandas.DataFrame(columns)``
+    (UTF-8, ``\\n`` line ends, no index, floats in ``float_format``, NaN and None as an
+    empty cell, booleans as ``True``/``False``), but pandas is not imported: the command
+    line writes small tables this way within its wall-clock budget.
+
+    >>> import numpy as np
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = Path(d) / "t.csv"
+    ...     _ = columns_csv_writer({"id": np.array([1, 2]), "x": [0.5, float("nan")],
+    ...                             "ok": np.array([True, False])})(path)
+    ...     print(path.read_text(), end="")
+    id,x,ok
+    1,0.5,True
+    2,,False
+    """
+
+    def write(path: Path) -> None:
+        import csv
+
+        cells = [[_csv_cell(v, float_format) for v in _as_list(values)]
+                 for values in columns.values()]
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow([str(name) for name in columns])
+            writer.writerows(zip(*cells, strict=True))
+
+    return write
+
+
+def _as_list(values: Any) -> list[Any]:
+    """A column as a list of Python scalars (``numpy`` arrays through ``tolist``)."""
+    return values.tolist() if hasattr(values, "tolist") else list(values)
+
+
+def _csv_cell(value: Any, float_format: str | None) -> str:
+    """One CSV cell as pandas' ``to_csv`` writes it (NaN and None empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return float_format % value if float_format else repr(value)
+    return str(value)
 
 
 def json_safe(data: Any) -> Any:

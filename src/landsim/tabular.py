@@ -31,11 +31,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from landsim.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the readers that build a frame
 
 __all__ = [
     "GB2312_SHARE_MIN",
@@ -165,6 +168,8 @@ class RawTable:
 
 
 def _read_csv_text(text: str, source: str) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                            skipinitialspace=True)
@@ -216,6 +221,7 @@ def _read_excel(path: Path, sheet: str | None, preferred: Iterable[str],
                 date_columns: Iterable[str]) -> RawTable:
     import zipfile
 
+    import pandas as pd
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -212,7 +212,7 @@ def _run_marxan(args: argparse.Namespace) -> int:
                          **kwargs)
     write_marxan_outputs(result, args.out, problem=problem, inputs=[args.input_dir],
                          wall_seconds=budget.elapsed())
-    met = int((result.features["met"] & result.features["occurrence_met"]).sum())
+    met = result.n_targets_met
     print(f"Marxan problem {problem.source}: {problem.n_units:,} planning units, "
           f"{problem.n_features} features, BLM {problem.blm:g}")
     print(f"{result.solver} {result.status}: score {result.score:,.6g} = cost "

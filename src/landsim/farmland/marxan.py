@@ -57,14 +57,13 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import pulp
 from scipy import sparse
 
 from landsim.errors import InfeasibleError, InputError
@@ -82,8 +81,12 @@ from landsim.optimize.milp import (
 )
 from landsim.optimize.selection import BinarySelection, boundary_terms, fixed_values
 from landsim.optimize.solvers import SolverOptions, relative_gap, solve_problem
-from landsim.outputs import csv_writer, json_writer, write_outputs
+from landsim.outputs import columns_csv_writer, json_writer, write_outputs
 from landsim.tabular import read_text
+
+if TYPE_CHECKING:  # imported on use: the command line's array path needs neither
+    import pandas as pd
+    import pulp
 
 __all__ = [
     "OUTPUT_FILES",
@@ -361,7 +364,7 @@ class _Table:
                 nonnegative: bool = False) -> np.ndarray:
         """A column as floats (or int64), raising InputError at the first bad cell."""
         text = self.columns[column]
-        values = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(float)
+        values = _to_floats(text)
         bad = ~np.isfinite(values)
         what = "a number"
         if integer and not bad.any():
@@ -379,9 +382,45 @@ class _Table:
         return values.astype(np.int64) if integer else values
 
 
+def _to_float(cell: object) -> float:
+    """One cell as a float; NaN when it is not a number (``pd.to_numeric(errors="coerce")``)."""
+    text = str(cell)
+    if "_" in text:  # float() reads "1_000"; a Marxan file never means it
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _to_floats(cells: np.ndarray) -> np.ndarray:
+    """Text cells as floats, NaN where a cell is not a number. [the cells' unit]"""
+    text = [str(c) for c in cells]
+    if "_" not in "".join(text):
+        try:
+            return np.array(text, dtype=object).astype(float)
+        except ValueError:
+            pass  # a bad cell: read cell by cell, the bad ones as NaN
+    return np.array([_to_float(c) for c in text], dtype=float)
+
+
 def _split(line: str, sep: str | None) -> list[str]:
     tokens = line.split(sep) if sep else line.split()
     return [t.strip().strip('"').strip("'").strip() for t in tokens]
+
+
+def _split_rows(lines: Sequence[str], sep: str | None) -> list[list[str]]:
+    """The cells of each line, as :func:`_split` gives them.
+
+    When no cell can need stripping (no quote, and no white space but the delimiter), a
+    plain ``str.split`` per line gives the same cells at a fraction of the cost.
+    """
+    chars = set("".join(lines))
+    chars.discard(sep)
+    plain = not any(c in "\"'" or (sep is not None and c.isspace()) for c in chars)
+    if plain:
+        return [line.split(sep) if sep else line.split() for line in lines]
+    return [_split(line, sep) for line in lines]
 
 
 def _read_table(path: Path, key: str, allowed: Sequence[str], *,
@@ -421,14 +460,15 @@ def _read_table(path: Path, key: str, allowed: Sequence[str], *,
         unknown = [h for h in header if h not in allowed]
         if unknown:
             logger.warning("%s: ignoring column(s) %s (not read by Marxan)", path, unknown)
-    cells = [_split(s, sep) for _, s in rows]
+    cells = _split_rows([s for _, s in rows], sep)
     width = len(header)
-    for (number, _), row in zip(rows, cells, strict=True):
-        if len(row) != width:
-            msg = (f"{path} ({key}): line {number} has {len(row)} field(s) but the header "
-                   f"has {width} ({', '.join(header)}). Fix: make every row match the "
-                   "header (check the delimiter)")
-            raise InputError(msg)
+    bad = next((k for k, row in enumerate(cells) if len(row) != width), None)
+    if bad is not None:
+        number, row = rows[bad][0], cells[bad]
+        msg = (f"{path} ({key}): line {number} has {len(row)} field(s) but the header "
+               f"has {width} ({', '.join(header)}). Fix: make every row match the "
+               "header (check the delimiter)")
+        raise InputError(msg)
     matrix = np.array(cells, dtype=object).reshape(len(cells), width)
     columns = {h: matrix[:, k] for k, h in enumerate(header)}
     return _Table(path, key, columns, np.array([n for n, _ in rows], dtype=np.int64))
@@ -498,8 +538,7 @@ def _features(table: _Table) -> tuple[np.ndarray, ...]:
     names = (np.array([str(s) for s in table.columns["name"]], dtype=object)
              if "name" in table.columns else np.array([str(i) for i in feature_id], dtype=object))
     used = [c for c in _UNSUPPORTED_SPEC if c in table.columns
-            and np.any(np.nan_to_num(pd.to_numeric(pd.Series(table.columns[c]),
-                                                     errors="coerce").to_numpy(float)) > 0)]
+            and np.any(np.nan_to_num(_to_floats(table.columns[c])) > 0)]
     if used:
         warnings.warn(f"{table.path}: column(s) {', '.join(used)} (clumping, separation or "
                       "probability targets) are ignored by the exact minimum-set model",
@@ -591,11 +630,10 @@ class MarxanResult:
         Name of the solver that ran.
     build_seconds, solve_seconds : float
         Wall time to build the PuLP model and to solve it (including PuLP's hand-over). [s]
-    solution : pandas.DataFrame
-        ``planning_unit`` (id) and ``solution`` (1 selected, 0 not), in pu.dat order.
-    features : pandas.DataFrame
-        Per feature: feature_id, name, target, target_type, prop, total_amount, held,
-        shortfall, met, share_held, targetocc, occurrences_held, occurrence_met, spf.
+    solution_columns : dict of str to numpy.ndarray
+        The columns of :attr:`solution` as arrays (no pandas needed).
+    feature_columns : dict of str to numpy.ndarray
+        The columns of :attr:`features` as arrays (no pandas needed).
     solver_objective : float or None
         Objective as reported through PuLP, for cross-checking. [cost units]
     warm_start : bool
@@ -619,12 +657,25 @@ class MarxanResult:
     solver: str
     build_seconds: float
     solve_seconds: float
-    solution: pd.DataFrame
-    features: pd.DataFrame
+    solution_columns: Mapping[str, np.ndarray]
+    feature_columns: Mapping[str, np.ndarray]
     solver_objective: float | None = None
     warm_start: bool = False
     heuristic_score: float | None = None
     trace: tuple[dict[str, float | None], ...] = ()
+
+    @cached_property
+    def solution(self) -> pd.DataFrame:
+        """``planning_unit`` (id) and ``solution`` (1 selected, 0 not), in pu.dat order."""
+        import pandas as pd
+
+        return pd.DataFrame(dict(self.solution_columns))
+
+    @cached_property
+    def features(self) -> pd.DataFrame:
+        """Per feature: feature_id, name, target, target_type, prop, total_amount, held,
+        shortfall, met, share_held, targetocc, occurrences_held, occurrence_met, spf."""
+        return _feature_frame(self.feature_columns)
 
     @property
     def is_optimal(self) -> bool:
@@ -639,7 +690,7 @@ class MarxanResult:
     @property
     def selected(self) -> np.ndarray:
         """One bool per planning unit, in pu.dat order."""
-        return self.solution["solution"].to_numpy() == 1
+        return np.asarray(self.solution_columns["solution"]) == 1
 
     @property
     def n_selected(self) -> int:
@@ -649,24 +700,46 @@ class MarxanResult:
     @property
     def all_targets_met(self) -> bool:
         """Whether every amount and occurrence target is met in full."""
-        return bool(self.features["met"].all() and self.features["occurrence_met"].all())
+        return self.n_targets_met == len(self.feature_columns["met"])
+
+    @property
+    def n_targets_met(self) -> int:
+        """Number of features whose amount and occurrence targets are both met."""
+        columns = self.feature_columns
+        return int(np.sum(np.asarray(columns["met"]) & np.asarray(columns["occurrence_met"])))
 
     def summary(self) -> dict[str, Any]:
         """Scalar fields and the per-feature table as JSON-ready data."""
-        features = self.features.astype(object).where(self.features.notna(), None)
         return {
             "status": self.status, "is_optimal": self.is_optimal, "score": self.score,
             "cost": self.cost, "boundary": self.boundary, "blm": self.blm,
             "planning_units_selected": self.n_selected,
-            "planning_units_total": len(self.solution),
+            "planning_units_total": len(self.solution_columns["solution"]),
             "all_targets_met": self.all_targets_met, "objective": self.score,
             "solver_objective": self.solver_objective, "best_bound": self.best_bound,
             "gap": self.gap, "solver": self.solver, "warm_start": self.warm_start,
             "build_seconds": self.build_seconds, "solve_seconds": self.solve_seconds,
             "heuristic_score": self.heuristic_score, "gap_label": self.gap_label,
             "trace": list(self.trace),
-            "features": features.to_dict(orient="records"),
+            "features": _records(self.feature_columns),
         }
+
+
+def _records(columns: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
+    """Rows of a column table as dicts of Python scalars, NaN as None (JSON-ready)."""
+    names = list(columns)
+    rows = zip(*(np.asarray(values).tolist() for values in columns.values()), strict=True)
+    return [{name: None if isinstance(value, float) and np.isnan(value) else value
+             for name, value in zip(names, row, strict=True)} for row in rows]
+
+
+def _feature_frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The per-feature table as a DataFrame (feature names as pandas' string dtype)."""
+    import pandas as pd
+
+    frame = dict(columns)
+    frame["name"] = pd.array(np.asarray(frame["name"]).astype(str), dtype="string")
+    return pd.DataFrame(frame)
 
 
 # --------------------------------------------------------------------------------------
@@ -850,6 +923,10 @@ class MarxanMinSetModel(PulpModel):
 
     def feature_table(self, selected: np.ndarray) -> pd.DataFrame:
         """Held versus target per feature for a selection (one bool per unit)."""
+        return _feature_frame(self.feature_columns(selected))
+
+    def feature_columns(self, selected: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`feature_table` as a dict of column arrays (no pandas needed)."""
         d = self.data
         x = np.asarray(selected, dtype=bool)
         held = d.held(x)
@@ -857,9 +934,9 @@ class MarxanMinSetModel(PulpModel):
         occ = d.occurrences(x)
         has_prop = np.isfinite(d.prop)
         target_type = np.where(has_prop, "prop", np.where(d.target > 0, "target", "none"))
-        return pd.DataFrame({
+        return {
             "feature_id": d.feature_id,
-            "name": pd.array(d.feature_name.astype(str), dtype="string"),
+            "name": d.feature_name.astype(str).astype(object),
             "target": d.target,
             "target_type": target_type,
             "prop": d.prop,
@@ -873,7 +950,7 @@ class MarxanMinSetModel(PulpModel):
             "occurrences_held": occ,
             "occurrence_met": occ >= d.targetocc - _TOL,
             "spf": d.spf,
-        })
+        }
 
     # ---- diagnostics ----------------------------------------------------------------
     def diagnose(self) -> None:
@@ -912,6 +989,8 @@ class MarxanMinSetModel(PulpModel):
         -------
         pulp.LpProblem
         """
+        import pulp
+
         start = time.perf_counter()
         d = self.data
         problem = pulp.LpProblem("marxan_min_set", pulp.LpMinimize)
@@ -935,6 +1014,8 @@ class MarxanMinSetModel(PulpModel):
 
     def _add_target_constraints(self, problem: pulp.LpProblem, locked_in: np.ndarray) -> None:
         """One amount (and occurrence) constraint per feature, locked units substituted."""
+        import pulp
+
         d = self.data
         free = self._selection.free
         amount_free = d.amount[:, free].tocsr()
@@ -1017,7 +1098,8 @@ class MarxanMinSetModel(PulpModel):
     def _set_initial_values(self) -> bool:
         """Hand :meth:`initial_solution` to PuLP; False when it misses a target."""
         start = self.initial_solution()
-        if not self.feature_table(start)[["met", "occurrence_met"]].all(axis=None):
+        columns = self.feature_columns(start)
+        if not (columns["met"].all() and columns["occurrence_met"].all()):
             return False
         self._selection.set_start(start)
         return True
@@ -1110,9 +1192,8 @@ class MarxanMinSetModel(PulpModel):
             boundary=d.boundary(selected), blm=d.blm, best_bound=report.bound,
             gap=report.gap, solver=report.solver,
             build_seconds=self.build_seconds, solve_seconds=report.seconds,
-            solution=pd.DataFrame({"planning_unit": d.pu_id,
-                                   "solution": selected.astype(np.int64)}),
-            features=self.feature_table(selected),
+            solution_columns=_solution_columns(d, selected),
+            feature_columns=self.feature_columns(selected),
             solver_objective=report.solver_objective,
             warm_start=report.warm_start)
 
@@ -1148,14 +1229,18 @@ class MarxanMinSetModel(PulpModel):
             cost=float(d.cost[selected].sum()), boundary=d.boundary(selected), blm=d.blm,
             best_bound=bound, gap=relative_gap(score, bound), solver=solved.solver,
             build_seconds=self.build_seconds, solve_seconds=solved.seconds,
-            solution=pd.DataFrame({"planning_unit": d.pu_id,
-                                   "solution": selected.astype(np.int64)}),
-            features=self.feature_table(selected), solver_objective=solved.objective,
+            solution_columns=_solution_columns(d, selected),
+            feature_columns=self.feature_columns(selected), solver_objective=solved.objective,
             warm_start=True, heuristic_score=heuristic, trace=trace)
 
     def _selected(self) -> np.ndarray:
         """Selection from the variable values (locked units included)."""
         return self._selection.selected()
+
+
+def _solution_columns(problem: MarxanProblem, selected: np.ndarray) -> dict[str, np.ndarray]:
+    """``planning_unit`` (id) and ``solution`` (1 selected, 0 not) in pu.dat order."""
+    return {"planning_unit": problem.pu_id, "solution": selected.astype(np.int64)}
 
 
 # --------------------------------------------------------------------------------------
@@ -1206,8 +1291,8 @@ def write_marxan_outputs(result: MarxanResult, out_dir: str | os.PathLike[str], 
     summary["status_1_note"] = ("status 1 (initial reserve) seeds the solver's start "
                                 "solution only; it is not a lock")
     return write_outputs(out_dir, {
-        "output_best.csv": csv_writer(result.solution, None),
-        "output_mvbest.csv": csv_writer(result.features, "%.10g"),
+        "output_best.csv": columns_csv_writer(result.solution_columns, None),
+        "output_mvbest.csv": columns_csv_writer(result.feature_columns, "%.10g"),
         "summary.json": json_writer(summary),
     }, inputs=inputs)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pulp
+if TYPE_CHECKING:
+    import pulp
 
 __all__ = ["PulpModel"]
 

@@ -41,11 +41,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pulp
 
 from landsim.errors import InputError
+
+if TYPE_CHECKING:
+    import pulp  # imported when a PuLP problem is built
 
 __all__ = ["BinarySelection", "BoundaryTerms", "boundary_terms", "fixed_values"]
 
@@ -196,6 +199,8 @@ class BinarySelection:
     def add_variables(self, problem: pulp.LpProblem,
                       names: Sequence[str]) -> list[pulp.LpVariable]:
         """Create one binary per free unit; ``names`` has one name per unit (all units)."""
+        import pulp
+
         if len(names) != self.n:
             msg = f"got {len(names)} variable names for {self.n} units"
             raise InputError(msg)
@@ -213,6 +218,8 @@ class BinarySelection:
         constant : float
             Added to the constant.
         """
+        import pulp
+
         coef = np.asarray(coef, dtype=float)
         fixed_part = float(coef[self.fixed == 1].sum())
         free_coef = coef[self.free]
@@ -252,6 +259,8 @@ class BinarySelection:
         list of (pulp.LpVariable, float)
             Each product variable with its objective coefficient (<= 0).
         """
+        import pulp
+
         pair = terms.pair_edges
         if not (len(names) == len(keys) == len(pair)):
             msg = f"got {len(names)} names and {len(keys)} keys for {len(pair)} pair edges"

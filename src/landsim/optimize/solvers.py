@@ -63,12 +63,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
-
-import pulp
+from typing import TYPE_CHECKING, Any, Literal
 
 from landsim.errors import InfeasibleError, InputError, NoSolutionError
 from landsim.optimize.defaults import DEFAULT_SOLVER, PULP_SOLVERS, SOLVERS
+
+if TYPE_CHECKING:
+    import pulp  # imported where a PuLP problem is solved: the array solvers need none
 
 __all__ = [
     "DEFAULT_SOLVER",
@@ -308,6 +309,8 @@ class SolverOptions:
 # Solver choice
 # --------------------------------------------------------------------------------------
 def _bundled_cbc() -> Path:
+    import pulp
+
     return Path(pulp.apis.coin_api.pulp_cbc_path)
 
 
@@ -341,6 +344,8 @@ def cbc_path() -> str:
 
 def highs_available() -> bool:
     """Whether HiGHS is reachable through PuLP (the ``highspy`` package is installed)."""
+    import pulp
+
     return bool(pulp.HiGHS(msg=False).available())
 
 
@@ -392,6 +397,8 @@ def make_solver(
     InputError
         Unknown name, the solver is not installed, or options given with a solver object.
     """
+    import pulp
+
     options = SolverOptions() if options is None else options
     if isinstance(solver, pulp.LpSolver):
         if not options.for_solver_object:
@@ -455,6 +462,8 @@ def status_label(problem: Any, time_limit: float | None = None,
     str
         See the table in the module docstring.
     """
+    import pulp
+
     if problem.sol_status == pulp.LpSolutionOptimal and problem.status == pulp.LpStatusOptimal:
         return optimal_status(gap)
     return STATUS_TIME_LIMIT if time_limit is not None else STATUS_STOPPED
@@ -508,6 +517,8 @@ def raise_if_unsolved(problem: pulp.LpProblem, time_limit: float | None = None, 
         has passed: CBC 2.10 reports "Integer infeasible" when the limit cuts its
         preprocessing short, so that is no proof.
     """
+    import pulp
+
     infeasible = problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUnbounded) or (
         problem.sol_status in (pulp.LpSolutionInfeasible, pulp.LpSolutionUnbounded))
     if infeasible and time_limit is not None and seconds is not None and seconds >= time_limit:
@@ -698,6 +709,8 @@ def _stdout_fd_silenced(silence: bool) -> Iterator[None]:
 
 def _run(problem: pulp.LpProblem, solver: str | pulp.LpSolver | None,
          options: SolverOptions, log_path: Path, warm_start: bool) -> str:
+    import pulp
+
     pulp_solver, name = make_solver(solver, options, log_path=log_path, warm_start=warm_start)
     with _stdout_fd_silenced(not options.msg and isinstance(pulp_solver, pulp.HiGHS)):
         problem.solve(pulp_solver)
@@ -754,6 +767,8 @@ def solve_problem(
     A problem without variables (every unit fixed) is not handed to a solver: it is
     optimal by construction.
     """
+    import pulp
+
     options = SolverOptions() if options is None else options
     if problem.sense != pulp.LpMinimize:
         msg = (f"problem {problem.name!r} is a maximisation; solve_problem reports bounds and "
