@@ -45,6 +45,7 @@ import pandas as pd
 
 from landsim.errors import InputError
 from landsim.policy import COMMON
+from landsim.quota import _kernel
 from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty, SupplyRateRule
 from landsim.quota.population import (
     PopulationPath,
@@ -602,8 +603,18 @@ def _window_rate(year: int, i: int, hist: tuple[np.ndarray, np.ndarray, np.ndarr
         cohorts = new_land[lo:i + 1]  # (cohorts, draws, townships)
         shares = np.asarray(rule.cumulative_supplied(np.arange(i - lo, -1, -1)))
         approved = approved + cohorts.sum(axis=0)
-        supplied = supplied + np.tensordot(shares, cohorts, axes=(0, 0))
+        supplied = supplied + _lagged(shares, cohorts)
     return supply_rate_from_sums(approved, supplied, county)
+
+
+def _lagged(shares: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
+    """Land of the cohorts supplied so far [ha]: ``sum_c shares[c] x cohorts[c]``, added
+    in approval order (the compiled loop adds in the same order; a BLAS product's order
+    depends on the CPU)."""
+    total = np.zeros(cohorts.shape[1:])
+    for share, cohort in zip(shares, cohorts, strict=True):
+        total = total + share * cohort
+    return total
 
 
 BLOCK_DRAWS = 2048
@@ -628,8 +639,67 @@ def _later(x: np.ndarray) -> np.ndarray:
     return np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x
 
 
+def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.ndarray],
+                rates: np.ndarray, hist: tuple[np.ndarray, np.ndarray, np.ndarray],
+                q_stock_all: np.ndarray, later_keys: np.ndarray, later_keys_udb: np.ndarray,
+                udb_limit: np.ndarray, band_max: np.ndarray) -> None:
+    """Fill ``out`` and ``rates`` (year-major, as :func:`simulate_quota` stores them) with
+    the compiled year loop; same numbers as the numpy loop (county-level caps, no
+    占补平衡 link)."""
+    pl, sr, caps, brake = (policy.population_link, policy.supply_rate, policy.caps,
+                           policy.per_capita_brake)
+    n_d, n_t, n_k = drivers.n_draws, len(drivers.years), len(drivers.townships)
+    shape = (n_d, n_t, n_k)
+    hist_years, hist_approved, hist_unsup = hist
+    # window sums of the historical cohorts per simulated year, as _window_rate takes them
+    win_app, win_unsup = np.zeros((n_t, n_k)), np.zeros((n_t, n_k))
+    for i, year in enumerate(drivers.years):
+        in_hist = (hist_years >= int(year) - sr.window_years + 1) & (hist_years <= int(year))
+        win_app[i] = hist_approved[in_hist].sum(axis=0)
+        win_unsup[i] = hist_unsup[in_hist].sum(axis=0)
+    year0 = int(drivers.years[0])
+    rate0 = _window_rate(year0 - 1, -1, hist, np.ones((1, n_k)), np.zeros((0, 1, n_k)), sr,
+                         county=True)
+    factor = (np.full(n_d, pl.provincial_factor) if drivers.provincial_factor is None
+              else np.broadcast_to(drivers.provincial_factor, (n_d,)).astype(float))
+    plan_left = (caps.upper_plan_new_construction_ha - caps.upper_plan_used_ha
+                 if caps.upper_plan_enabled else np.inf)
+    scalars = np.array([sr.floor, _TOL, pl.tier1_max_m2 * (1.0 + _TIER_RTOL),
+                        pl.tier2_max_m2 * (1.0 + _TIER_RTOL), _TIER_RTOL, M2_PER_HA])
+    flags = np.array([pl.enabled, sr.enabled, sr.exempt_pop_link, brake.enabled,
+                      brake.mode == "proportional", caps.key_projects_within_caps,
+                      caps.udb_enabled, caps.reserve_pop_link, sr.window_years], dtype=np.int64)
+    table = np.array([0.0, pl.standard_tier1_m2, pl.standard_tier2_m2, pl.standard_tier3_m2])
+
+    def full(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(np.asarray(a, dtype=float), shape)
+
+    _kernel.compiled_year_loop()(
+        full(drivers.settled_migrants), full(drivers.urban_pop), full(q_stock_all),
+        full(drivers.key_projects_ha), full(drivers.key_projects_udb_ha), full(later_keys),
+        full(later_keys_udb), full(drivers.stock.disposed["unsupplied"]), factor,
+        np.asarray(drivers.base_urban_land_ha, dtype=float),
+        np.asarray(drivers.base_urban_pop, dtype=float), np.asarray(udb_limit, dtype=float),
+        np.broadcast_to(np.asarray(band_max, dtype=float), (n_k,)).copy(),
+        hist_unsup.sum(axis=0), win_app, win_unsup,
+        sr.cumulative_supplied(np.arange(sr.window_years)).astype(float),
+        float(rate0[0, 0]), float(plan_left), scalars, flags, table,
+        out["per_capita_urban_land_m2"], out["standard_m2"], out["tier"],
+        out["pop_link_requested_ha"], out["ordinary_requested_ha"], out["pop_link_quota_ha"],
+        out["stock_link_quota_ha"], out["key_project_quota_ha"], out["cumulative_new_ha"],
+        out["cap_remaining_ha"], out["udb_room_ha"], out["urban_land_ha"], out["binding"],
+        out["key_binding"], out["withheld_ha"], out["county_level"], rates,
+        out["new_construction_land_ha"])
+    # no 占补平衡 link: unlimited room, closing balances 0
+    out["balance_room_ha"][...] = np.inf
+    for name in ("balance_account", "balance_quantity_ha", "balance_capacity_kg",
+                 "balance_paddy_ha"):
+        out[name][...] = 0
+
+
 def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
-                   block_draws: int = BLOCK_DRAWS) -> QuotaResult:
+                   block_draws: int = BLOCK_DRAWS,
+                   compiled: bool | None = None) -> QuotaResult:
     """Run the two-links quota rules year by year, vectorised over draws and townships.
 
     Each year: the standard from the current per-capita urban land (a township without
@@ -650,6 +720,11 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     block_draws : int
         Draws run through the years together (default :data:`BLOCK_DRAWS`); any value
         gives the same numbers, since draws never interact. [count]
+    compiled : bool, optional
+        Run the years through the compiled loop (:mod:`landsim.quota._kernel`, numba):
+        ``None`` (default) where it covers the policy (county-level caps, no 占补平衡
+        link), ``False`` never (the numpy loop over blocks of draws), ``True`` always (an
+        error where it does not cover the policy). Both give the same numbers.
 
     Returns
     -------
@@ -749,139 +824,148 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     # Blocks of draws small enough for their per-year arrays to stay in the CPU cache: the
     # same operations as on all draws at once, at a fraction of the memory traffic.
     block = max(int(block_draws), 1)
-    for lo in range(0, n_d, block):
-        rows = slice(lo, min(lo + block, n_d))
-        nb = rows.stop - lo
-        land = np.broadcast_to(drivers.base_urban_land_ha, (nb, n_k)).astype(float)
-        pop_prev = np.broadcast_to(drivers.base_urban_pop, (nb, n_k)).astype(float)
-        plan_left = np.full((nb, 1), caps.upper_plan_new_construction_ha
-                            - caps.upper_plan_used_ha if caps.upper_plan_enabled else np.inf)
-        cumulative = np.zeros((nb, 1))
-        no_udb = np.full((nb, n_k), np.inf)
-        balance = np.broadcast_to(opening, (nb, 3)).astype(float).copy()
-        survival = np.ones((nb, n_k))
-        fac = None if factor is None else factor[rows]
-        settled_b = settled[rows]
-        later_settled = _later(settled_b)
-        new_land = out["new_construction_land_ha"][:, rows]
-        rate_prev = _window_rate(year0 - 1, -1, hist, survival, new_land, sr, county)
-        rates[0, rows] = rate_prev[:, :rates.shape[-1]]
-        for i, year in enumerate(drivers.years):
-            county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
-                                     pop_prev.sum(axis=-1, keepdims=True))
-            # townships without urban population are assessed at the county's level
-            no_urban = pop_prev <= 0
-            e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
-            std, tier = tier_standard(e, pl, fac)
-            std = std if pl.enabled else np.zeros_like(std)
-            q_pop = population_link_quota(settled_b[:, i], std)
-            q_stock = q_stock_all[rows, i]
+    use_kernel = _kernel.supported(county, cb.enabled, n_k) if compiled is None else compiled
+    if use_kernel and not _kernel.supported(county, cb.enabled, n_k):
+        msg = ("simulate_quota(compiled=True) needs numba and county-level caps without the "
+               "占补平衡 link")
+        raise InputError(msg)
+    if use_kernel and n_d:
+        _run_kernel(drivers, policy, out, rates, hist, q_stock_all, later_keys,
+                    later_keys_udb, udb_limit, band_max)
+    else:
+        for lo in range(0, n_d, block):
+            rows = slice(lo, min(lo + block, n_d))
+            nb = rows.stop - lo
+            land = np.broadcast_to(drivers.base_urban_land_ha, (nb, n_k)).astype(float)
+            pop_prev = np.broadcast_to(drivers.base_urban_pop, (nb, n_k)).astype(float)
+            plan_left = np.full((nb, 1), caps.upper_plan_new_construction_ha
+                                - caps.upper_plan_used_ha if caps.upper_plan_enabled else np.inf)
+            cumulative = np.zeros((nb, 1))
+            no_udb = np.full((nb, n_k), np.inf)
+            balance = np.broadcast_to(opening, (nb, 3)).astype(float).copy()
+            survival = np.ones((nb, n_k))
+            fac = None if factor is None else factor[rows]
+            settled_b = settled[rows]
+            later_settled = _later(settled_b)
+            new_land = out["new_construction_land_ha"][:, rows]
+            rate_prev = _window_rate(year0 - 1, -1, hist, survival, new_land, sr, county)
+            rates[0, rows] = rate_prev[:, :rates.shape[-1]]
+            for i, year in enumerate(drivers.years):
+                county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
+                                         pop_prev.sum(axis=-1, keepdims=True))
+                # townships without urban population are assessed at the county's level
+                no_urban = pop_prev <= 0
+                e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
+                std, tier = tier_standard(e, pl, fac)
+                std = std if pl.enabled else np.zeros_like(std)
+                q_pop = population_link_quota(settled_b[:, i], std)
+                q_stock = q_stock_all[rows, i]
 
-            rate = rate_prev
-            ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
-            requested = q_pop + q_stock
-            # the floor withholds stock-linked quota; population-linked quota too unless it
-            # is exempt as livelihood (民生) land
-            pop_ok = ok | sr.exempt_pop_link
-            wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
-            if brake.enabled:
-                over = e > band_max * (1.0 + _TIER_RTOL)
-                cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
-                braked = np.where(over, wanted * cut, wanted)
-            else:
-                braked = wanted
+                rate = rate_prev
+                ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
+                requested = q_pop + q_stock
+                # the floor withholds stock-linked quota; population-linked quota too unless it
+                # is exempt as livelihood (民生) land
+                pop_ok = ok | sr.exempt_pop_link
+                wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
+                if brake.enabled:
+                    over = e > band_max * (1.0 + _TIER_RTOL)
+                    cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
+                    braked = np.where(over, wanted * cut, wanted)
+                else:
+                    braked = wanted
 
-            # key projects first: the plan's remainder, then (inside the UDB) the UDB room
-            key_req, key_udb_req = keys[rows, i], keys_udb[rows, i]
-            key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
-            if cb.enabled:
-                balance = balance + drivers.cultivated_credits[i]
-                bal_room, bal_account = balance_room()
-                if cb.include_key_projects:
-                    key_granted = scale_to_room(key_granted, bal_room, county=True)
-                bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
-            else:
-                bal_room = bal_left = np.full((nb, 1), np.inf)
-                bal_account = np.zeros(nb, dtype=int)
-            kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
-            key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
-            key_granted = key_granted - (key_udb_req * kept - key_udb)
-            land = land + key_udb
-            # ordinary quota: what remains after the room later key projects need; the
-            # population-linked quota (a special quota, 专项) before the stock-linked one,
-            # which also leaves the room later settled migrants need at this year's standard
-            # (caps.reserve_pop_link)
-            plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
-                                     + later_keys[rows, i].sum(axis=-1, keepdims=True)
-                                     if within else 0.0)
-            udb_room = udb_room_now()
-            if caps.udb_enabled:
-                udb_room = udb_room - (later_keys_udb[rows, i].sum(axis=-1, keepdims=True)
-                                       if county else later_keys_udb[rows, i])
-            after_udb = np.empty_like(braked)
-            after_plan = np.empty_like(braked)
-            granted_by = np.empty_like(braked)
-            for j in (0, 1):
-                after_udb[j] = scale_to_room(braked[j], udb_room, county)
-                after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
-                # 以补定占: the accounts pay what remains after key projects (and pop link)
-                granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
-                bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
-                if j == 0:
-                    set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
-                                                 if caps.reserve_pop_link else 0.0)
-                    plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
-                    udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
-                                           else set_aside)
-            granted = granted_by.sum(axis=0)
+                # key projects first: the plan's remainder, then (inside the UDB) the UDB room
+                key_req, key_udb_req = keys[rows, i], keys_udb[rows, i]
+                key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
+                if cb.enabled:
+                    balance = balance + drivers.cultivated_credits[i]
+                    bal_room, bal_account = balance_room()
+                    if cb.include_key_projects:
+                        key_granted = scale_to_room(key_granted, bal_room, county=True)
+                    bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
+                else:
+                    bal_room = bal_left = np.full((nb, 1), np.inf)
+                    bal_account = np.zeros(nb, dtype=int)
+                kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
+                key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
+                key_granted = key_granted - (key_udb_req * kept - key_udb)
+                land = land + key_udb
+                # ordinary quota: what remains after the room later key projects need; the
+                # population-linked quota (a special quota, 专项) before the stock-linked one,
+                # which also leaves the room later settled migrants need at this year's standard
+                # (caps.reserve_pop_link)
+                plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
+                                         + later_keys[rows, i].sum(axis=-1, keepdims=True)
+                                         if within else 0.0)
+                udb_room = udb_room_now()
+                if caps.udb_enabled:
+                    udb_room = udb_room - (later_keys_udb[rows, i].sum(axis=-1, keepdims=True)
+                                           if county else later_keys_udb[rows, i])
+                after_udb = np.empty_like(braked)
+                after_plan = np.empty_like(braked)
+                granted_by = np.empty_like(braked)
+                for j in (0, 1):
+                    after_udb[j] = scale_to_room(braked[j], udb_room, county)
+                    after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
+                    # 以补定占: the accounts pay what remains after key projects (and pop link)
+                    granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
+                    bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
+                    if j == 0:
+                        set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
+                                                     if caps.reserve_pop_link else 0.0)
+                        plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
+                        udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
+                                               else set_aside)
+                granted = granted_by.sum(axis=0)
 
-            binding = np.select(
-                [(granted_by < after_plan - _TOL).any(axis=0),
-                 (after_plan < after_udb - _TOL).any(axis=0),
-                 (after_udb < braked - _TOL).any(axis=0),
-                 (braked < wanted - _TOL).any(axis=0),
-                 (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
-                [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
-                 BINDING.index("udb"),
-                 BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
-                BINDING.index("none"))
-            new = granted + key_granted
-            if cb.enabled:
-                balance = balance - new.sum(axis=-1, keepdims=True) * cost
-                balance[np.abs(balance) < _TOL] = 0.0
+                binding = np.select(
+                    [(granted_by < after_plan - _TOL).any(axis=0),
+                     (after_plan < after_udb - _TOL).any(axis=0),
+                     (after_udb < braked - _TOL).any(axis=0),
+                     (braked < wanted - _TOL).any(axis=0),
+                     (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
+                    [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
+                     BINDING.index("udb"),
+                     BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
+                    BINDING.index("none"))
+                new = granted + key_granted
+                if cb.enabled:
+                    balance = balance - new.sum(axis=-1, keepdims=True) * cost
+                    balance[np.abs(balance) < _TOL] = 0.0
 
-            # this year's 批而未供 disposal supplies old cohorts pro rata
-            total_unsup = survival * hist_unsup.sum(axis=0)
-            frac = np.divide(disp_u[rows, i], total_unsup, out=np.zeros_like(total_unsup),
-                             where=total_unsup > _TOL)
-            survival = survival * (1.0 - np.minimum(frac, 1.0))
+                # this year's 批而未供 disposal supplies old cohorts pro rata
+                total_unsup = survival * hist_unsup.sum(axis=0)
+                frac = np.divide(disp_u[rows, i], total_unsup, out=np.zeros_like(total_unsup),
+                                 where=total_unsup > _TOL)
+                survival = survival * (1.0 - np.minimum(frac, 1.0))
 
-            land = land + granted
-            pop_prev = urban_pop[rows, i]
-            cumulative = cumulative + new.sum(axis=-1, keepdims=True)
-            plan_left = plan_left - new.sum(axis=-1, keepdims=True)
-            new_land[i] = new
-            rate_end = _window_rate(int(year), i, hist, survival, new_land, sr, county)
+                land = land + granted
+                pop_prev = urban_pop[rows, i]
+                cumulative = cumulative + new.sum(axis=-1, keepdims=True)
+                plan_left = plan_left - new.sum(axis=-1, keepdims=True)
+                new_land[i] = new
+                rate_end = _window_rate(int(year), i, hist, survival, new_land, sr, county)
 
-            rates[i + 1, rows] = rate_end[:, :rates.shape[-1]]
-            udb_left = (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb)
-            values = {
-                "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
-                "pop_link_requested_ha": q_pop, "ordinary_requested_ha": requested,
-                "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
-                "key_project_quota_ha": key_granted,
-                "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
-                "udb_room_ha": udb_left[:, :1] if county else udb_left,
-                "urban_land_ha": land, "binding": binding,
-                "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
-                "county_level": no_urban,
-                "balance_room_ha": bal_room, "balance_account": bal_account[:, None],
-                "balance_quantity_ha": balance[:, :1], "balance_capacity_kg": balance[:, 1:2],
-                "balance_paddy_ha": balance[:, 2:],
-            }
-            for name, value in values.items():
-                out[name][i, rows] = value
-            rate_prev = rate_end
+                rates[i + 1, rows] = rate_end[:, :rates.shape[-1]]
+                udb_left = (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb)
+                values = {
+                    "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
+                    "pop_link_requested_ha": q_pop, "ordinary_requested_ha": requested,
+                    "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
+                    "key_project_quota_ha": key_granted,
+                    "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
+                    "udb_room_ha": udb_left[:, :1] if county else udb_left,
+                    "urban_land_ha": land, "binding": binding,
+                    "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
+                    "county_level": no_urban,
+                    "balance_room_ha": bal_room, "balance_account": bal_account[:, None],
+                    "balance_quantity_ha": balance[:, :1], "balance_capacity_kg": balance[:, 1:2],
+                    "balance_paddy_ha": balance[:, 2:],
+                }
+                for name, value in values.items():
+                    out[name][i, rows] = value
+                rate_prev = rate_end
 
     arrays = {name: np.broadcast_to(np.moveaxis(value, 0, 1), shape)
               if name in pooled else np.moveaxis(value, 0, 1)
