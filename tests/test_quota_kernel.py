@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import landsim
 from landsim.quota import _kernel
-from landsim.quota.engine import BINDING, simulate_quota
+from landsim.quota.engine import BINDING, annual_table, simulate_quota
 from landsim.quota.ensemble import sample_draws
 from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
@@ -71,6 +72,9 @@ def test_compiled_loop_equals_numpy_loop(inputs, name):
         fast = simulate_quota(drivers, policy, compiled=True)
         slow = simulate_quota(drivers, policy, compiled=False, block_draws=7)
         _assert_same(fast.arrays, slow.arrays)
+        for by in ("county", "township"):
+            pd.testing.assert_frame_equal(annual_table(fast, by), annual_table(slow, by),
+                                          check_exact=True)
         seen.update(np.unique(fast["binding"]).tolist())
         assert label  # every variant ran
     # the variants reach more than one binding rule (the comparison covers the branches)

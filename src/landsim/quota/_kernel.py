@@ -10,8 +10,8 @@ order, so both give the same bits: sums over townships follow numpy's pairwise
 summation (:func:`row_sum`), the lag-weighted supply of new cohorts is summed in
 approval order (the numpy loop does the same, see ``engine._lagged``). No fastmath.
 
-Everything here is private to the engine; arrays are ``(draws, years, townships)`` in,
-year-major ``(years, draws, townships | 1)`` out, as the engine stores them.
+Everything here is private to the engine; arrays are ``(draws, years, townships)`` in
+and ``(draws, years, townships | 1)`` out (one draw's years contiguous).
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
         plan_left = plan_left0
         cumulative = 0.0
         rate_prev = rate0
-        out_rates[0, d, 0] = rate0
+        out_rates[d, 0, 0] = rate0
         f = fac[d]
         for i in range(n_t):
             county_e = _per_capita(row_sum(land), row_sum(pop_prev), m2_per_ha)
@@ -168,15 +168,15 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 tier = 1 if e[k] <= bound1 else (2 if e[k] <= bound2 else 3)
                 std[k] = table[tier] * f if pl_on else 0.0
                 q_pop[k] = settled[d, i, k] * std[k] / m2_per_ha
-                out_tier[i, d, k] = tier
-                out_county[i, d, k] = no_urban
+                out_tier[d, i, k] = tier
+                out_county[d, i, k] = no_urban
             ok = np.isnan(rate_prev) or rate_prev >= floor - tol or not sr_on
             pop_ok = ok or exempt
             for k in range(n_k):
                 qs = q_stock_all[d, i, k]
                 w0[k] = q_pop[k] if pop_ok else 0.0
                 w1[k] = qs if ok else 0.0
-                out_req[i, d, k] = q_pop[k] + qs
+                out_req[d, i, k] = q_pop[k] + qs
                 if brake_on:
                     over = e[k] > band_max[k] * (1.0 + tier_rtol)
                     cut = (band_max[k] / (e[k] if over else 1.0)) if proportional else 0.0
@@ -262,17 +262,17 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 survival[k] = survival[k] * (1.0 - min(frac, 1.0))
                 land[k] = land[k] + granted
                 pop_prev[k] = urban_pop[d, i, k]
-                out_e[i, d, k] = e[k]
-                out_std[i, d, k] = std[k]
-                out_qpop[i, d, k] = q_pop[k]
-                out_g0[i, d, k] = g0[k]
-                out_g1[i, d, k] = g1[k]
-                out_key[i, d, k] = kg[k]
-                out_land[i, d, k] = land[k]
-                out_bind[i, d, k] = code
-                out_keybind[i, d, k] = kg[k] < keys[d, i, k] - tol
-                out_withheld[i, d, k] = out_req[i, d, k] - granted
-                out_new[i, d, k] = new[k]
+                out_e[d, i, k] = e[k]
+                out_std[d, i, k] = std[k]
+                out_qpop[d, i, k] = q_pop[k]
+                out_g0[d, i, k] = g0[k]
+                out_g1[d, i, k] = g1[k]
+                out_key[d, i, k] = kg[k]
+                out_land[d, i, k] = land[k]
+                out_bind[d, i, k] = code
+                out_keybind[d, i, k] = kg[k] < keys[d, i, k] - tol
+                out_withheld[d, i, k] = out_req[d, i, k] - granted
+                out_new[d, i, k] = new[k]
             total_new = row_sum(new)
             cumulative = cumulative + total_new
             plan_left = plan_left - total_new
@@ -284,21 +284,21 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 cohorts = 0.0
                 lagged = 0.0
                 for c in range(lo, i + 1):
-                    cohorts = cohorts + out_new[c, d, k]
-                    lagged = lagged + age_shares[i - c] * out_new[c, d, k]
+                    cohorts = cohorts + out_new[d, c, k]
+                    lagged = lagged + age_shares[i - c] * out_new[d, c, k]
                 tmp[k] = approved + (0.0 + cohorts)
                 tmp2[k] = supplied + lagged
             total_app = row_sum(tmp)
             rate_prev = row_sum(tmp2) / total_app if total_app > tol else np.nan
-            out_rates[i + 1, d, 0] = rate_prev
-            out_cum[i, d, 0] = cumulative
-            out_cap[i, d, 0] = plan_left
+            out_rates[d, i + 1, 0] = rate_prev
+            out_cum[d, i, 0] = cumulative
+            out_cap[d, i, 0] = plan_left
             if udb_on:
                 for k in range(n_k):
                     tmp2[k] = udb_limit[k] - land[k]
-                out_udb[i, d, 0] = row_sum(tmp2)
+                out_udb[d, i, 0] = row_sum(tmp2)
             else:
-                out_udb[i, d, 0] = np.inf
+                out_udb[d, i, 0] = np.inf
 
 
 def _signature() -> tuple:

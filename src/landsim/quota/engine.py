@@ -643,8 +643,8 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
                 rates: np.ndarray, hist: tuple[np.ndarray, np.ndarray, np.ndarray],
                 q_stock_all: np.ndarray, later_keys: np.ndarray, later_keys_udb: np.ndarray,
                 udb_limit: np.ndarray, band_max: np.ndarray) -> None:
-    """Fill ``out`` and ``rates`` (year-major, as :func:`simulate_quota` stores them) with
-    the compiled year loop; same numbers as the numpy loop (county-level caps, no
+    """Fill ``out`` and ``rates`` (draw-major ``(draws, years, townships | 1)``) with the
+    compiled year loop; same numbers as the numpy loop (county-level caps, no
     占补平衡 link)."""
     pl, sr, caps, brake = (policy.population_link, policy.supply_rate, policy.caps,
                            policy.per_capita_brake)
@@ -782,14 +782,24 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
              "binding", "key_binding", "withheld_ha", "county_level", "balance_room_ha",
              "balance_account", "balance_quantity_ha", "balance_capacity_kg",
              "balance_paddy_ha")
-    # Year-major storage keeps each year's write contiguous; views are returned below.
+    balance_on = policy.cultivated_balance.enabled
+    use_kernel = _kernel.supported(county, balance_on, n_k) if compiled is None else compiled
+    if use_kernel and not _kernel.supported(county, balance_on, n_k):
+        msg = ("simulate_quota(compiled=True) needs numba and county-level caps without the "
+               "占补平衡 link")
+        raise InputError(msg)
+    # The numpy loop stores year-major (each year's write contiguous), the compiled loop
+    # draw-major (each draw's years contiguous); views (draws, years, ...) are returned.
     # Codes and flags are stored small, county-wide values once per draw: first writes to
     # fresh memory (page faults) were the largest cost of a 100,000-draw run.
     pooled = _COUNTY_ARRAYS | ({"udb_room_ha"} if county else set())
-    out = {n: np.empty((n_t, n_d, 1 if n in pooled else n_k), _DTYPES.get(n, float))
-           for n in names}
+
+    def storage(years: int, width: int, dtype: type = float) -> np.ndarray:
+        return np.empty((n_d, years, width) if use_kernel else (years, n_d, width), dtype)
+
+    out = {n: storage(n_t, 1 if n in pooled else n_k, _DTYPES.get(n, float)) for n in names}
     # the rate tested in year t is the rate at the end of year t - 1: one array serves both
-    rates = np.empty((n_t + 1, n_d, 1 if county else n_k))
+    rates = storage(n_t + 1, 1 if county else n_k)
     udb_limit = caps.udb_expansion_multiple * drivers.udb_base_urban_land_ha
 
     def udb_room_now() -> np.ndarray:
@@ -824,11 +834,6 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     # Blocks of draws small enough for their per-year arrays to stay in the CPU cache: the
     # same operations as on all draws at once, at a fraction of the memory traffic.
     block = max(int(block_draws), 1)
-    use_kernel = _kernel.supported(county, cb.enabled, n_k) if compiled is None else compiled
-    if use_kernel and not _kernel.supported(county, cb.enabled, n_k):
-        msg = ("simulate_quota(compiled=True) needs numba and county-level caps without the "
-               "占补平衡 link")
-        raise InputError(msg)
     if use_kernel and n_d:
         _run_kernel(drivers, policy, out, rates, hist, q_stock_all, later_keys,
                     later_keys_udb, udb_limit, band_max)
@@ -967,11 +972,13 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
                     out[name][i, rows] = value
                 rate_prev = rate_end
 
-    arrays = {name: np.broadcast_to(np.moveaxis(value, 0, 1), shape)
-              if name in pooled else np.moveaxis(value, 0, 1)
+    if not use_kernel:
+        out = {name: np.moveaxis(value, 0, 1) for name, value in out.items()}
+        rates = np.moveaxis(rates, 0, 1)
+    arrays = {name: np.broadcast_to(value, shape) if name in pooled else value
               for name, value in out.items()}
-    arrays["supply_rate"] = full(np.moveaxis(rates[1:], 0, 1))
-    arrays["supply_rate_tested"] = full(np.moveaxis(rates[:-1], 0, 1))
+    arrays["supply_rate"] = full(rates[:, 1:])
+    arrays["supply_rate_tested"] = full(rates[:, :-1])
     # inputs are returned as read-only broadcast views, not copies
     arrays.update({"stock_link_requested_ha": q_stock_all, "key_project_requested_ha": keys,
                    "settled_migrants": settled, "urban_pop": urban_pop,
@@ -1038,15 +1045,16 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None, None], (n_d, n_t, n_k)).ravel()
         lead = ["year", "township"]
     elif by == "county":
-        frame = {n: a[n].sum(axis=-1).ravel() for n in sums}
+        totals = {n: _township_total(a[n]) for n in sums}
+        frame = {n: totals[n].ravel() for n in sums}
         land_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_land_ha.sum(), (n_d, 1)),
-             a["urban_land_ha"].sum(axis=-1)[:, :-1]], axis=1)
+             totals["urban_land_ha"][:, :-1]], axis=1)
         pop_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_pop.sum(), (n_d, 1)),
-             a["urban_pop"].sum(axis=-1)[:, :-1]], axis=1)
+             _township_total(a["urban_pop"])[:, :-1]], axis=1)
         frame["per_capita_urban_land_m2"] = per_capita_m2(land_prev, pop_prev).ravel()
-        migrants = a["settled_migrants"].sum(axis=-1)
+        migrants = totals["settled_migrants"]
         weighted = (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1)
         # migrant-weighted standard; without migrants, the standard of the county level
         factor = result.drivers.provincial_factor
@@ -1057,11 +1065,12 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
             county_std = np.zeros_like(county_std)
         frame["standard_m2"] = np.divide(weighted, migrants, out=county_std,
                                          where=migrants > 0).ravel()
-        frame["cumulative_new_ha"] = a["cumulative_new_ha"][..., 0].ravel()
-        frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].ravel()
+        # copies: the table never shares memory with the result
+        frame["cumulative_new_ha"] = a["cumulative_new_ha"][..., 0].flatten()
+        frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].flatten()
         frame["supply_rate"] = _county_supply_rate(a["supply_rate"]).ravel()
         frame["supply_rate_tested"] = _county_supply_rate(a["supply_rate_tested"]).ravel()
-        frame["udb_room_ha"] = _county_udb_room(result).ravel()
+        frame["udb_room_ha"] = _county_udb_room(result, totals["urban_land_ha"]).ravel()
         frame["binding_cap"] = _county_binding(a["binding"])
         frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None], (n_d, n_t)).ravel()
@@ -1078,8 +1087,8 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         for name in ("balance_room_ha", "balance_quantity_ha", "balance_capacity_kg",
                      "balance_paddy_ha"):
             values = a[name][..., 0]
-            frame[name] = (values if by == "county"
-                           else np.broadcast_to(values[..., None], (n_d, n_t, n_k))).ravel()
+            frame[name] = (values.flatten() if by == "county"
+                           else np.broadcast_to(values[..., None], (n_d, n_t, n_k)).ravel())
         acct = names[a["balance_account"][..., 0].astype(int)]
         frame["balance_account"] = (acct if by == "county" else np.broadcast_to(
             acct[..., None], (n_d, n_t, n_k))).ravel()
@@ -1088,9 +1097,19 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
     if n_d > 1:
         order = ["draw", *order]
-    # one frame built once, in column order (no reordering copy of every column)
+    # one frame built once, in column order (no reordering copy of every column); the
+    # county columns are new arrays, so they are taken as they are (no consolidating copy)
     return pd.DataFrame({c: _without_residues(frame[c]) if c.endswith("_ha") else frame[c]
-                         for c in order})
+                         for c in order}, copy=by != "county")
+
+
+def _township_total(x: np.ndarray) -> np.ndarray:
+    """Sum over the township axis of ``(draws, years, townships)`` values, ``(draws,
+    years)``; an input broadcast over draws is summed once (the same sum for every draw)."""
+    x = np.asarray(x)
+    if x.ndim == 3 and x.shape[0] > 1 and x.strides[0] == 0:
+        return np.broadcast_to(x[:1].sum(axis=-1), x.shape[:2])
+    return x.sum(axis=-1)
 
 
 def _without_residues(values: np.ndarray) -> np.ndarray:
@@ -1103,15 +1122,18 @@ def _without_residues(values: np.ndarray) -> np.ndarray:
 
 def _county_supply_rate(rate: np.ndarray) -> np.ndarray:
     """County supply rate (identical across townships in county mode, else the minimum)."""
+    if rate.shape[-1] > 1 and rate.strides[-1] == 0:  # county mode: one rate, broadcast
+        rate = rate[..., :1]
     with np.errstate(all="ignore"):
         filled = np.where(np.isnan(rate), np.inf, rate).min(axis=-1)
     return np.where(np.isinf(filled), np.nan, filled)
 
 
-def _county_udb_room(result: QuotaResult) -> np.ndarray:
-    """County UDB room left after each year. [ha]"""
+def _county_udb_room(result: QuotaResult, land: np.ndarray | None = None) -> np.ndarray:
+    """County UDB room left after each year [ha]; ``land`` is the county urban land
+    ``(draws, years)`` [ha] when already summed."""
     caps = result.policy.caps
-    land = result.arrays["urban_land_ha"].sum(axis=-1)
+    land = result.arrays["urban_land_ha"].sum(axis=-1) if land is None else land
     if not caps.udb_enabled:
         return np.full(land.shape, np.inf)
     limit = caps.udb_expansion_multiple * result.drivers.udb_base_urban_land_ha.sum()
