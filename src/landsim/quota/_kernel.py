@@ -43,7 +43,7 @@ def _jit(fn):
     """Compile ``fn`` with numba (cached on disk) or return it unchanged."""
     if numba is None:  # pragma: no cover
         return fn
-    return numba.njit(cache=True, nogil=True)(fn)
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
 
 
 def supported(county: bool, balance_enabled: bool, n_townships: int) -> bool:
