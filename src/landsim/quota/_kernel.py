@@ -35,6 +35,14 @@ MAX_TOWNSHIPS = 128
 """Townships up to which :func:`row_sum` repeats numpy's summation order (numpy splits
 longer rows recursively). [count]"""
 
+TOTALS = ("settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
+          "stock_link_requested_ha", "stock_link_quota_ha", "key_project_quota_ha",
+          "new_construction_land_ha", "cultivated_occupied_ha", "ordinary_requested_ha",
+          "urban_land_ha", "withheld_ha", "settled_x_standard", "urban_pop")
+"""Township totals per draw and year that :func:`year_loop` writes to ``out_tot`` (in this
+order), each the sum numpy's ``.sum(axis=-1)`` gives of the engine array of that name
+(``settled_x_standard``: settled migrants x standard [m2])."""
+
 _BINDING_NONE, _FLOOR, _UDB, _PLAN, _BRAKE, _BALANCE = 0, 1, 2, 3, 4, 5
 """Indices into ``engine.BINDING`` (checked by the tests)."""
 
@@ -107,19 +115,19 @@ def _room_factor(total: float, room: float) -> float:
 def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later_keys_udb,
               disp_u, fac, base_land, base_pop, udb_limit, band_max, hist_unsup_total,
               hist_app_win, hist_unsup_win, age_shares, rate0, plan_left0, scalars, flags,
-              table, out_e, out_std, out_tier, out_qpop, out_req, out_g0, out_g1, out_key,
-              out_cum, out_cap, out_udb, out_land, out_bind, out_keybind, out_withheld,
-              out_county, out_rates, out_new):
+              table, out_e, out_tier, out_g0, out_g1, out_key, out_cum, out_cap, out_udb,
+              out_land, out_bind, out_keybind, out_county, out_rates, out_tot):
     """Run every draw through the years (county-level caps, no 占补平衡 link).
 
     ``scalars`` = (floor [fraction], tolerance [ha], tier bounds 1 and 2 [m2/person],
-    tier tolerance [-], m2 per ha); ``flags`` = (population link, supply-rate floor,
+    tier tolerance [-], m2 per ha, cultivated share [fraction]); ``flags`` = (population link, supply-rate floor,
     floor exempts pop link, brake, brake proportional, key projects within caps, UDB cap,
-    reserve pop link, window years). Writes the ``out_*`` arrays in place.
+    reserve pop link, window years). Writes the ``out_*`` arrays in place; ``out_tot``
+    gets the township totals :data:`TOTALS` per draw and year.
     """
     n_d, n_t, n_k = settled.shape
-    floor, tol, bound1, bound2, tier_rtol, m2_per_ha = (
-        scalars[0], scalars[1], scalars[2], scalars[3], scalars[4], scalars[5])
+    floor, tol, bound1, bound2, tier_rtol, m2_per_ha, share = (
+        scalars[0], scalars[1], scalars[2], scalars[3], scalars[4], scalars[5], scalars[6])
     pl_on, sr_on, exempt, brake_on, proportional = (
         flags[0] != 0, flags[1] != 0, flags[2] != 0, flags[3] != 0, flags[4] != 0)
     within, udb_on, reserve, window = flags[5] != 0, flags[6] != 0, flags[7] != 0, flags[8]
@@ -144,6 +152,11 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
     tmp = np.empty(n_k)
     tmp2 = np.empty(n_k)
     new = np.empty(n_k)
+    req = np.empty(n_k)
+    granted = np.empty(n_k)
+    withheld = np.empty(n_k)
+    cult = np.empty(n_k)
+    weighted = np.empty(n_k)
     for d in range(n_d):
         for k in range(n_k):
             land[k] = base_land[k]
@@ -168,6 +181,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 tier = 1 if e[k] <= bound1 else (2 if e[k] <= bound2 else 3)
                 std[k] = table[tier] * f if pl_on else 0.0
                 q_pop[k] = settled[d, i, k] * std[k] / m2_per_ha
+                weighted[k] = settled[d, i, k] * std[k]
                 out_tier[d, i, k] = tier
                 out_county[d, i, k] = no_urban
             ok = np.isnan(rate_prev) or rate_prev >= floor - tol or not sr_on
@@ -176,7 +190,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 qs = q_stock_all[d, i, k]
                 w0[k] = q_pop[k] if pop_ok else 0.0
                 w1[k] = qs if ok else 0.0
-                out_req[d, i, k] = q_pop[k] + qs
+                req[k] = q_pop[k] + qs
                 if brake_on:
                     over = e[k] > band_max[k] * (1.0 + tier_rtol)
                     cut = (band_max[k] / (e[k] if over else 1.0)) if proportional else 0.0
@@ -196,8 +210,8 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 for k in range(n_k):
                     kg[k] = keys[d, i, k]
             for k in range(n_k):
-                req = keys[d, i, k]
-                kept = kg[k] / req if req > tol else 1.0
+                asked = keys[d, i, k]
+                kept = kg[k] / asked if asked > tol else 1.0
                 tmp[k] = keys_udb[d, i, k] * kept
             fu = 1.0
             if udb_on:
@@ -254,26 +268,37 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                     code = _FLOOR
                 else:
                     code = _BINDING_NONE
-                granted = (0.0 + g0[k]) + g1[k]
-                new[k] = granted + kg[k]
+                granted[k] = (0.0 + g0[k]) + g1[k]
+                new[k] = granted[k] + kg[k]
+                cult[k] = new[k] * share
+                withheld[k] = req[k] - granted[k]
                 # this year's 批而未供 disposal supplies old cohorts pro rata
                 total_unsup = survival[k] * hist_unsup_total[k]
                 frac = disp_u[d, i, k] / total_unsup if total_unsup > tol else 0.0
                 survival[k] = survival[k] * (1.0 - min(frac, 1.0))
-                land[k] = land[k] + granted
+                land[k] = land[k] + granted[k]
                 pop_prev[k] = urban_pop[d, i, k]
                 out_e[d, i, k] = e[k]
-                out_std[d, i, k] = std[k]
-                out_qpop[d, i, k] = q_pop[k]
                 out_g0[d, i, k] = g0[k]
                 out_g1[d, i, k] = g1[k]
                 out_key[d, i, k] = kg[k]
                 out_land[d, i, k] = land[k]
                 out_bind[d, i, k] = code
                 out_keybind[d, i, k] = kg[k] < keys[d, i, k] - tol
-                out_withheld[d, i, k] = out_req[d, i, k] - granted
-                out_new[d, i, k] = new[k]
             total_new = row_sum(new)
+            out_tot[d, i, 0] = row_sum(settled[d, i])
+            out_tot[d, i, 1] = row_sum(q_pop)
+            out_tot[d, i, 2] = row_sum(g0)
+            out_tot[d, i, 3] = row_sum(q_stock_all[d, i])
+            out_tot[d, i, 4] = row_sum(g1)
+            out_tot[d, i, 5] = row_sum(kg)
+            out_tot[d, i, 6] = total_new
+            out_tot[d, i, 7] = row_sum(cult)
+            out_tot[d, i, 8] = row_sum(req)
+            out_tot[d, i, 9] = row_sum(land)
+            out_tot[d, i, 10] = row_sum(withheld)
+            out_tot[d, i, 11] = row_sum(weighted)
+            out_tot[d, i, 12] = row_sum(urban_pop[d, i])
             cumulative = cumulative + total_new
             plan_left = plan_left - total_new
             # supply rate at the end of the year over the approvals of its window
@@ -284,8 +309,10 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 cohorts = 0.0
                 lagged = 0.0
                 for c in range(lo, i + 1):
-                    cohorts = cohorts + out_new[d, c, k]
-                    lagged = lagged + age_shares[i - c] * out_new[d, c, k]
+                    # new construction land of year c, as the year computed it
+                    new_c = ((0.0 + out_g0[d, c, k]) + out_g1[d, c, k]) + out_key[d, c, k]
+                    cohorts = cohorts + new_c
+                    lagged = lagged + age_shares[i - c] * new_c
                 tmp[k] = approved + (0.0 + cohorts)
                 tmp2[k] = supplied + lagged
             total_app = row_sum(tmp)
@@ -313,8 +340,8 @@ def _signature() -> tuple:
     inputs = [arr(f8, 3, True)] * 8 + [arr(f8, 1, True)] * 6 + [arr(f8, 2, True)] * 2
     inputs += [arr(f8, 1, True), f8, f8, arr(f8, 1, True), arr(t.int64, 1, True),
                arr(f8, 1, True)]
-    outputs = [arr(f8, 3), arr(f8, 3), arr(i8, 3)] + [arr(f8, 3)] * 9
-    outputs += [arr(i8, 3), arr(b1, 3), arr(f8, 3), arr(b1, 3), arr(f8, 3), arr(f8, 3)]
+    outputs = [arr(f8, 3), arr(i8, 3)] + [arr(f8, 3)] * 7
+    outputs += [arr(i8, 3), arr(b1, 3), arr(b1, 3), arr(f8, 3), arr(f8, 3)]
     return (t.void(*inputs, *outputs),)
 
 

@@ -37,8 +37,9 @@ in later years. Disposal of 批而未供 land supplies the historical cohorts pr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -571,7 +572,10 @@ class QuotaResult:
 
     drivers: QuotaDrivers
     policy: QuotaPolicy
-    arrays: dict[str, np.ndarray] = field(repr=False)
+    arrays: Mapping[str, np.ndarray] = field(repr=False)
+    totals: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    """Township totals ``(draws, years)`` the compiled loop summed as it went (the same
+    numbers as ``arrays[name].sum(axis=-1)``); :func:`annual_table` uses them."""
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.arrays[name]
@@ -640,12 +644,17 @@ def _later(x: np.ndarray) -> np.ndarray:
 
 
 def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.ndarray],
-                rates: np.ndarray, hist: tuple[np.ndarray, np.ndarray, np.ndarray],
-                q_stock_all: np.ndarray, later_keys: np.ndarray, later_keys_udb: np.ndarray,
-                udb_limit: np.ndarray, band_max: np.ndarray) -> None:
-    """Fill ``out`` and ``rates`` (draw-major ``(draws, years, townships | 1)``) with the
-    compiled year loop; same numbers as the numpy loop (county-level caps, no
-    占补平衡 link)."""
+                hist: tuple[np.ndarray, np.ndarray, np.ndarray], q_stock_all: np.ndarray,
+                later_keys: np.ndarray, later_keys_udb: np.ndarray, udb_limit: np.ndarray,
+                band_max: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Run the compiled year loop (county-level caps, no 占补平衡 link); same numbers as
+    the numpy loop.
+
+    Adds to ``out`` the arrays the loop writes, draw-major ``(draws, years, townships |
+    1)``; the others follow from them (:func:`_derived_arrays`). Returns the supply
+    rates ``(draws, years + 1, 1)`` [fraction] and the township totals
+    :data:`landsim.quota._kernel.TOTALS`, ``(draws, years)`` each.
+    """
     pl, sr, caps, brake = (policy.population_link, policy.supply_rate, policy.caps,
                            policy.per_capita_brake)
     n_d, n_t, n_k = drivers.n_draws, len(drivers.years), len(drivers.townships)
@@ -665,7 +674,8 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
     plan_left = (caps.upper_plan_new_construction_ha - caps.upper_plan_used_ha
                  if caps.upper_plan_enabled else np.inf)
     scalars = np.array([sr.floor, _TOL, pl.tier1_max_m2 * (1.0 + _TIER_RTOL),
-                        pl.tier2_max_m2 * (1.0 + _TIER_RTOL), _TIER_RTOL, M2_PER_HA])
+                        pl.tier2_max_m2 * (1.0 + _TIER_RTOL), _TIER_RTOL, M2_PER_HA,
+                        policy.indicators.cultivated_share])
     flags = np.array([pl.enabled, sr.enabled, sr.exempt_pop_link, brake.enabled,
                       brake.mode == "proportional", caps.key_projects_within_caps,
                       caps.udb_enabled, caps.reserve_pop_link, sr.window_years], dtype=np.int64)
@@ -674,6 +684,16 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
     def full(a: np.ndarray) -> np.ndarray:
         return np.broadcast_to(np.asarray(a, dtype=float), shape)
 
+    def store(width: int, dtype: type = float) -> np.ndarray:
+        return np.empty((n_d, n_t, width), dtype)
+
+    written = ("per_capita_urban_land_m2", "tier", "pop_link_quota_ha", "stock_link_quota_ha",
+               "key_project_quota_ha", "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha",
+               "urban_land_ha", "binding", "key_binding", "county_level")
+    out.update({n: store(1 if n in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k,
+                         _DTYPES.get(n, float)) for n in written})
+    rates = np.empty((n_d, n_t + 1, 1))
+    totals = store(len(_kernel.TOTALS))
     _kernel.compiled_year_loop()(
         full(drivers.settled_migrants), full(drivers.urban_pop), full(q_stock_all),
         full(drivers.key_projects_ha), full(drivers.key_projects_udb_ha), full(later_keys),
@@ -684,17 +704,82 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
         hist_unsup.sum(axis=0), win_app, win_unsup,
         sr.cumulative_supplied(np.arange(sr.window_years)).astype(float),
         float(rate0[0, 0]), float(plan_left), scalars, flags, table,
-        out["per_capita_urban_land_m2"], out["standard_m2"], out["tier"],
-        out["pop_link_requested_ha"], out["ordinary_requested_ha"], out["pop_link_quota_ha"],
-        out["stock_link_quota_ha"], out["key_project_quota_ha"], out["cumulative_new_ha"],
-        out["cap_remaining_ha"], out["udb_room_ha"], out["urban_land_ha"], out["binding"],
-        out["key_binding"], out["withheld_ha"], out["county_level"], rates,
-        out["new_construction_land_ha"])
-    # no 占补平衡 link: unlimited room, closing balances 0
-    out["balance_room_ha"][...] = np.inf
+        *(out[n] for n in written), rates, totals)
+    # no 占补平衡 link: unlimited room, closing balances 0 (one value, broadcast)
+    out["balance_room_ha"] = np.full((1, 1, 1), np.inf)
     for name in ("balance_account", "balance_quantity_ha", "balance_capacity_kg",
                  "balance_paddy_ha"):
-        out[name][...] = 0
+        out[name] = np.zeros((1, 1, 1), _DTYPES.get(name, float))
+    return rates, {n: totals[..., j] for j, n in enumerate(_kernel.TOTALS)}
+
+
+def _standard(arrays: Mapping[str, np.ndarray], table: np.ndarray, factor: np.ndarray,
+              enabled: bool) -> np.ndarray:
+    """Standard [m2/person] from the tier codes, as the year loop computed it."""
+    std = table[arrays["tier"]] * factor
+    return std if enabled else np.zeros_like(std)
+
+
+def _pop_requested(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Population-linked quota requested, ``M x s / 10,000``. [ha]"""
+    return arrays["settled_migrants"] * arrays["standard_m2"] / M2_PER_HA
+
+
+def _ordinary_requested(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Population- plus stock-linked quota requested. [ha]"""
+    return arrays["pop_link_requested_ha"] + arrays["stock_link_requested_ha"]
+
+
+def _granted(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Ordinary quota granted (the sum over the two links numpy's loop takes). [ha]"""
+    return 0.0 + arrays["pop_link_quota_ha"] + arrays["stock_link_quota_ha"]
+
+
+def _new_land(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """New construction land: ordinary plus key-project quota granted. [ha]"""
+    return _granted(arrays) + arrays["key_project_quota_ha"]
+
+
+def _withheld(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Ordinary quota requested but not granted. [ha]"""
+    return arrays["ordinary_requested_ha"] - _granted(arrays)
+
+
+def _cultivated(arrays: Mapping[str, np.ndarray], share: float) -> np.ndarray:
+    """Cultivated land occupied by the new construction land. [ha]"""
+    return arrays["new_construction_land_ha"] * share
+
+
+class ResultArrays(Mapping[str, np.ndarray]):
+    """The arrays of a :class:`QuotaResult`, some computed from the others on first use.
+
+    A read-only mapping ``name -> (draws, years, townships)`` array; an array listed in
+    ``derived`` (name -> function of this mapping) is computed when first asked for and
+    then kept, so an ensemble that reads only county totals never builds it.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray],
+                 derived: Mapping[str, Callable[[Mapping[str, np.ndarray]], np.ndarray]]
+                 | None = None) -> None:
+        self._arrays = dict(arrays)
+        self._derived = {k: v for k, v in (derived or {}).items() if k not in self._arrays}
+        self._names = [*self._arrays, *self._derived]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            if name not in self._derived:
+                raise KeyError(name)
+            self._arrays[name] = self._derived[name](self)
+        return self._arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._arrays or name in self._derived
 
 
 def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
@@ -797,9 +882,11 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     def storage(years: int, width: int, dtype: type = float) -> np.ndarray:
         return np.empty((n_d, years, width) if use_kernel else (years, n_d, width), dtype)
 
-    out = {n: storage(n_t, 1 if n in pooled else n_k, _DTYPES.get(n, float)) for n in names}
+    out = ({} if use_kernel and n_d else
+           {n: storage(n_t, 1 if n in pooled else n_k, _DTYPES.get(n, float)) for n in names})
     # the rate tested in year t is the rate at the end of year t - 1: one array serves both
     rates = storage(n_t + 1, 1 if county else n_k)
+    totals: dict[str, np.ndarray] = {}
     udb_limit = caps.udb_expansion_multiple * drivers.udb_base_urban_land_ha
 
     def udb_room_now() -> np.ndarray:
@@ -835,8 +922,8 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     # same operations as on all draws at once, at a fraction of the memory traffic.
     block = max(int(block_draws), 1)
     if use_kernel and n_d:
-        _run_kernel(drivers, policy, out, rates, hist, q_stock_all, later_keys,
-                    later_keys_udb, udb_limit, band_max)
+        rates, totals = _run_kernel(drivers, policy, out, hist, q_stock_all, later_keys,
+                                    later_keys_udb, udb_limit, band_max)
     else:
         for lo in range(0, n_d, block):
             rows = slice(lo, min(lo + block, n_d))
@@ -972,7 +1059,7 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
                     out[name][i, rows] = value
                 rate_prev = rate_end
 
-    if not use_kernel:
+    if not (use_kernel and n_d):
         out = {name: np.moveaxis(value, 0, 1) for name, value in out.items()}
         rates = np.moveaxis(rates, 0, 1)
     arrays = {name: np.broadcast_to(value, shape) if name in pooled else value
@@ -986,9 +1073,19 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
                    "unsupplied_task_met": met_u, "idle_task_met": met_i})
     for cat in ("unsupplied", "idle", "inefficient"):
         arrays[f"disposed_{cat}_ha"] = full(stock.disposed[cat])
-    arrays["cultivated_occupied_ha"] = (arrays["new_construction_land_ha"]
-                                        * policy.indicators.cultivated_share)
-    return QuotaResult(drivers=drivers, policy=policy, arrays=arrays)
+    derived = {"cultivated_occupied_ha": partial(_cultivated,
+                                                 share=policy.indicators.cultivated_share)}
+    if "standard_m2" not in arrays:  # the compiled loop's outputs: the rest follows
+        table = np.array([0.0, pl.standard_tier1_m2, pl.standard_tier2_m2,
+                          pl.standard_tier3_m2])
+        fac = (np.full((n_d, 1, 1), pl.provincial_factor) if factor is None
+               else factor.reshape(-1, 1, 1))
+        derived.update({
+            "standard_m2": partial(_standard, table=table, factor=fac, enabled=pl.enabled),
+            "pop_link_requested_ha": _pop_requested, "ordinary_requested_ha": _ordinary_requested,
+            "new_construction_land_ha": _new_land, "withheld_ha": _withheld})
+    return QuotaResult(drivers=drivers, policy=policy, arrays=ResultArrays(arrays, derived),
+                       totals=totals)
 
 
 # ----------------------------------------------------------------------------- outputs
@@ -1045,17 +1142,20 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None, None], (n_d, n_t, n_k)).ravel()
         lead = ["year", "township"]
     elif by == "county":
-        totals = {n: _township_total(a[n]) for n in sums}
+        totals = {n: result.totals[n] if n in result.totals else _township_total(a[n])
+                  for n in sums}
         frame = {n: totals[n].ravel() for n in sums}
         land_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_land_ha.sum(), (n_d, 1)),
              totals["urban_land_ha"][:, :-1]], axis=1)
         pop_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_pop.sum(), (n_d, 1)),
-             _township_total(a["urban_pop"])[:, :-1]], axis=1)
+             (result.totals["urban_pop"] if "urban_pop" in result.totals
+              else _township_total(a["urban_pop"]))[:, :-1]], axis=1)
         frame["per_capita_urban_land_m2"] = per_capita_m2(land_prev, pop_prev).ravel()
         migrants = totals["settled_migrants"]
-        weighted = (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1)
+        weighted = (result.totals["settled_x_standard"] if "settled_x_standard" in result.totals
+                    else (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1))
         # migrant-weighted standard; without migrants, the standard of the county level
         factor = result.drivers.provincial_factor
         county_std = tier_standard(per_capita_m2(land_prev, pop_prev),
