@@ -81,8 +81,10 @@ def test_compiled_loop_equals_numpy_loop(inputs, name):
     assert len(seen) >= 3, [BINDING[i] for i in seen]
 
 
-def test_batch_equals_one_draw_at_a_time(inputs):
-    """All draws in one call give, row for row, what each draw gives on its own."""
+def test_batch_equals_one_draw_at_a_time(inputs, monkeypatch):
+    """All draws in one call give, row for row, what each draw gives on its own (both
+    through the compiled loop)."""
+    monkeypatch.setattr(_kernel, "MIN_DRAWS", 1)
     scenario = _scenario("baseline")
     draws = sample_draws(scenario.uncertain, 5, seed=11)
     batch = run_scenario(scenario, inputs, draws=draws).annual
@@ -93,6 +95,9 @@ def test_batch_equals_one_draw_at_a_time(inputs):
 
 
 def test_township_level_and_balance_use_the_numpy_loop():
+    assert _kernel.supported(True, False, 8)
+    assert _kernel.supported(True, False, 8, _kernel.MIN_DRAWS)
+    assert not _kernel.supported(True, False, 8, _kernel.MIN_DRAWS - 1)
     assert not _kernel.supported(False, False, 8)
     assert not _kernel.supported(True, True, 8)
     assert not _kernel.supported(True, False, _kernel.MAX_TOWNSHIPS + 1)
@@ -110,5 +115,6 @@ def test_row_sum_follows_numpy_order(n):
     rng = np.random.default_rng(n)
     rows = rng.standard_normal((500, n)) * 10.0 ** rng.integers(-8, 8, (500, n))
     expected = rows.sum(axis=-1)
+    _kernel.compiled_year_loop()  # the compiled helpers replace the Python ones
     got = np.array([_kernel.row_sum(r) for r in rows])
     assert np.array_equal(got, expected)

@@ -16,20 +16,23 @@ and ``(draws, years, townships | 1)`` out (one draw's years contiguous).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import numpy as np
 
-try:  # numba is a dependency; an environment without it still runs the numpy loop
-    import numba
-except ImportError:  # pragma: no cover - exercised only without numba
-    numba = None
+__all__ = ["AVAILABLE", "MAX_TOWNSHIPS", "MIN_DRAWS", "compiled_year_loop", "row_sum",
+           "supported", "year_loop"]
 
-__all__ = ["AVAILABLE", "MAX_TOWNSHIPS", "compiled_year_loop", "row_sum", "supported",
-           "year_loop"]
-
-AVAILABLE = numba is not None and os.environ.get("LANDSIM_NO_NUMBA", "") in ("", "0")
+# numba is a dependency, imported (and the loop loaded from its cache) only when a run
+# needs the compiled loop: other commands, notebooks and single runs never pay for it
+AVAILABLE = (importlib.util.find_spec("numba") is not None
+             and os.environ.get("LANDSIM_NO_NUMBA", "") in ("", "0"))
 """Whether the compiled loop may be used (``LANDSIM_NO_NUMBA=1`` switches it off)."""
+
+MIN_DRAWS = 512
+"""Draws from which :func:`supported` picks the compiled loop; fewer run as fast through
+the numpy loop without importing numba. [count]"""
 
 MAX_TOWNSHIPS = 128
 """Townships up to which :func:`row_sum` repeats numpy's summation order (numpy splits
@@ -47,20 +50,16 @@ _BINDING_NONE, _FLOOR, _UDB, _PLAN, _BRAKE, _BALANCE = 0, 1, 2, 3, 4, 5
 """Indices into ``engine.BINDING`` (checked by the tests)."""
 
 
-def _jit(fn):
-    """Compile ``fn`` with numba (cached on disk) or return it unchanged."""
-    if numba is None:  # pragma: no cover
-        return fn
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
-
-
-def supported(county: bool, balance_enabled: bool, n_townships: int) -> bool:
+def supported(county: bool, balance_enabled: bool, n_townships: int,
+              n_draws: int | None = None) -> bool:
     """Whether :func:`year_loop` covers a run: numba present, county-level caps and
-    assessments, no 占补平衡 link, at most :data:`MAX_TOWNSHIPS` townships."""
-    return AVAILABLE and county and not balance_enabled and 0 < n_townships <= MAX_TOWNSHIPS
+    assessments, no 占补平衡 link, at most :data:`MAX_TOWNSHIPS` townships; with
+    ``n_draws``, also at least :data:`MIN_DRAWS` draws (where it pays)."""
+    return (AVAILABLE and county and not balance_enabled
+            and 0 < n_townships <= MAX_TOWNSHIPS
+            and (n_draws is None or n_draws >= MIN_DRAWS))
 
 
-@_jit
 def row_sum(x: np.ndarray) -> float:
     """Sum of a short 1-D array [same unit as x] in numpy's order for ``x.sum()``:
     up to 7 values one after the other, 8 to 128 values in eight running sums added as
@@ -92,7 +91,6 @@ def row_sum(x: np.ndarray) -> float:
     return 0.0 + res
 
 
-@_jit
 def _per_capita(land_ha: float, people: float, m2_per_ha: float) -> float:
     """Per-capita land [m2/person]; no people: ``inf`` with land, else 0."""
     land_m2 = land_ha * m2_per_ha
@@ -101,7 +99,6 @@ def _per_capita(land_ha: float, people: float, m2_per_ha: float) -> float:
     return np.inf if land_m2 > 0 else 0.0
 
 
-@_jit
 def _room_factor(total: float, room: float) -> float:
     """Factor scaling requests totalling ``total`` [ha] into ``room`` [ha] (negative room
     counts as 0), as ``engine.scale_to_room``."""
@@ -111,7 +108,6 @@ def _room_factor(total: float, room: float) -> float:
     return 1.0
 
 
-@_jit
 def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later_keys_udb,
               disp_u, fac, base_land, base_pop, udb_limit, band_max, hist_unsup_total,
               hist_app_win, hist_unsup_win, age_shares, rate0, plan_left0, scalars, flags,
@@ -328,7 +324,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 out_udb[d, i, 0] = np.inf
 
 
-def _signature() -> tuple:
+def _signature(numba) -> tuple:
     """The one signature :func:`year_loop` is compiled for: every input array read-only
     with any layout, so broadcast views and contiguous arrays share one machine code."""
     t = numba.types
@@ -345,10 +341,25 @@ def _signature() -> tuple:
     return (t.void(*inputs, *outputs),)
 
 
+_COMPILED: dict[str, object] = {}
+
+
 def compiled_year_loop():
-    """:func:`year_loop` compiled once for :func:`_signature` (from the on-disk cache after
-    the first run), with further compilation switched off."""
-    if not year_loop.signatures:
-        year_loop.compile(_signature()[0])
-        year_loop.disable_compile()
-    return year_loop
+    """:func:`year_loop` compiled with numba for :func:`_signature` (loaded from the
+    on-disk cache after the first run), with further compilation switched off.
+
+    The first call imports numba and replaces this module's helpers by their compiled
+    versions (the loop calls them by name)."""
+    if "year_loop" not in _COMPILED:
+        import numba
+
+        def jit(fn):
+            return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+
+        for name in ("row_sum", "_per_capita", "_room_factor"):
+            globals()[name] = jit(globals()[name])
+        loop = jit(year_loop)
+        loop.compile(_signature(numba)[0])
+        loop.disable_compile()
+        _COMPILED["year_loop"] = loop
+    return _COMPILED["year_loop"]

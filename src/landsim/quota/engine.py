@@ -808,7 +808,8 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     compiled : bool, optional
         Run the years through the compiled loop (:mod:`landsim.quota._kernel`, numba):
         ``None`` (default) where it covers the policy (county-level caps, no 占补平衡
-        link), ``False`` never (the numpy loop over blocks of draws), ``True`` always (an
+        link) and the run has at least :data:`landsim.quota._kernel.MIN_DRAWS` draws,
+        ``False`` never (the numpy loop over blocks of draws), ``True`` always (an
         error where it does not cover the policy). Both give the same numbers.
 
     Returns
@@ -868,7 +869,8 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
              "balance_account", "balance_quantity_ha", "balance_capacity_kg",
              "balance_paddy_ha")
     balance_on = policy.cultivated_balance.enabled
-    use_kernel = _kernel.supported(county, balance_on, n_k) if compiled is None else compiled
+    use_kernel = (_kernel.supported(county, balance_on, n_k, n_d) if compiled is None
+                  else compiled)
     if use_kernel and not _kernel.supported(county, balance_on, n_k):
         msg = ("simulate_quota(compiled=True) needs numba and county-level caps without the "
                "占补平衡 link")
