@@ -118,3 +118,20 @@ def test_row_sum_follows_numpy_order(n):
     _kernel.compiled_year_loop()  # the compiled helpers replace the Python ones
     got = np.array([_kernel.row_sum(r) for r in rows])
     assert np.array_equal(got, expected)
+
+
+def test_summary_is_the_same_for_any_row_order():
+    """The summary reads a draw-major table without sorting; any order gives the same."""
+    from landsim.quota.ensemble import summarise
+
+    rng = np.random.default_rng(5)
+    years, n = np.arange(2023, 2030), 50
+    annual = pd.DataFrame({"draw": np.repeat(np.arange(n), len(years)),
+                           "year": np.tile(years, n)})
+    for col in ("new_construction_land_ha", "pop_link_quota_ha", "stock_link_quota_ha",
+                "key_project_quota_ha", "cumulative_new_ha", "settled_migrants",
+                "per_capita_urban_land_m2", "stock_disposed_ha"):
+        annual[col] = rng.standard_normal(len(annual)) * 1e3
+    shuffled = annual.sample(frac=1.0, random_state=1)
+    pd.testing.assert_frame_equal(summarise(annual, 5.0), summarise(shuffled, 5.0),
+                                  check_exact=True)
