@@ -119,7 +119,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
     tier tolerance [-], m2 per ha, cultivated share [fraction]); ``flags`` = (population link, supply-rate floor,
     floor exempts pop link, brake, brake proportional, key projects within caps, UDB cap,
     reserve pop link, window years). Writes the ``out_*`` arrays in place; ``out_tot``
-    gets the township totals :data:`TOTALS` per draw and year.
+    ``(totals, draws, years)`` gets the township totals :data:`TOTALS`.
     """
     n_d, n_t, n_k = settled.shape
     floor, tol, bound1, bound2, tier_rtol, m2_per_ha, share = (
@@ -282,19 +282,19 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 out_bind[d, i, k] = code
                 out_keybind[d, i, k] = kg[k] < keys[d, i, k] - tol
             total_new = row_sum(new)
-            out_tot[d, i, 0] = row_sum(settled[d, i])
-            out_tot[d, i, 1] = row_sum(q_pop)
-            out_tot[d, i, 2] = row_sum(g0)
-            out_tot[d, i, 3] = row_sum(q_stock_all[d, i])
-            out_tot[d, i, 4] = row_sum(g1)
-            out_tot[d, i, 5] = row_sum(kg)
-            out_tot[d, i, 6] = total_new
-            out_tot[d, i, 7] = row_sum(cult)
-            out_tot[d, i, 8] = row_sum(req)
-            out_tot[d, i, 9] = row_sum(land)
-            out_tot[d, i, 10] = row_sum(withheld)
-            out_tot[d, i, 11] = row_sum(weighted)
-            out_tot[d, i, 12] = row_sum(urban_pop[d, i])
+            out_tot[0, d, i] = row_sum(settled[d, i])
+            out_tot[1, d, i] = row_sum(q_pop)
+            out_tot[2, d, i] = row_sum(g0)
+            out_tot[3, d, i] = row_sum(q_stock_all[d, i])
+            out_tot[4, d, i] = row_sum(g1)
+            out_tot[5, d, i] = row_sum(kg)
+            out_tot[6, d, i] = total_new
+            out_tot[7, d, i] = row_sum(cult)
+            out_tot[8, d, i] = row_sum(req)
+            out_tot[9, d, i] = row_sum(land)
+            out_tot[10, d, i] = row_sum(withheld)
+            out_tot[11, d, i] = row_sum(weighted)
+            out_tot[12, d, i] = row_sum(urban_pop[d, i])
             cumulative = cumulative + total_new
             plan_left = plan_left - total_new
             # supply rate at the end of the year over the approvals of its window

@@ -693,7 +693,7 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
     out.update({n: store(1 if n in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k,
                          _DTYPES.get(n, float)) for n in written})
     rates = np.empty((n_d, n_t + 1, 1))
-    totals = store(len(_kernel.TOTALS))
+    totals = np.empty((len(_kernel.TOTALS), n_d, n_t))  # each total contiguous
     _kernel.compiled_year_loop()(
         full(drivers.settled_migrants), full(drivers.urban_pop), full(q_stock_all),
         full(drivers.key_projects_ha), full(drivers.key_projects_udb_ha), full(later_keys),
@@ -710,7 +710,7 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
     for name in ("balance_account", "balance_quantity_ha", "balance_capacity_kg",
                  "balance_paddy_ha"):
         out[name] = np.zeros((1, 1, 1), _DTYPES.get(name, float))
-    return rates, {n: totals[..., j] for j, n in enumerate(_kernel.TOTALS)}
+    return rates, dict(zip(_kernel.TOTALS, totals, strict=True))
 
 
 def _standard(arrays: Mapping[str, np.ndarray], table: np.ndarray, factor: np.ndarray,
@@ -1122,7 +1122,7 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         of the county's per-capita urban land.
     """
     a = result.arrays
-    n_d, n_t, n_k = a["new_construction_land_ha"].shape
+    n_d, n_t, n_k = a["urban_land_ha"].shape
     years = result.drivers.years
     sums = ("settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
             "stock_disposed_ha", "stock_link_requested_ha", "stock_link_quota_ha",
@@ -1146,7 +1146,7 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     elif by == "county":
         totals = {n: result.totals[n] if n in result.totals else _township_total(a[n])
                   for n in sums}
-        frame = {n: totals[n].ravel() for n in sums}
+        frame = {n: totals[n].flatten() for n in sums}  # copies: never the result's memory
         land_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_land_ha.sum(), (n_d, 1)),
              totals["urban_land_ha"][:, :-1]], axis=1)
@@ -1154,13 +1154,14 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
             [np.broadcast_to(result.drivers.base_urban_pop.sum(), (n_d, 1)),
              (result.totals["urban_pop"] if "urban_pop" in result.totals
               else _township_total(a["urban_pop"]))[:, :-1]], axis=1)
-        frame["per_capita_urban_land_m2"] = per_capita_m2(land_prev, pop_prev).ravel()
+        county_pc = per_capita_m2(land_prev, pop_prev)
+        frame["per_capita_urban_land_m2"] = county_pc.ravel()
         migrants = totals["settled_migrants"]
         weighted = (result.totals["settled_x_standard"] if "settled_x_standard" in result.totals
                     else (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1))
         # migrant-weighted standard; without migrants, the standard of the county level
         factor = result.drivers.provincial_factor
-        county_std = tier_standard(per_capita_m2(land_prev, pop_prev),
+        county_std = tier_standard(county_pc,
                                    result.policy.population_link,
                                    None if factor is None else factor.reshape(-1, 1))[0]
         if not result.policy.population_link.enabled:
