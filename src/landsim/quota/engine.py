@@ -44,9 +44,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+import landsim.quota._kernel as _kernel
 from landsim.errors import InputError
 from landsim.policy import COMMON
-from landsim.quota import _kernel
 from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty, SupplyRateRule
 from landsim.quota.population import (
     PopulationPath,
