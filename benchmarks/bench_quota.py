@@ -1,6 +1,7 @@
 """Benchmark the vectorised quota ensemble against a per-draw loop, and the ensemble CLI.
 
     python benchmarks/bench_quota.py [--draws 100000] [--loop-draws 300] [--dask] [--cli]
+                                     [--numpy-loop]
 
 Sample county (8 townships), baseline scenario run to 2037 (15 simulated years), its
 uncertain inputs plus the stock-link ratio and the provincial factor. Measures, as wall
@@ -8,9 +9,12 @@ and CPU seconds (best of --repeat): the engine on all draws in one call
 (``run_scenario(..., draws=...)``: population and stock paths, the year loop, the county
 annual table), ``run_ensemble`` in this process (batches of 10,000, summary included),
 optionally on a local Dask cluster, and a per-draw Python loop on --loop-draws draws (its
-per-draw cost gives the speed-up). With --cli, ``landsim quota simulate --draws N
---scheduler none`` in a fresh process: wall seconds, peak resident memory and the size of
-each output file. Issue 14's goals: engine under 2 s, CLI under 10 s and 1 GB.
+per-draw cost gives the speed-up). With --numpy-loop, the engine once more with the
+compiled year loop switched off (the numpy loop over blocks of draws, the reference).
+With --cli, ``landsim quota simulate --draws N --scheduler none`` in a fresh process
+(after a 1,000-draw warm-up run, so numba's on-disk cache of the compiled loop exists):
+wall seconds, CPU seconds, peak resident memory and the size of each output file.
+Issue 14's goals: engine under 2 s, CLI under 10 s and 1 GB.
 Writes ``build/bench/bench_quota.csv`` and ``.md`` (see ``_bench.py``).
 """
 
@@ -28,6 +32,7 @@ from pathlib import Path
 from _bench import best_of, write_results
 
 import landsim
+from landsim.quota import _kernel
 from landsim.quota.ensemble import run_ensemble, sample_draws
 from landsim.quota.scenario import Scenario, ScenarioInputs, run_scenario
 
@@ -52,21 +57,31 @@ def timed(fn, repeat: int) -> tuple[float, float]:
     return wall, min(cpu)
 
 
+def _cli(draws: int, fmt: str, out: Path) -> None:
+    """``landsim quota simulate`` of the baseline scenario in a fresh process."""
+    subprocess.run([sys.executable, "-c", CLI, "quota", "simulate", "--scenario",
+                    "baseline", "--draws", str(draws), "--scheduler", "none",
+                    "--format", fmt, "--out", str(out)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def cli_rows(draws: int, fmt: str) -> list[dict[str, object]]:
-    """One CLI ensemble run in a fresh process: wall, peak RSS, output sizes."""
+    """One CLI ensemble run in a fresh process: wall, CPU, peak RSS, output sizes."""
     case = f"landsim quota simulate --draws {draws} --scheduler none --format {fmt}"
     with tempfile.TemporaryDirectory() as tmp:
+        _cli(1_000, fmt, Path(tmp) / "warm-up")  # compiles the loop once if not cached
         out = Path(tmp) / "run"
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", CLI, "quota", "simulate", "--scenario",
-                        "baseline", "--draws", str(draws), "--scheduler", "none",
-                        "--format", fmt, "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _cli(draws, fmt, out)
         wall = time.perf_counter() - start
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        rows = [{"case": case, "metric": "wall", "value": round(wall, 2), "unit": "s"}]
-        if peak_kb > before:  # the largest child so far: this one (run first)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kb = usage.ru_maxrss
+        cpu = (usage.ru_utime + usage.ru_stime) - (before.ru_utime + before.ru_stime)
+        before = before.ru_maxrss
+        rows = [{"case": case, "metric": "wall", "value": round(wall, 2), "unit": "s"},
+                {"case": case, "metric": "cpu", "value": round(cpu, 2), "unit": "s"}]
+        if peak_kb > before:  # the largest child so far: this one (the warm-up is smaller)
             rows.append({"case": case, "metric": "peak RSS", "value": round(peak_kb / 1024),
                          "unit": "MB"})
         rows += [{"case": case, "metric": f"size {p.name}",
@@ -83,6 +98,8 @@ def main() -> None:
     parser.add_argument("--dask", action="store_true", help="also time a local Dask cluster")
     parser.add_argument("--cli", action="store_true",
                         help="also time the CLI ensemble (wall, peak memory, file sizes)")
+    parser.add_argument("--numpy-loop", action="store_true",
+                        help="also time the engine with the compiled year loop switched off")
     args = parser.parse_args()
 
     rows: list[dict[str, object]] = []
@@ -98,6 +115,16 @@ def main() -> None:
               lambda: run_scenario(scenario, inputs, draws=draws), args.repeat),
              ("run_ensemble in-process, batches of 10,000", args.draws,
               lambda: run_ensemble(scenario, inputs, args.draws, seed=1), args.repeat)]
+    if args.numpy_loop:
+        def numpy_loop() -> None:
+            saved = _kernel.AVAILABLE
+            _kernel.AVAILABLE = False
+            try:
+                run_scenario(scenario, inputs, draws=draws)
+            finally:
+                _kernel.AVAILABLE = saved
+
+        cases.append(("engine, numpy year loop (reference)", args.draws, numpy_loop, 1))
     if args.dask:
         cases.append(("run_ensemble, local Dask cluster", args.draws,
                       lambda: run_ensemble(scenario, inputs, args.draws, seed=1,

@@ -54,9 +54,47 @@ PathLike = str | os.PathLike[str]
 
 def csv_writer(frame: pd.DataFrame, float_format: str | None = "%.6g",
                index: bool = False) -> Writer:
-    """Writer of ``frame`` as UTF-8 CSV with ``\\n`` line ends."""
-    return lambda p: frame.to_csv(p, index=index, lineterminator="\n",
-                                  float_format=float_format)
+    """Writer of ``frame`` as UTF-8 CSV with ``\\n`` line ends.
+
+    A table of plain numbers (integer and finite float columns, simple column names; e.g.
+    the 100,000 rows of an ensemble's ``draws.csv``) is formatted directly, byte for byte
+    what ``DataFrame.to_csv`` writes, several times faster.
+    """
+    def write(path: Path) -> None:
+        text = None if index else _numeric_csv(frame, float_format)
+        if text is None:
+            frame.to_csv(path, index=index, lineterminator="\n", float_format=float_format)
+        else:
+            Path(path).write_text(text, encoding="utf-8", newline="")
+
+    return write
+
+
+def _numeric_csv(frame: pd.DataFrame, float_format: str | None) -> str | None:
+    """``frame.to_csv(index=False, lineterminator="\\n", float_format=...)`` for a table of
+    integer and finite float columns with plain string names; None for any other table."""
+    import numpy as np
+
+    if float_format is None or not len(frame.columns):
+        return None
+    names = [str(c) for c in frame.columns]
+    if any(not isinstance(c, str) or any(ch in c for ch in ',"\n\r') or not c
+           for c in frame.columns):
+        return None
+    cols, fmts = [], []
+    for _, col in frame.items():
+        kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else "other"
+        values = col.to_numpy()
+        if kind in ("i", "u"):
+            fmts.append("%d")
+        elif values.dtype == np.float64 and np.isfinite(values).all():
+            fmts.append(float_format)
+        else:
+            return None
+        cols.append(values.tolist())
+    row = ",".join(fmts)
+    lines = [",".join(names), *(row % r for r in zip(*cols, strict=True))]
+    return "\n".join(lines) + "\n"
 
 
 def columns_csv_writer(columns: Mapping[str, Any], float_format: str | None = "%.6g"

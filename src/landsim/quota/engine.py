@@ -37,12 +37,14 @@ in later years. Disposal of 批而未供 land supplies the historical cohorts pr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+import landsim.quota._kernel as _kernel
 from landsim.errors import InputError
 from landsim.policy import COMMON
 from landsim.quota.params import PopulationLink, QuotaPolicy, RewardPenalty, SupplyRateRule
@@ -570,7 +572,10 @@ class QuotaResult:
 
     drivers: QuotaDrivers
     policy: QuotaPolicy
-    arrays: dict[str, np.ndarray] = field(repr=False)
+    arrays: Mapping[str, np.ndarray] = field(repr=False)
+    totals: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    """Township totals ``(draws, years)`` the compiled loop summed as it went (the same
+    numbers as ``arrays[name].sum(axis=-1)``); :func:`annual_table` uses them."""
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.arrays[name]
@@ -602,8 +607,18 @@ def _window_rate(year: int, i: int, hist: tuple[np.ndarray, np.ndarray, np.ndarr
         cohorts = new_land[lo:i + 1]  # (cohorts, draws, townships)
         shares = np.asarray(rule.cumulative_supplied(np.arange(i - lo, -1, -1)))
         approved = approved + cohorts.sum(axis=0)
-        supplied = supplied + np.tensordot(shares, cohorts, axes=(0, 0))
+        supplied = supplied + _lagged(shares, cohorts)
     return supply_rate_from_sums(approved, supplied, county)
+
+
+def _lagged(shares: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
+    """Land of the cohorts supplied so far [ha]: ``sum_c shares[c] x cohorts[c]``, added
+    in approval order (the compiled loop adds in the same order; a BLAS product's order
+    depends on the CPU)."""
+    total = np.zeros(cohorts.shape[1:])
+    for share, cohort in zip(shares, cohorts, strict=True):
+        total = total + share * cohort
+    return total
 
 
 BLOCK_DRAWS = 2048
@@ -628,8 +643,148 @@ def _later(x: np.ndarray) -> np.ndarray:
     return np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x
 
 
+def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.ndarray],
+                hist: tuple[np.ndarray, np.ndarray, np.ndarray], q_stock_all: np.ndarray,
+                later_keys: np.ndarray, later_keys_udb: np.ndarray, udb_limit: np.ndarray,
+                band_max: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Run the compiled year loop (county-level caps, no 占补平衡 link); same numbers as
+    the numpy loop.
+
+    Adds to ``out`` the arrays the loop writes, draw-major ``(draws, years, townships |
+    1)``; the others follow from them (:func:`_derived_arrays`). Returns the supply
+    rates ``(draws, years + 1, 1)`` [fraction] and the township totals
+    :data:`landsim.quota._kernel.TOTALS`, ``(draws, years)`` each.
+    """
+    pl, sr, caps, brake = (policy.population_link, policy.supply_rate, policy.caps,
+                           policy.per_capita_brake)
+    n_d, n_t, n_k = drivers.n_draws, len(drivers.years), len(drivers.townships)
+    shape = (n_d, n_t, n_k)
+    hist_years, hist_approved, hist_unsup = hist
+    # window sums of the historical cohorts per simulated year, as _window_rate takes them
+    win_app, win_unsup = np.zeros((n_t, n_k)), np.zeros((n_t, n_k))
+    for i, year in enumerate(drivers.years):
+        in_hist = (hist_years >= int(year) - sr.window_years + 1) & (hist_years <= int(year))
+        win_app[i] = hist_approved[in_hist].sum(axis=0)
+        win_unsup[i] = hist_unsup[in_hist].sum(axis=0)
+    year0 = int(drivers.years[0])
+    rate0 = _window_rate(year0 - 1, -1, hist, np.ones((1, n_k)), np.zeros((0, 1, n_k)), sr,
+                         county=True)
+    factor = (np.full(n_d, pl.provincial_factor) if drivers.provincial_factor is None
+              else np.broadcast_to(drivers.provincial_factor, (n_d,)).astype(float))
+    plan_left = (caps.upper_plan_new_construction_ha - caps.upper_plan_used_ha
+                 if caps.upper_plan_enabled else np.inf)
+    scalars = np.array([sr.floor, _TOL, pl.tier1_max_m2 * (1.0 + _TIER_RTOL),
+                        pl.tier2_max_m2 * (1.0 + _TIER_RTOL), _TIER_RTOL, M2_PER_HA,
+                        policy.indicators.cultivated_share])
+    flags = np.array([pl.enabled, sr.enabled, sr.exempt_pop_link, brake.enabled,
+                      brake.mode == "proportional", caps.key_projects_within_caps,
+                      caps.udb_enabled, caps.reserve_pop_link, sr.window_years], dtype=np.int64)
+    table = np.array([0.0, pl.standard_tier1_m2, pl.standard_tier2_m2, pl.standard_tier3_m2])
+
+    def full(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(np.asarray(a, dtype=float), shape)
+
+    def store(width: int, dtype: type = float) -> np.ndarray:
+        return np.empty((n_d, n_t, width), dtype)
+
+    written = ("per_capita_urban_land_m2", "tier", "pop_link_quota_ha", "stock_link_quota_ha",
+               "key_project_quota_ha", "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha",
+               "urban_land_ha", "binding", "key_binding", "county_level")
+    out.update({n: store(1 if n in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k,
+                         _DTYPES.get(n, float)) for n in written})
+    rates = np.empty((n_d, n_t + 1, 1))
+    totals = np.empty((len(_kernel.TOTALS), n_d, n_t))  # each total contiguous
+    _kernel.compiled_year_loop()(
+        full(drivers.settled_migrants), full(drivers.urban_pop), full(q_stock_all),
+        full(drivers.key_projects_ha), full(drivers.key_projects_udb_ha), full(later_keys),
+        full(later_keys_udb), full(drivers.stock.disposed["unsupplied"]), factor,
+        np.asarray(drivers.base_urban_land_ha, dtype=float),
+        np.asarray(drivers.base_urban_pop, dtype=float), np.asarray(udb_limit, dtype=float),
+        np.broadcast_to(np.asarray(band_max, dtype=float), (n_k,)).copy(),
+        hist_unsup.sum(axis=0), win_app, win_unsup,
+        sr.cumulative_supplied(np.arange(sr.window_years)).astype(float),
+        float(rate0[0, 0]), float(plan_left), scalars, flags, table,
+        *(out[n] for n in written), rates, totals)
+    # no 占补平衡 link: unlimited room, closing balances 0 (one value, broadcast)
+    out["balance_room_ha"] = np.full((1, 1, 1), np.inf)
+    for name in ("balance_account", "balance_quantity_ha", "balance_capacity_kg",
+                 "balance_paddy_ha"):
+        out[name] = np.zeros((1, 1, 1), _DTYPES.get(name, float))
+    return rates, dict(zip(_kernel.TOTALS, totals, strict=True))
+
+
+def _standard(arrays: Mapping[str, np.ndarray], table: np.ndarray, factor: np.ndarray,
+              enabled: bool) -> np.ndarray:
+    """Standard [m2/person] from the tier codes, as the year loop computed it."""
+    std = table[arrays["tier"]] * factor
+    return std if enabled else np.zeros_like(std)
+
+
+def _pop_requested(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Population-linked quota requested, ``M x s / 10,000``. [ha]"""
+    return arrays["settled_migrants"] * arrays["standard_m2"] / M2_PER_HA
+
+
+def _ordinary_requested(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Population- plus stock-linked quota requested. [ha]"""
+    return arrays["pop_link_requested_ha"] + arrays["stock_link_requested_ha"]
+
+
+def _granted(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Ordinary quota granted (the sum over the two links numpy's loop takes). [ha]"""
+    return 0.0 + arrays["pop_link_quota_ha"] + arrays["stock_link_quota_ha"]
+
+
+def _new_land(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """New construction land: ordinary plus key-project quota granted. [ha]"""
+    return _granted(arrays) + arrays["key_project_quota_ha"]
+
+
+def _withheld(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Ordinary quota requested but not granted. [ha]"""
+    return arrays["ordinary_requested_ha"] - _granted(arrays)
+
+
+def _cultivated(arrays: Mapping[str, np.ndarray], share: float) -> np.ndarray:
+    """Cultivated land occupied by the new construction land. [ha]"""
+    return arrays["new_construction_land_ha"] * share
+
+
+class ResultArrays(Mapping[str, np.ndarray]):
+    """The arrays of a :class:`QuotaResult`, some computed from the others on first use.
+
+    A read-only mapping ``name -> (draws, years, townships)`` array; an array listed in
+    ``derived`` (name -> function of this mapping) is computed when first asked for and
+    then kept, so an ensemble that reads only county totals never builds it.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray],
+                 derived: Mapping[str, Callable[[Mapping[str, np.ndarray]], np.ndarray]]
+                 | None = None) -> None:
+        self._arrays = dict(arrays)
+        self._derived = {k: v for k, v in (derived or {}).items() if k not in self._arrays}
+        self._names = [*self._arrays, *self._derived]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            if name not in self._derived:
+                raise KeyError(name)
+            self._arrays[name] = self._derived[name](self)
+        return self._arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._arrays or name in self._derived
+
+
 def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
-                   block_draws: int = BLOCK_DRAWS) -> QuotaResult:
+                   block_draws: int = BLOCK_DRAWS,
+                   compiled: bool | None = None) -> QuotaResult:
     """Run the two-links quota rules year by year, vectorised over draws and townships.
 
     Each year: the standard from the current per-capita urban land (a township without
@@ -650,6 +805,12 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     block_draws : int
         Draws run through the years together (default :data:`BLOCK_DRAWS`); any value
         gives the same numbers, since draws never interact. [count]
+    compiled : bool, optional
+        Run the years through the compiled loop (:mod:`landsim.quota._kernel`, numba):
+        ``None`` (default) where it covers the policy (county-level caps, no 占补平衡
+        link) and the run has at least :data:`landsim.quota._kernel.MIN_DRAWS` draws,
+        ``False`` never (the numpy loop over blocks of draws), ``True`` always (an
+        error where it does not cover the policy). Both give the same numbers.
 
     Returns
     -------
@@ -707,14 +868,27 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
              "binding", "key_binding", "withheld_ha", "county_level", "balance_room_ha",
              "balance_account", "balance_quantity_ha", "balance_capacity_kg",
              "balance_paddy_ha")
-    # Year-major storage keeps each year's write contiguous; views are returned below.
+    balance_on = policy.cultivated_balance.enabled
+    use_kernel = (_kernel.supported(county, balance_on, n_k, n_d) if compiled is None
+                  else compiled)
+    if use_kernel and not _kernel.supported(county, balance_on, n_k):
+        msg = ("simulate_quota(compiled=True) needs numba and county-level caps without the "
+               "占补平衡 link")
+        raise InputError(msg)
+    # The numpy loop stores year-major (each year's write contiguous), the compiled loop
+    # draw-major (each draw's years contiguous); views (draws, years, ...) are returned.
     # Codes and flags are stored small, county-wide values once per draw: first writes to
     # fresh memory (page faults) were the largest cost of a 100,000-draw run.
     pooled = _COUNTY_ARRAYS | ({"udb_room_ha"} if county else set())
-    out = {n: np.empty((n_t, n_d, 1 if n in pooled else n_k), _DTYPES.get(n, float))
-           for n in names}
+
+    def storage(years: int, width: int, dtype: type = float) -> np.ndarray:
+        return np.empty((n_d, years, width) if use_kernel else (years, n_d, width), dtype)
+
+    out = ({} if use_kernel and n_d else
+           {n: storage(n_t, 1 if n in pooled else n_k, _DTYPES.get(n, float)) for n in names})
     # the rate tested in year t is the rate at the end of year t - 1: one array serves both
-    rates = np.empty((n_t + 1, n_d, 1 if county else n_k))
+    rates = storage(n_t + 1, 1 if county else n_k)
+    totals: dict[str, np.ndarray] = {}
     udb_limit = caps.udb_expansion_multiple * drivers.udb_base_urban_land_ha
 
     def udb_room_now() -> np.ndarray:
@@ -749,145 +923,151 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     # Blocks of draws small enough for their per-year arrays to stay in the CPU cache: the
     # same operations as on all draws at once, at a fraction of the memory traffic.
     block = max(int(block_draws), 1)
-    for lo in range(0, n_d, block):
-        rows = slice(lo, min(lo + block, n_d))
-        nb = rows.stop - lo
-        land = np.broadcast_to(drivers.base_urban_land_ha, (nb, n_k)).astype(float)
-        pop_prev = np.broadcast_to(drivers.base_urban_pop, (nb, n_k)).astype(float)
-        plan_left = np.full((nb, 1), caps.upper_plan_new_construction_ha
-                            - caps.upper_plan_used_ha if caps.upper_plan_enabled else np.inf)
-        cumulative = np.zeros((nb, 1))
-        no_udb = np.full((nb, n_k), np.inf)
-        balance = np.broadcast_to(opening, (nb, 3)).astype(float).copy()
-        survival = np.ones((nb, n_k))
-        fac = None if factor is None else factor[rows]
-        settled_b = settled[rows]
-        later_settled = _later(settled_b)
-        new_land = out["new_construction_land_ha"][:, rows]
-        rate_prev = _window_rate(year0 - 1, -1, hist, survival, new_land, sr, county)
-        rates[0, rows] = rate_prev[:, :rates.shape[-1]]
-        for i, year in enumerate(drivers.years):
-            county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
-                                     pop_prev.sum(axis=-1, keepdims=True))
-            # townships without urban population are assessed at the county's level
-            no_urban = pop_prev <= 0
-            e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
-            std, tier = tier_standard(e, pl, fac)
-            std = std if pl.enabled else np.zeros_like(std)
-            q_pop = population_link_quota(settled_b[:, i], std)
-            q_stock = q_stock_all[rows, i]
+    if use_kernel and n_d:
+        rates, totals = _run_kernel(drivers, policy, out, hist, q_stock_all, later_keys,
+                                    later_keys_udb, udb_limit, band_max)
+    else:
+        for lo in range(0, n_d, block):
+            rows = slice(lo, min(lo + block, n_d))
+            nb = rows.stop - lo
+            land = np.broadcast_to(drivers.base_urban_land_ha, (nb, n_k)).astype(float)
+            pop_prev = np.broadcast_to(drivers.base_urban_pop, (nb, n_k)).astype(float)
+            plan_left = np.full((nb, 1), caps.upper_plan_new_construction_ha
+                                - caps.upper_plan_used_ha if caps.upper_plan_enabled else np.inf)
+            cumulative = np.zeros((nb, 1))
+            no_udb = np.full((nb, n_k), np.inf)
+            balance = np.broadcast_to(opening, (nb, 3)).astype(float).copy()
+            survival = np.ones((nb, n_k))
+            fac = None if factor is None else factor[rows]
+            settled_b = settled[rows]
+            later_settled = _later(settled_b)
+            new_land = out["new_construction_land_ha"][:, rows]
+            rate_prev = _window_rate(year0 - 1, -1, hist, survival, new_land, sr, county)
+            rates[0, rows] = rate_prev[:, :rates.shape[-1]]
+            for i, year in enumerate(drivers.years):
+                county_e = per_capita_m2(land.sum(axis=-1, keepdims=True),
+                                         pop_prev.sum(axis=-1, keepdims=True))
+                # townships without urban population are assessed at the county's level
+                no_urban = pop_prev <= 0
+                e = np.where(no_urban, county_e, per_capita_m2(land, pop_prev))
+                std, tier = tier_standard(e, pl, fac)
+                std = std if pl.enabled else np.zeros_like(std)
+                q_pop = population_link_quota(settled_b[:, i], std)
+                q_stock = q_stock_all[rows, i]
 
-            rate = rate_prev
-            ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
-            requested = q_pop + q_stock
-            # the floor withholds stock-linked quota; population-linked quota too unless it
-            # is exempt as livelihood (民生) land
-            pop_ok = ok | sr.exempt_pop_link
-            wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
-            if brake.enabled:
-                over = e > band_max * (1.0 + _TIER_RTOL)
-                cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
-                braked = np.where(over, wanted * cut, wanted)
-            else:
-                braked = wanted
+                rate = rate_prev
+                ok = np.isnan(rate) | (rate >= sr.floor - _TOL) | (not sr.enabled)
+                requested = q_pop + q_stock
+                # the floor withholds stock-linked quota; population-linked quota too unless it
+                # is exempt as livelihood (民生) land
+                pop_ok = ok | sr.exempt_pop_link
+                wanted = np.stack([np.where(pop_ok, q_pop, 0.0), np.where(ok, q_stock, 0.0)])
+                if brake.enabled:
+                    over = e > band_max * (1.0 + _TIER_RTOL)
+                    cut = band_max / np.where(over, e, 1.0) if brake.mode == "proportional" else 0.0
+                    braked = np.where(over, wanted * cut, wanted)
+                else:
+                    braked = wanted
 
-            # key projects first: the plan's remainder, then (inside the UDB) the UDB room
-            key_req, key_udb_req = keys[rows, i], keys_udb[rows, i]
-            key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
-            if cb.enabled:
-                balance = balance + drivers.cultivated_credits[i]
-                bal_room, bal_account = balance_room()
-                if cb.include_key_projects:
-                    key_granted = scale_to_room(key_granted, bal_room, county=True)
-                bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
-            else:
-                bal_room = bal_left = np.full((nb, 1), np.inf)
-                bal_account = np.zeros(nb, dtype=int)
-            kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
-            key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
-            key_granted = key_granted - (key_udb_req * kept - key_udb)
-            land = land + key_udb
-            # ordinary quota: what remains after the room later key projects need; the
-            # population-linked quota (a special quota, 专项) before the stock-linked one,
-            # which also leaves the room later settled migrants need at this year's standard
-            # (caps.reserve_pop_link)
-            plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
-                                     + later_keys[rows, i].sum(axis=-1, keepdims=True)
-                                     if within else 0.0)
-            udb_room = udb_room_now()
-            if caps.udb_enabled:
-                udb_room = udb_room - (later_keys_udb[rows, i].sum(axis=-1, keepdims=True)
-                                       if county else later_keys_udb[rows, i])
-            after_udb = np.empty_like(braked)
-            after_plan = np.empty_like(braked)
-            granted_by = np.empty_like(braked)
-            for j in (0, 1):
-                after_udb[j] = scale_to_room(braked[j], udb_room, county)
-                after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
-                # 以补定占: the accounts pay what remains after key projects (and pop link)
-                granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
-                bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
-                if j == 0:
-                    set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
-                                                 if caps.reserve_pop_link else 0.0)
-                    plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
-                    udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
-                                           else set_aside)
-            granted = granted_by.sum(axis=0)
+                # key projects first: the plan's remainder, then (inside the UDB) the UDB room
+                key_req, key_udb_req = keys[rows, i], keys_udb[rows, i]
+                key_granted = scale_to_room(key_req, plan_left, county=True) if within else key_req
+                if cb.enabled:
+                    balance = balance + drivers.cultivated_credits[i]
+                    bal_room, bal_account = balance_room()
+                    if cb.include_key_projects:
+                        key_granted = scale_to_room(key_granted, bal_room, county=True)
+                    bal_left = bal_room - key_granted.sum(axis=-1, keepdims=True)
+                else:
+                    bal_room = bal_left = np.full((nb, 1), np.inf)
+                    bal_account = np.zeros(nb, dtype=int)
+                kept = np.divide(key_granted, key_req, out=np.ones_like(key_req), where=key_req > _TOL)
+                key_udb = scale_to_room(key_udb_req * kept, udb_room_now(), county)
+                key_granted = key_granted - (key_udb_req * kept - key_udb)
+                land = land + key_udb
+                # ordinary quota: what remains after the room later key projects need; the
+                # population-linked quota (a special quota, 专项) before the stock-linked one,
+                # which also leaves the room later settled migrants need at this year's standard
+                # (caps.reserve_pop_link)
+                plan_room = plan_left - (key_granted.sum(axis=-1, keepdims=True)
+                                         + later_keys[rows, i].sum(axis=-1, keepdims=True)
+                                         if within else 0.0)
+                udb_room = udb_room_now()
+                if caps.udb_enabled:
+                    udb_room = udb_room - (later_keys_udb[rows, i].sum(axis=-1, keepdims=True)
+                                           if county else later_keys_udb[rows, i])
+                after_udb = np.empty_like(braked)
+                after_plan = np.empty_like(braked)
+                granted_by = np.empty_like(braked)
+                for j in (0, 1):
+                    after_udb[j] = scale_to_room(braked[j], udb_room, county)
+                    after_plan[j] = scale_to_room(after_udb[j], plan_room, county=True)
+                    # 以补定占: the accounts pay what remains after key projects (and pop link)
+                    granted_by[j] = scale_to_room(after_plan[j], bal_left, county=True)
+                    bal_left = bal_left - granted_by[j].sum(axis=-1, keepdims=True)
+                    if j == 0:
+                        set_aside = granted_by[0] + (later_settled[:, i] * std / M2_PER_HA
+                                                     if caps.reserve_pop_link else 0.0)
+                        plan_room = plan_room - set_aside.sum(axis=-1, keepdims=True)
+                        udb_room = udb_room - (set_aside.sum(axis=-1, keepdims=True) if county
+                                               else set_aside)
+                granted = granted_by.sum(axis=0)
 
-            binding = np.select(
-                [(granted_by < after_plan - _TOL).any(axis=0),
-                 (after_plan < after_udb - _TOL).any(axis=0),
-                 (after_udb < braked - _TOL).any(axis=0),
-                 (braked < wanted - _TOL).any(axis=0),
-                 (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
-                [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
-                 BINDING.index("udb"),
-                 BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
-                BINDING.index("none"))
-            new = granted + key_granted
-            if cb.enabled:
-                balance = balance - new.sum(axis=-1, keepdims=True) * cost
-                balance[np.abs(balance) < _TOL] = 0.0
+                binding = np.select(
+                    [(granted_by < after_plan - _TOL).any(axis=0),
+                     (after_plan < after_udb - _TOL).any(axis=0),
+                     (after_udb < braked - _TOL).any(axis=0),
+                     (braked < wanted - _TOL).any(axis=0),
+                     (wanted < np.stack([q_pop, q_stock]) - _TOL).any(axis=0)],
+                    [BINDING.index("cultivated_balance"), BINDING.index("upper_plan"),
+                     BINDING.index("udb"),
+                     BINDING.index("per_capita_brake"), BINDING.index("supply_rate_floor")],
+                    BINDING.index("none"))
+                new = granted + key_granted
+                if cb.enabled:
+                    balance = balance - new.sum(axis=-1, keepdims=True) * cost
+                    balance[np.abs(balance) < _TOL] = 0.0
 
-            # this year's 批而未供 disposal supplies old cohorts pro rata
-            total_unsup = survival * hist_unsup.sum(axis=0)
-            frac = np.divide(disp_u[rows, i], total_unsup, out=np.zeros_like(total_unsup),
-                             where=total_unsup > _TOL)
-            survival = survival * (1.0 - np.minimum(frac, 1.0))
+                # this year's 批而未供 disposal supplies old cohorts pro rata
+                total_unsup = survival * hist_unsup.sum(axis=0)
+                frac = np.divide(disp_u[rows, i], total_unsup, out=np.zeros_like(total_unsup),
+                                 where=total_unsup > _TOL)
+                survival = survival * (1.0 - np.minimum(frac, 1.0))
 
-            land = land + granted
-            pop_prev = urban_pop[rows, i]
-            cumulative = cumulative + new.sum(axis=-1, keepdims=True)
-            plan_left = plan_left - new.sum(axis=-1, keepdims=True)
-            new_land[i] = new
-            rate_end = _window_rate(int(year), i, hist, survival, new_land, sr, county)
+                land = land + granted
+                pop_prev = urban_pop[rows, i]
+                cumulative = cumulative + new.sum(axis=-1, keepdims=True)
+                plan_left = plan_left - new.sum(axis=-1, keepdims=True)
+                new_land[i] = new
+                rate_end = _window_rate(int(year), i, hist, survival, new_land, sr, county)
 
-            rates[i + 1, rows] = rate_end[:, :rates.shape[-1]]
-            udb_left = (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb)
-            values = {
-                "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
-                "pop_link_requested_ha": q_pop, "ordinary_requested_ha": requested,
-                "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
-                "key_project_quota_ha": key_granted,
-                "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
-                "udb_room_ha": udb_left[:, :1] if county else udb_left,
-                "urban_land_ha": land, "binding": binding,
-                "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
-                "county_level": no_urban,
-                "balance_room_ha": bal_room, "balance_account": bal_account[:, None],
-                "balance_quantity_ha": balance[:, :1], "balance_capacity_kg": balance[:, 1:2],
-                "balance_paddy_ha": balance[:, 2:],
-            }
-            for name, value in values.items():
-                out[name][i, rows] = value
-            rate_prev = rate_end
+                rates[i + 1, rows] = rate_end[:, :rates.shape[-1]]
+                udb_left = (_pool(udb_limit - land, county) if caps.udb_enabled else no_udb)
+                values = {
+                    "per_capita_urban_land_m2": e, "standard_m2": std, "tier": tier,
+                    "pop_link_requested_ha": q_pop, "ordinary_requested_ha": requested,
+                    "pop_link_quota_ha": granted_by[0], "stock_link_quota_ha": granted_by[1],
+                    "key_project_quota_ha": key_granted,
+                    "cumulative_new_ha": cumulative, "cap_remaining_ha": plan_left,
+                    "udb_room_ha": udb_left[:, :1] if county else udb_left,
+                    "urban_land_ha": land, "binding": binding,
+                    "key_binding": key_granted < key_req - _TOL, "withheld_ha": requested - granted,
+                    "county_level": no_urban,
+                    "balance_room_ha": bal_room, "balance_account": bal_account[:, None],
+                    "balance_quantity_ha": balance[:, :1], "balance_capacity_kg": balance[:, 1:2],
+                    "balance_paddy_ha": balance[:, 2:],
+                }
+                for name, value in values.items():
+                    out[name][i, rows] = value
+                rate_prev = rate_end
 
-    arrays = {name: np.broadcast_to(np.moveaxis(value, 0, 1), shape)
-              if name in pooled else np.moveaxis(value, 0, 1)
+    if not (use_kernel and n_d):
+        out = {name: np.moveaxis(value, 0, 1) for name, value in out.items()}
+        rates = np.moveaxis(rates, 0, 1)
+    arrays = {name: np.broadcast_to(value, shape) if name in pooled else value
               for name, value in out.items()}
-    arrays["supply_rate"] = full(np.moveaxis(rates[1:], 0, 1))
-    arrays["supply_rate_tested"] = full(np.moveaxis(rates[:-1], 0, 1))
+    arrays["supply_rate"] = full(rates[:, 1:])
+    arrays["supply_rate_tested"] = full(rates[:, :-1])
     # inputs are returned as read-only broadcast views, not copies
     arrays.update({"stock_link_requested_ha": q_stock_all, "key_project_requested_ha": keys,
                    "settled_migrants": settled, "urban_pop": urban_pop,
@@ -895,9 +1075,19 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
                    "unsupplied_task_met": met_u, "idle_task_met": met_i})
     for cat in ("unsupplied", "idle", "inefficient"):
         arrays[f"disposed_{cat}_ha"] = full(stock.disposed[cat])
-    arrays["cultivated_occupied_ha"] = (arrays["new_construction_land_ha"]
-                                        * policy.indicators.cultivated_share)
-    return QuotaResult(drivers=drivers, policy=policy, arrays=arrays)
+    derived = {"cultivated_occupied_ha": partial(_cultivated,
+                                                 share=policy.indicators.cultivated_share)}
+    if "standard_m2" not in arrays:  # the compiled loop's outputs: the rest follows
+        table = np.array([0.0, pl.standard_tier1_m2, pl.standard_tier2_m2,
+                          pl.standard_tier3_m2])
+        fac = (np.full((n_d, 1, 1), pl.provincial_factor) if factor is None
+               else factor.reshape(-1, 1, 1))
+        derived.update({
+            "standard_m2": partial(_standard, table=table, factor=fac, enabled=pl.enabled),
+            "pop_link_requested_ha": _pop_requested, "ordinary_requested_ha": _ordinary_requested,
+            "new_construction_land_ha": _new_land, "withheld_ha": _withheld})
+    return QuotaResult(drivers=drivers, policy=policy, arrays=ResultArrays(arrays, derived),
+                       totals=totals)
 
 
 # ----------------------------------------------------------------------------- outputs
@@ -932,7 +1122,7 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         of the county's per-capita urban land.
     """
     a = result.arrays
-    n_d, n_t, n_k = a["new_construction_land_ha"].shape
+    n_d, n_t, n_k = a["urban_land_ha"].shape
     years = result.drivers.years
     sums = ("settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
             "stock_disposed_ha", "stock_link_requested_ha", "stock_link_quota_ha",
@@ -954,30 +1144,36 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None, None], (n_d, n_t, n_k)).ravel()
         lead = ["year", "township"]
     elif by == "county":
-        frame = {n: a[n].sum(axis=-1).ravel() for n in sums}
+        totals = {n: result.totals[n] if n in result.totals else _township_total(a[n])
+                  for n in sums}
+        frame = {n: totals[n].flatten() for n in sums}  # copies: never the result's memory
         land_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_land_ha.sum(), (n_d, 1)),
-             a["urban_land_ha"].sum(axis=-1)[:, :-1]], axis=1)
+             totals["urban_land_ha"][:, :-1]], axis=1)
         pop_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_pop.sum(), (n_d, 1)),
-             a["urban_pop"].sum(axis=-1)[:, :-1]], axis=1)
-        frame["per_capita_urban_land_m2"] = per_capita_m2(land_prev, pop_prev).ravel()
-        migrants = a["settled_migrants"].sum(axis=-1)
-        weighted = (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1)
+             (result.totals["urban_pop"] if "urban_pop" in result.totals
+              else _township_total(a["urban_pop"]))[:, :-1]], axis=1)
+        county_pc = per_capita_m2(land_prev, pop_prev)
+        frame["per_capita_urban_land_m2"] = county_pc.ravel()
+        migrants = totals["settled_migrants"]
+        weighted = (result.totals["settled_x_standard"] if "settled_x_standard" in result.totals
+                    else (a["settled_migrants"] * a["standard_m2"]).sum(axis=-1))
         # migrant-weighted standard; without migrants, the standard of the county level
         factor = result.drivers.provincial_factor
-        county_std = tier_standard(per_capita_m2(land_prev, pop_prev),
+        county_std = tier_standard(county_pc,
                                    result.policy.population_link,
                                    None if factor is None else factor.reshape(-1, 1))[0]
         if not result.policy.population_link.enabled:
             county_std = np.zeros_like(county_std)
         frame["standard_m2"] = np.divide(weighted, migrants, out=county_std,
                                          where=migrants > 0).ravel()
-        frame["cumulative_new_ha"] = a["cumulative_new_ha"][..., 0].ravel()
-        frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].ravel()
+        # copies: the table never shares memory with the result
+        frame["cumulative_new_ha"] = a["cumulative_new_ha"][..., 0].flatten()
+        frame["cap_remaining_ha"] = a["cap_remaining_ha"][..., 0].flatten()
         frame["supply_rate"] = _county_supply_rate(a["supply_rate"]).ravel()
         frame["supply_rate_tested"] = _county_supply_rate(a["supply_rate_tested"]).ravel()
-        frame["udb_room_ha"] = _county_udb_room(result).ravel()
+        frame["udb_room_ha"] = _county_udb_room(result, totals["urban_land_ha"]).ravel()
         frame["binding_cap"] = _county_binding(a["binding"])
         frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None], (n_d, n_t)).ravel()
@@ -994,8 +1190,8 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         for name in ("balance_room_ha", "balance_quantity_ha", "balance_capacity_kg",
                      "balance_paddy_ha"):
             values = a[name][..., 0]
-            frame[name] = (values if by == "county"
-                           else np.broadcast_to(values[..., None], (n_d, n_t, n_k))).ravel()
+            frame[name] = (values.flatten() if by == "county"
+                           else np.broadcast_to(values[..., None], (n_d, n_t, n_k)).ravel())
         acct = names[a["balance_account"][..., 0].astype(int)]
         frame["balance_account"] = (acct if by == "county" else np.broadcast_to(
             acct[..., None], (n_d, n_t, n_k))).ravel()
@@ -1004,9 +1200,19 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     order = lead + [c for c in ANNUAL_COLUMNS if c != "year"] + extra
     if n_d > 1:
         order = ["draw", *order]
-    # one frame built once, in column order (no reordering copy of every column)
+    # one frame built once, in column order (no reordering copy of every column); the
+    # county columns are new arrays, so they are taken as they are (no consolidating copy)
     return pd.DataFrame({c: _without_residues(frame[c]) if c.endswith("_ha") else frame[c]
-                         for c in order})
+                         for c in order}, copy=by != "county")
+
+
+def _township_total(x: np.ndarray) -> np.ndarray:
+    """Sum over the township axis of ``(draws, years, townships)`` values, ``(draws,
+    years)``; an input broadcast over draws is summed once (the same sum for every draw)."""
+    x = np.asarray(x)
+    if x.ndim == 3 and x.shape[0] > 1 and x.strides[0] == 0:
+        return np.broadcast_to(x[:1].sum(axis=-1), x.shape[:2])
+    return x.sum(axis=-1)
 
 
 def _without_residues(values: np.ndarray) -> np.ndarray:
@@ -1019,15 +1225,18 @@ def _without_residues(values: np.ndarray) -> np.ndarray:
 
 def _county_supply_rate(rate: np.ndarray) -> np.ndarray:
     """County supply rate (identical across townships in county mode, else the minimum)."""
+    if rate.shape[-1] > 1 and rate.strides[-1] == 0:  # county mode: one rate, broadcast
+        rate = rate[..., :1]
     with np.errstate(all="ignore"):
         filled = np.where(np.isnan(rate), np.inf, rate).min(axis=-1)
     return np.where(np.isinf(filled), np.nan, filled)
 
 
-def _county_udb_room(result: QuotaResult) -> np.ndarray:
-    """County UDB room left after each year. [ha]"""
+def _county_udb_room(result: QuotaResult, land: np.ndarray | None = None) -> np.ndarray:
+    """County UDB room left after each year [ha]; ``land`` is the county urban land
+    ``(draws, years)`` [ha] when already summed."""
     caps = result.policy.caps
-    land = result.arrays["urban_land_ha"].sum(axis=-1)
+    land = result.arrays["urban_land_ha"].sum(axis=-1) if land is None else land
     if not caps.udb_enabled:
         return np.full(land.shape, np.inf)
     limit = caps.udb_expansion_multiple * result.drivers.udb_base_urban_land_ha.sum()

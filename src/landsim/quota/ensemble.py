@@ -258,10 +258,27 @@ def summarise(annual: pd.DataFrame, demand_ha: float | pd.Series | None) -> pd.D
 def _by_year(annual: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Years and the :data:`SUMMARY_COLUMNS` as ``(years, draws)`` arrays in draw order."""
     years = np.sort(annual["year"].unique())
+    if _draw_major(annual, years):  # as the engine writes it: no sort needed
+        n_draws = len(annual) // len(years)
+        return years, {col: np.ascontiguousarray(
+            annual[col].to_numpy(float).reshape(n_draws, len(years)).T)
+            for col in SUMMARY_COLUMNS}
     ordered = annual.sort_values(["year", "draw"])
     n_draws = ordered["draw"].nunique()
     return years, {col: ordered[col].to_numpy(float).reshape(len(years), n_draws)
                    for col in SUMMARY_COLUMNS}
+
+
+def _draw_major(annual: pd.DataFrame, years: np.ndarray) -> bool:
+    """Whether the rows are draw by draw, each draw's ``years`` in order, draws increasing
+    (then reshaping gives what sorting by year and draw gives)."""
+    n_t = len(years)
+    if n_t == 0 or len(annual) % n_t:
+        return False
+    year = annual["year"].to_numpy().reshape(-1, n_t)
+    draw = annual["draw"].to_numpy().reshape(-1, n_t)
+    return bool((year == years).all() and (draw == draw[:, :1]).all()
+                and (np.diff(draw[:, 0]) > 0).all())
 
 
 def _summary(years: np.ndarray, values: Mapping[str, np.ndarray],

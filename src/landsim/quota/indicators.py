@@ -236,5 +236,8 @@ def indicator_table(result: QuotaResult, *, construction_land_ha: pd.Series | No
             float(construction_land_ha.loc[y0]), float(gdp_yi_yuan.loc[y0]))
     out["gdp_land_decline_required"] = required_gdp_land_decline(years, params)
     out["gdp_land_on_track"] = out["gdp_land_decline"] >= out["gdp_land_decline_required"]
-    out["cultivated_occupied_ha"] = a["cultivated_occupied_ha"][draw].sum(axis=-1)
+    totals = result.totals  # township totals the compiled loop kept, when it ran
+    out["cultivated_occupied_ha"] = (totals["cultivated_occupied_ha"][draw]
+                                     if "cultivated_occupied_ha" in totals
+                                     else a["cultivated_occupied_ha"][draw].sum(axis=-1))
     return out[list(INDICATOR_COLUMNS)]

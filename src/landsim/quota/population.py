@@ -99,6 +99,18 @@ def broadcast_dtk(value: object, n_years: int, n_townships: int, name: str) -> n
         raise InputError(msg) from exc
 
 
+def compact(arr: np.ndarray) -> np.ndarray:
+    """The smallest part of a broadcast view that holds all its values: length 1 along
+    every axis it repeats (stride 0); ``np.broadcast_to(compact(a), a.shape)`` equals ``a``.
+
+    >>> compact(np.broadcast_to(np.array([[1.0], [2.0]]), (2, 3))).shape
+    (2, 1)
+    """
+    arr = np.asarray(arr)
+    return arr[tuple(slice(0, 1) if st == 0 and n > 1 else slice(None)
+                     for st, n in zip(arr.strides, arr.shape, strict=True))]
+
+
 def _check_range(arr: np.ndarray, name: str, lo: float, hi: float, unit: str) -> None:
     """Raise :class:`InputError` if ``arr`` leaves ``[lo, hi]``."""
     if np.isnan(arr).any() or (arr < lo).any() or (arr > hi).any():
@@ -416,9 +428,12 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
     m = broadcast_dtk(net_migration_rate, n_t, n_k, "net_migration_rate")
     sat = broadcast_dtk(urbanisation_saturation, n_t, n_k, "urbanisation_saturation")
     k = broadcast_dtk(urbanisation_speed, n_t, n_k, "urbanisation_speed")
-    _check_range(g + m, "natural_growth_rate + net_migration_rate", -0.99, 1.0, "fraction/year")
-    _check_range(sat, "urbanisation_saturation", 0.0, 1.0, "fraction")
-    _check_range(k, "urbanisation_speed", 0.0, 10.0, "1/year")
+    # inputs broadcast from per-draw (or scalar) values are checked and added once per value
+    g_c, m_c = np.broadcast_arrays(compact(g), compact(m))
+    _check_range(g_c + m_c, "natural_growth_rate + net_migration_rate", -0.99, 1.0,
+                 "fraction/year")
+    _check_range(compact(sat), "urbanisation_saturation", 0.0, 1.0, "fraction")
+    _check_range(compact(k), "urbanisation_speed", 0.0, 10.0, "1/year")
     resident0 = base["resident_pop"].to_numpy(dtype=float)
     urban0 = base["urban_pop"].to_numpy(dtype=float)
     dest = _destination(base, destination)
@@ -432,43 +447,77 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
     resident = np.empty((n_d, n_t, n_k))
     urban = np.empty((n_d, n_t, n_k))
     moved = np.empty((n_d, n_t, n_k))
-    pop = np.broadcast_to(resident0, (n_d, n_k)).astype(float)
-    urb = np.broadcast_to(urban0, (n_d, n_k)).astype(float)
     u0_county = urban0.sum() / resident0.sum() if resident0.sum() > 0 else 0.0
     u0_town = np.divide(urban0, resident0, out=np.zeros(n_k), where=resident0 > 0)
-    for i, year in enumerate(years_arr):
-        grow = np.broadcast_to(growth[:, i], (n_d, n_k))
-        pop0, urb0 = pop * grow, urb * grow
-        rural0 = np.maximum(pop0 - urb0, 0.0)
-        t = float(year - base_year)
-        s_i, k_i = np.broadcast_to(sat[:, i], (n_d, n_k)), np.broadcast_to(k[:, i], (n_d, n_k))
-        if given is not None or scope == "county":
-            if given is not None:
-                arriving = np.broadcast_to(given[:, i], (n_d, n_k)).astype(float)
-            else:
-                target = logistic_urbanisation(u0_county, s_i[:, :1], k_i[:, :1], t)
-                total = np.maximum(target * pop0.sum(axis=-1, keepdims=True)
-                                   - urb0.sum(axis=-1, keepdims=True), 0.0)
-                arriving = total * dest
-            total = arriving.sum(axis=-1, keepdims=True)
-            rural_total = rural0.sum(axis=-1, keepdims=True)
-            scale = np.divide(rural_total, total, out=np.ones_like(total),
-                              where=total > rural_total)
-            arriving = arriving * np.minimum(scale, 1.0)
-            leaving = arriving.sum(axis=-1, keepdims=True) * np.divide(
-                rural0, rural_total, out=np.zeros_like(rural0), where=rural_total > 0)
-        else:
-            target = logistic_urbanisation(u0_town, np.maximum(s_i, u0_town), k_i, t)
-            arriving = np.clip(target * pop0 - urb0, 0.0, rural0)
-            leaving = arriving
-        pop = pop0 - leaving + arriving
-        urb = urb0 + arriving
-        resident[:, i], urban[:, i], moved[:, i] = pop, urb, arriving
+    years_off = [float(year - base_year) for year in years_arr]
+    # blocks of draws small enough for a year's arrays to stay in the CPU cache; draws never
+    # interact, so every block size gives the same numbers
+    for lo in range(0, n_d, _BLOCK_DRAWS):
+        rows = slice(lo, min(lo + _BLOCK_DRAWS, n_d))
+        nb = rows.stop - lo
+
+        def block(a: np.ndarray, rows: slice = rows) -> np.ndarray:
+            """Rows of a ``(draws|1, ...)`` input for this block of draws."""
+            return a if a.shape[0] == 1 else a[rows]
+
+        growth_b, sat_b, k_b = block(growth), block(sat), block(k)
+        given_b = None if given is None else block(given)
+        pop = np.broadcast_to(resident0, (nb, n_k)).astype(float)
+        urb = np.broadcast_to(urban0, (nb, n_k)).astype(float)
+        for i, t in enumerate(years_off):
+            pop, urb, arriving = _project_year(
+                pop, urb, growth_b[:, i], sat_b[:, i], k_b[:, i], t, scope=scope, dest=dest,
+                given=None if given_b is None else given_b[:, i], u0_county=u0_county,
+                u0_town=u0_town)
+            resident[rows, i], urban[rows, i], moved[rows, i] = pop, urb, arriving
     return PopulationPath(
         years=years_arr, townships=tuple(base.index.astype(str)), base_year=base_year,
         resident_pop=resident, urban_pop=urban, base_urban_pop=urban0,
         new_urban_residents=new_urban_residents(urban, urban0), transfers=moved,
         scope="given" if given is not None else scope)
+
+
+_BLOCK_DRAWS = 4096
+"""Draws :func:`project_population` runs through the years together. [count]"""
+
+
+def _project_year(pop: np.ndarray, urb: np.ndarray, growth: np.ndarray, sat: np.ndarray,
+                  speed: np.ndarray, t: float, *, scope: str, dest: np.ndarray,
+                  given: np.ndarray | None, u0_county: float,
+                  u0_town: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One year of :func:`project_population` for ``(draws, townships)`` arrays.
+
+    ``pop`` and ``urb`` are the resident and urban population at the end of the previous
+    year [persons]; ``growth`` is 1 + natural growth + net migration [factor], ``sat`` and
+    ``speed`` the logistic saturation [fraction] and speed [1/year], ``t`` the years since
+    the base year, ``given`` transfers given directly [persons]. Returns resident, urban
+    population and the transfers of the year [persons].
+    """
+    n_d, n_k = pop.shape
+    grow = np.broadcast_to(growth, (n_d, n_k))
+    pop0, urb0 = pop * grow, urb * grow
+    rural0 = np.maximum(pop0 - urb0, 0.0)
+    s_i, k_i = np.broadcast_to(sat, (n_d, n_k)), np.broadcast_to(speed, (n_d, n_k))
+    if given is not None or scope == "county":
+        if given is not None:
+            arriving = np.broadcast_to(given, (n_d, n_k)).astype(float)
+        else:
+            target = logistic_urbanisation(u0_county, s_i[:, :1], k_i[:, :1], t)
+            total = np.maximum(target * pop0.sum(axis=-1, keepdims=True)
+                               - urb0.sum(axis=-1, keepdims=True), 0.0)
+            arriving = total * dest
+        total = arriving.sum(axis=-1, keepdims=True)
+        rural_total = rural0.sum(axis=-1, keepdims=True)
+        scale = np.divide(rural_total, total, out=np.ones_like(total),
+                          where=total > rural_total)
+        arriving = arriving * np.minimum(scale, 1.0)
+        leaving = arriving.sum(axis=-1, keepdims=True) * np.divide(
+            rural0, rural_total, out=np.zeros_like(rural0), where=rural_total > 0)
+    else:
+        target = logistic_urbanisation(u0_town, np.maximum(s_i, u0_town), k_i, t)
+        arriving = np.clip(target * pop0 - urb0, 0.0, rural0)
+        leaving = arriving
+    return pop0 - leaving + arriving, urb0 + arriving, arriving
 
 
 def _destination(base: pd.DataFrame, destination: object) -> np.ndarray:

@@ -836,7 +836,8 @@ def run_scenario(scenario: Scenario, inputs: ScenarioInputs, *,
                      if inputs.construction_land_ha is not None else None))
     keep = annual["year"] >= start
     return ScenarioRun(scenario=scenario, result=result,
-                       annual=annual[keep].reset_index(drop=True),
+                       # all rows kept (the usual case): no copy of a large ensemble table
+                       annual=annual if keep.all() else annual[keep].reset_index(drop=True),
                        indicators=indicators[indicators["year"] >= start].reset_index(drop=True),
                        upper_plan=upper)
 

@@ -202,12 +202,15 @@ def disposal_by_rate(initial: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray,
         townships)``. [ha]
     """
     rate = np.asarray(rate, dtype=float)
+    if rate.ndim == 3 and rate.shape[2] > 1 and rate.strides[2] == 0:
+        rate = rate[:, :, :1]  # one rate for every township: the same product, once
     if np.isnan(rate).any() or (rate < 0).any() or (rate > 1).any():
         msg = "disposal rates must be between 0 and 1 [fraction/year]; negative rates are invalid"
         raise InputError(msg)
     remaining = np.asarray(initial, dtype=float) * np.cumprod(1.0 - rate, axis=1)
     opening = np.concatenate(
-        [np.broadcast_to(np.asarray(initial, dtype=float), (rate.shape[0], 1, rate.shape[2])),
+        [np.broadcast_to(np.asarray(initial, dtype=float),
+                         (remaining.shape[0], 1, remaining.shape[2])),
          remaining[:, :-1]], axis=1)
     return opening - remaining, opening
 
