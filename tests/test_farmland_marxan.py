@@ -554,8 +554,8 @@ HEAVY = ("pandas", "pulp", "matplotlib", "geopandas", "ipywidgets", "docx", "das
 """Libraries ``farmland marxan`` must not import on its in-process path (start-up time)."""
 
 
-def _heavy_modules_of_command(*argv: str) -> tuple[int, list[str]]:
-    """Exit status of ``python -m landsim ARGV`` (this tree) and the heavy modules it loaded."""
+def _python_of_this_tree(code: str):
+    """Run ``python -c CODE`` with this tree's ``landsim`` first on the path."""
     import os
     import subprocess
     import sys
@@ -563,15 +563,20 @@ def _heavy_modules_of_command(*argv: str) -> tuple[int, list[str]]:
     import landsim
 
     src = str(Path(landsim.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+
+
+def _heavy_modules_of_command(*argv: str) -> tuple[int, list[str]]:
+    """Exit status of ``python -m landsim ARGV`` (this tree) and the heavy modules it loaded."""
     code = ("import atexit, runpy, sys\n"
             "atexit.register(lambda: print('HEAVY', *sorted({m.split('.')[0] for m in "
             f"sys.modules}} & set({HEAVY!r}))))\n"
             f"sys.argv = ['landsim', *{list(argv)!r}]\n"
             "runpy.run_module('landsim', run_name='__main__', alter_sys=True)\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, check=False)
+    done = _python_of_this_tree(code)
     line = next(x for x in done.stdout.splitlines() if x.startswith("HEAVY"))
     return done.returncode, line.split()[1:]
 
@@ -651,13 +656,6 @@ def test_cells_read_as_pandas_reads_them():
 def test_budget_counts_from_the_start_of_the_process(tmp_path: Path):
     """``--time-limit`` of the command counts from process start: a process that slept
     longer than the budget before ``main()`` writes the greedy start (no solver time)."""
-    import os
-    import subprocess
-    import sys
-
-    import landsim
-
-    src = str(Path(landsim.__file__).resolve().parents[1])
     out = tmp_path / "mx"
     code = ("import sys, time\n"
             "time.sleep(0.5)\n"
@@ -667,10 +665,7 @@ def test_budget_counts_from_the_start_of_the_process(tmp_path: Path):
             f"sys.argv = ['landsim', 'farmland', 'marxan', {str(DATA / 'comma_prop')!r}, "
             f"'--out', {str(out)!r}, '--time-limit', '0.4', '--solver', 'highs', '--quiet']\n"
             "sys.exit(main())\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [src, *filter(None, [os.environ.get("PYTHONPATH")])]))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, check=False)
+    done = _python_of_this_tree(code)
     assert done.returncode == 0, done.stderr
     age = float(next(x for x in done.stdout.splitlines() if x.startswith("AGE")).split()[1])
     assert age >= 0.45  # the sleep is counted (clock ticks are 10 ms)
