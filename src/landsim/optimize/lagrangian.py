@@ -60,6 +60,11 @@ NEAR_DUAL_OPTIMUM = 0.01
 """Cut layouts that miss a row are repaired once the cutting-plane model predicts at most
 this relative rise of the bound (near the best multipliers). [fraction]"""
 
+FINAL_REPAIR_RESERVE = 4.0
+"""The search for better multipliers stops this many cut times before the deadline, so
+that the cut of the best bound found can still be repaired into a layout (a repair costs
+about three cuts on the 100,000-hexagon grid). [cut durations]"""
+
 DIVERSIFY_CUTS = 40
 """Cuts at randomly perturbed best multipliers tried for better layouts once the bound has
 converged (each repaired when it misses a row); seeded, so a run repeats."""
@@ -105,6 +110,9 @@ class MinCutRelaxation:
     """
 
     def __init__(self, arrays) -> None:
+        from ortools.graph.python import max_flow  # here, so that cuts time the cut only
+
+        self._max_flow = max_flow
         n = arrays.n_binary
         matrix = sparse.csr_array(arrays.matrix)
         in_tail = np.diff(sparse.csr_array(matrix[:, n:]).indptr) > 0
@@ -162,8 +170,6 @@ class MinCutRelaxation:
 
     def evaluate(self, multipliers: np.ndarray) -> CutPoint:
         """:math:`L(\\lambda)` and its selection by one minimum cut."""
-        from ortools.graph.python import max_flow
-
         lam = np.asarray(multipliers, dtype=float)
         unary = self._unary - self.rows.T @ lam if self.n_rows else self._unary.copy()
         # lam > 0 prices the lower side, lam < 0 the upper one: min(lam lo, lam hi)
@@ -176,7 +182,7 @@ class MinCutRelaxation:
         scale = CAPACITY_RANGE / total if total > 0 else 1.0
         capacity = np.floor(np.concatenate([source, sink, self._half, self._half])
                             * scale).astype(np.int64)
-        flow = max_flow.SimpleMaxFlow()
+        flow = self._max_flow.SimpleMaxFlow()
         flow.add_arcs_with_capacity(self._tails, self._heads, capacity)
         status = flow.solve(self.n, self.n + 1)
         if status != flow.OPTIMAL:  # pragma: no cover - capacities are bounded above
@@ -359,8 +365,15 @@ def solve_lagrangian(
     best_obj = math.inf
     known = incumbent
 
+    fastest_cut = math.inf  # seconds of the quickest cut so far
+
     def out_of_time() -> bool:
         return deadline is not None and time.monotonic() >= deadline
+
+    def time_to_finish() -> bool:
+        """Only the final repair's reserve is left before the deadline."""
+        reserve = FINAL_REPAIR_RESERVE * (fastest_cut if math.isfinite(fastest_cut) else 0.0)
+        return deadline is not None and time.monotonic() >= deadline - reserve
 
     def offer(x: np.ndarray) -> None:
         nonlocal best_x, best_obj, known
@@ -396,14 +409,17 @@ def solve_lagrangian(
     highs = _new_highs() if m else None
     points: list[CutPoint] = []
     best_bound, best_lam = -math.inf, np.zeros(m)
+    best_point: CutPoint | None = None
 
     def cut(lam: np.ndarray) -> CutPoint:
         """Evaluate L at ``lam`` and keep the best bound."""
-        nonlocal best_bound, best_lam
+        nonlocal best_bound, best_lam, best_point, fastest_cut
+        began = time.monotonic()
         point = relaxation.evaluate(lam)
+        fastest_cut = min(fastest_cut, time.monotonic() - began)
         points.append(point)
         if point.bound > best_bound:
-            best_bound, best_lam = point.bound, lam
+            best_bound, best_lam, best_point = point.bound, lam, point
             if on_bound is not None:
                 on_bound(best_bound)
         return point
@@ -414,7 +430,7 @@ def solve_lagrangian(
     radius = steps.copy()
     f_center = point.bound
     converged = m == 0
-    while not converged and len(points) < max_cuts and not out_of_time() \
+    while not converged and len(points) < max_cuts and not time_to_finish() \
             and not proved(best_bound):
         lam, predicted = _master(highs, points, center, radius, relaxation.lo, relaxation.hi)
         rise = predicted - f_center
@@ -436,9 +452,12 @@ def solve_lagrangian(
     rng = np.random.default_rng(0)
     spread = 1e-3
     last = min(max_cuts, len(points) + DIVERSIFY_CUTS)
-    while m and not out_of_time() and not proved(best_bound) and len(points) < last:
+    while m and not time_to_finish() and not proved(best_bound) and len(points) < last:
         lam = relaxation.signed(best_lam * (1.0 + spread * rng.standard_normal(m)))
         point = cut(lam)
         consider(point, True)
         spread = min(spread * 1.5, 0.05)
+    if (best_point is not None and time_to_finish() and not out_of_time()
+            and not proved(best_bound)):
+        consider(best_point, True)  # stopped by the deadline: repair the best cut's layout
     return LagrangianResult(best_x, best_obj, best_bound, best_lam, len(points), converged)
