@@ -88,6 +88,14 @@ def set_slider(page, label: str, value: float) -> None:
     page.keyboard.press("Enter")
 
 
+def table_rows(table, cells: str = "td") -> list[list[str]]:
+    """Body rows of a table element (a Playwright locator), read in one call in the page,
+    so that a table the widget redraws meanwhile is never read half old, half new."""
+    return table.evaluate(
+        "(t, cells) => Array.from(t.querySelectorAll('tbody tr')).map("
+        "r => Array.from(r.querySelectorAll(cells)).map(c => c.innerText.trim()))", cells)
+
+
 def wait_until_changed(read, before, tries: int = 400, pause_ms: int = 150, page=None):
     """Call ``read()`` until it returns something non-empty and different from ``before``."""
     for _ in range(tries):

@@ -12,7 +12,8 @@ from e2e.conftest import (
     RENDER_TIMEOUT_MS,
     open_page,
     set_slider,
-        wait_until_equal,
+    table_rows,
+    wait_until_equal,
 )
 from landsim.presentation import planner_table
 
@@ -24,9 +25,7 @@ def _rows(page, nth: int = -1) -> list[list[str]]:
     """Body rows of the planner table inside the ``nth`` widget output."""
     outputs = page.locator(SCOPE)
     scope = outputs.nth(nth if nth >= 0 else outputs.count() - 1)
-    rows = scope.locator("table.landsim-table").last.locator("tbody tr")
-    return [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]
-            for i in range(rows.count())]
+    return table_rows(scope.locator("table.landsim-table").last)
 
 
 def _expected(frame) -> list[list[str]]:

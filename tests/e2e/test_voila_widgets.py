@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 import landsim
-from e2e.conftest import open_page, set_slider, wait_until_changed, wait_until_equal
+from e2e.conftest import (
+    open_page,
+    set_slider,
+    table_rows,
+    wait_until_changed,
+    wait_until_equal,
+)
 from landsim.farmland.views import layout_view
 from landsim.quota.scenario import Scenario, ScenarioInputs
 from landsim.quota.views import quota_view
@@ -19,9 +25,7 @@ pytestmark = pytest.mark.e2e
 
 def _table(page, scope: str) -> list[list[str]]:
     """Body rows of the last HTML table inside ``scope`` (index cell first)."""
-    rows = page.locator(f"{scope} table").last.locator("tbody tr")
-    return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
-            for i in range(rows.count())]
+    return table_rows(page.locator(f"{scope} table").last, "th, td")
 
 
 def _wait_table_change(page, scope: str, before: list[list[str]]) -> list[list[str]]:
@@ -59,23 +63,28 @@ def test_farmland_weight_slider_changes_the_checks(voila_url, page, screenshots)
     scope = ".widget-interact .widget-output"
     open_page(page, f"{voila_url}/voila/render/02_farmland_layout.ipynb", f"{scope} table")
     before = _table(page, scope)
-    _set_slider(page, "Boundary weight", 0.15)
-    after = _wait_table_change(page, scope, before)
-    page.screenshot(path=str(screenshots / "farmland_after_slider.png"), full_page=False)
-
     county = landsim.load_sample()
     pbf_ha = county.parcels.loc[county.parcels["is_pbf"], "area_ha"].sum()
     # the widget starts at the current PBF area with every legal rule on
     expected = layout_view(county.parcels, county.edges, target_mu=float(ha_to_mu(pbf_ha)),
                            boundary_weight=0.15)
     assert expected.attrs["what_if"] == ""
-    # planner format: criterion, value, limit, unit, passed (是 yes / 否 no); no index
-    shown = {row[0]: row for row in after}
-    assert list(shown) == expected["criterion"].tolist()
-    for rule in ("quantity", "compensation", "quality"):
-        # the page shows the planner format (two decimals): compare to that precision
-        row = shown[expected.loc[rule, "criterion"]]
-        assert float(row[1].replace(",", "")) == pytest.approx(
-            float(expected.loc[rule, "value"]), abs=0.0051)
+
+    def matches(rows: list[list[str]]) -> bool:
+        """The planner format (criterion, value, limit, unit, passed 是 yes / 否 no; no
+        index) shows the pure function's checks, values to its two decimals."""
+        shown = {row[0]: row for row in rows if row}
+        if list(shown) != expected["criterion"].tolist():
+            return False
+        return all(float(shown[expected.loc[rule, "criterion"]][1].replace(",", ""))
+                   == pytest.approx(float(expected.loc[rule, "value"]), abs=0.0051)
+                   for rule in ("quantity", "compensation", "quality"))
+
+    _set_slider(page, "Boundary weight", 0.15)
+    _wait_table_change(page, scope, before)
+    # the page may redraw more than once after one move: wait for the expected table
+    assert wait_until_equal(lambda: matches(_table(page, scope)), True, page)
+    after = _table(page, scope)
+    page.screenshot(path=str(screenshots / "farmland_after_slider.png"), full_page=False)
     assert all(row[4] == "是 yes" for row in after) == bool(expected["passed"].all())
     assert [row[1] for row in after] != [row[1] for row in before]
