@@ -295,9 +295,6 @@ def _master(h, points: list[CutPoint], center: np.ndarray, radius: np.ndarray,
     return x[1:1 + m] - x[1 + m:], float(h.getInfo().objective_function_value)
 
 
-Candidate = Callable[[np.ndarray], None]
-
-
 def _repair_cover(relaxation: MinCutRelaxation, point: CutPoint) -> np.ndarray:
     """A cut's selection completed to meet every ``>=`` row and pruned (greedy)."""
     from landsim.optimize.heuristic import greedy_cover
@@ -375,12 +372,15 @@ def solve_lagrangian(
         reserve = FINAL_REPAIR_RESERVE * (fastest_cut if math.isfinite(fastest_cut) else 0.0)
         return deadline is not None and time.monotonic() >= deadline - reserve
 
-    def offer(x: np.ndarray) -> None:
+    def offer(x: np.ndarray, value: float | None = None) -> None:
+        """Keep ``x`` if it meets every row and is better; ``value``: the objective of a
+        cut's layout whose rows were already checked (a repaired layout is checked here)."""
         nonlocal best_x, best_obj, known
-        activity = relaxation.rows @ x.astype(float) if m else np.zeros(0)
-        if relaxation.shortfall(np.asarray(activity)).any():
-            return
-        value = relaxation.objective(x)
+        if value is None:
+            activity = relaxation.rows @ x.astype(float) if m else np.zeros(0)
+            if relaxation.shortfall(np.asarray(activity)).any():
+                return
+            value = relaxation.objective(x)
         if value < best_obj - 1e-12 * max(1.0, abs(value)):
             best_x, best_obj = x.copy(), value
             if value < known:
@@ -395,7 +395,7 @@ def solve_lagrangian(
         """Offer a cut's layout; repair it only near the dual optimum (repairs far
         from it cost time and give poor layouts)."""
         if not relaxation.shortfall(point.activity).any():
-            offer(point.x)
+            offer(point.x, point.objective)
             return
         if not near:
             return
@@ -403,8 +403,8 @@ def solve_lagrangian(
             offer(_repair_cover(relaxation, point))
         else:
             pushed = _repair_push(relaxation, point, steps, out_of_time)
-            if pushed is not None:
-                offer(pushed.x)
+            if pushed is not None:  # meets every row
+                offer(pushed.x, pushed.objective)
 
     highs = _new_highs() if m else None
     points: list[CutPoint] = []
