@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from landsim.errors import InputError
+from landsim.quota import _kernel, population
 from landsim.quota.population import (
     base_population,
     broadcast_dtk,
@@ -113,6 +114,48 @@ def test_projection_vectorised_over_draws():
     single = project_population(base, range(2023, 2026), net_migration_rate=0.02,
                                 urbanisation_speed=0.1)
     np.testing.assert_allclose(path.urban_pop[2], single.urban_pop[0])
+
+
+@pytest.mark.parametrize(("scope", "towns", "given"), [
+    ("county", 3, False), ("county", 8, False), ("county", 11, True), ("township", 3, False)])
+def test_projection_compiled_and_split_over_threads_gives_the_same_bits(
+        monkeypatch, scope, towns, given):
+    """Draws split over threads and blocks, and the compiled loop (where numba is
+    installed), give the numbers of numpy's pass over all draws, bit for bit."""
+    names = tuple("ABCDEFGHIJK"[:towns])
+    base = base_population(population_table(towns=names))
+    rng = np.random.default_rng(5)
+    kwargs = {"net_migration_rate": rng.uniform(-0.03, 0.02, (37, 1, 1)),
+              "natural_growth_rate": rng.uniform(-0.01, 0.01, (37, 8, towns)),
+              "urbanisation_saturation": rng.uniform(0.3, 0.9, (37, 1, 1)),
+              "urbanisation_speed": rng.uniform(0.02, 0.2, (37, 1, 1)), "scope": scope}
+    if given:  # more than the countryside holds in some draws: the transfers are scaled
+        transfers = rng.uniform(0.0, 900.0, (37, 8, towns))
+        transfers[::5] *= 100.0
+        kwargs["transfers"] = transfers
+    one = project_population(base, range(2023, 2031), threads=1, compiled=False, **kwargs)
+    monkeypatch.setattr(population, "_BLOCK_DRAWS", 3)
+    monkeypatch.setattr(_kernel, "MIN_DRAWS_PER_THREAD", 5)
+    runs = [project_population(base, range(2023, 2031), threads=4, compiled=False, **kwargs)]
+    if _kernel.AVAILABLE and scope == "county":
+        runs.append(project_population(base, range(2023, 2031), threads=4, compiled=True,
+                                       **kwargs))
+    for split in runs:
+        for name in ("resident_pop", "urban_pop", "transfers", "new_urban_residents"):
+            a, b = getattr(one, name), getattr(split, name)
+            assert a.shape == b.shape == (37, 8, towns)
+            assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), name
+    assert (one.transfers > 0).any()
+    if given:  # the countryside ran out in some draws and years
+        assert (one.transfers < kwargs["transfers"] * (1 - 1e-9)).any()
+
+
+def test_compiled_projection_covers_county_scope_only():
+    if not _kernel.AVAILABLE:
+        pytest.skip("numba not installed")
+    base = base_population(population_table())
+    with pytest.raises(InputError, match="scope='county'"):
+        project_population(base, [2023], scope="township", compiled=True)
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [

@@ -21,8 +21,11 @@ import os
 
 import numpy as np
 
-__all__ = ["AVAILABLE", "MAX_TOWNSHIPS", "MIN_DRAWS", "compiled_year_loop", "row_sum",
-           "supported", "year_loop"]
+from landsim.threads import draw_slices, run_slices
+
+__all__ = ["AVAILABLE", "MAX_TOWNSHIPS", "MIN_DRAWS", "MIN_DRAWS_PER_THREAD", "N_DRAW_ARGS",
+           "compiled_population_loop", "compiled_year_loop", "population_loop", "row_sum",
+           "run_threaded", "supported", "year_loop"]
 
 # numba is a dependency, imported (and the loop loaded from its cache) only when a run
 # needs the compiled loop: other commands, notebooks and single runs never pay for it
@@ -33,6 +36,10 @@ AVAILABLE = (importlib.util.find_spec("numba") is not None
 MIN_DRAWS = 512
 """Draws from which :func:`supported` picks the compiled loop; fewer run as fast through
 the numpy loop without importing numba. [count]"""
+
+MIN_DRAWS_PER_THREAD = 4096
+"""Draws each thread of :func:`run_threaded` gets at least; below that one thread runs
+them (starting a thread costs more than it saves). [count]"""
 
 MAX_TOWNSHIPS = 128
 """Townships up to which :func:`row_sum` repeats numpy's summation order (numpy splits
@@ -112,14 +119,19 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
               disp_u, fac, base_land, base_pop, udb_limit, band_max, hist_unsup_total,
               hist_app_win, hist_unsup_win, age_shares, rate0, plan_left0, scalars, flags,
               table, out_e, out_tier, out_g0, out_g1, out_key, out_cum, out_cap, out_udb,
-              out_land, out_bind, out_keybind, out_county, out_rates, out_tot):
+              out_land, out_bind, out_keybind, out_county, out_rates, out_tot, out_bmax):
     """Run every draw through the years (county-level caps, no 占补平衡 link).
 
     ``scalars`` = (floor [fraction], tolerance [ha], tier bounds 1 and 2 [m2/person],
     tier tolerance [-], m2 per ha, cultivated share [fraction]); ``flags`` = (population link, supply-rate floor,
     floor exempts pop link, brake, brake proportional, key projects within caps, UDB cap,
-    reserve pop link, window years). Writes the ``out_*`` arrays in place; ``out_tot``
-    ``(totals, draws, years)`` gets the township totals :data:`TOTALS`.
+    reserve pop link, window years, township outputs). Writes the ``out_*`` arrays in
+    place; ``out_tot`` ``(totals, draws, years)`` gets the township totals :data:`TOTALS`,
+    ``out_bmax`` ``(draws, years, 1)`` the most restrictive binding code of the townships.
+    Without township outputs (last flag 0) the township arrays (``out_e``, ``out_tier``,
+    ``out_g0``, ``out_g1``, ``out_key``, ``out_land``, ``out_bind``, ``out_keybind``,
+    ``out_county``) are not touched (they may have no elements); every other output gets
+    the same numbers.
     """
     n_d, n_t, n_k = settled.shape
     floor, tol, bound1, bound2, tier_rtol, m2_per_ha, share = (
@@ -127,6 +139,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
     pl_on, sr_on, exempt, brake_on, proportional = (
         flags[0] != 0, flags[1] != 0, flags[2] != 0, flags[3] != 0, flags[4] != 0)
     within, udb_on, reserve, window = flags[5] != 0, flags[6] != 0, flags[7] != 0, flags[8]
+    township = flags[9] != 0
     land = np.empty(n_k)
     pop_prev = np.empty(n_k)
     survival = np.empty(n_k)
@@ -153,6 +166,10 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
     withheld = np.empty(n_k)
     cult = np.empty(n_k)
     weighted = np.empty(n_k)
+    # this draw's granted quota per year, for the supply of its cohorts
+    year_g0 = np.empty((n_t, n_k))
+    year_g1 = np.empty((n_t, n_k))
+    year_key = np.empty((n_t, n_k))
     for d in range(n_d):
         for k in range(n_k):
             land[k] = base_land[k]
@@ -178,8 +195,9 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 std[k] = table[tier] * f if pl_on else 0.0
                 q_pop[k] = settled[d, i, k] * std[k] / m2_per_ha
                 weighted[k] = settled[d, i, k] * std[k]
-                out_tier[d, i, k] = tier
-                out_county[d, i, k] = no_urban
+                if township:
+                    out_tier[d, i, k] = tier
+                    out_county[d, i, k] = no_urban
             ok = np.isnan(rate_prev) or rate_prev >= floor - tol or not sr_on
             pop_ok = ok or exempt
             for k in range(n_k):
@@ -251,6 +269,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
             for k in range(n_k):
                 p1[k] = u1[k] * fp
                 g1[k] = p1[k] * 1.0
+            bmax = _BINDING_NONE
             for k in range(n_k):
                 if g0[k] < p0[k] - tol or g1[k] < p1[k] - tol:
                     code = _BALANCE
@@ -274,13 +293,19 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 survival[k] = survival[k] * (1.0 - min(frac, 1.0))
                 land[k] = land[k] + granted[k]
                 pop_prev[k] = urban_pop[d, i, k]
-                out_e[d, i, k] = e[k]
-                out_g0[d, i, k] = g0[k]
-                out_g1[d, i, k] = g1[k]
-                out_key[d, i, k] = kg[k]
-                out_land[d, i, k] = land[k]
-                out_bind[d, i, k] = code
-                out_keybind[d, i, k] = kg[k] < keys[d, i, k] - tol
+                bmax = max(bmax, code)
+                year_g0[i, k] = g0[k]
+                year_g1[i, k] = g1[k]
+                year_key[i, k] = kg[k]
+                if township:
+                    out_e[d, i, k] = e[k]
+                    out_g0[d, i, k] = g0[k]
+                    out_g1[d, i, k] = g1[k]
+                    out_key[d, i, k] = kg[k]
+                    out_land[d, i, k] = land[k]
+                    out_bind[d, i, k] = code
+                    out_keybind[d, i, k] = kg[k] < keys[d, i, k] - tol
+            out_bmax[d, i, 0] = bmax
             total_new = row_sum(new)
             out_tot[0, d, i] = row_sum(settled[d, i])
             out_tot[1, d, i] = row_sum(q_pop)
@@ -306,7 +331,7 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 lagged = 0.0
                 for c in range(lo, i + 1):
                     # new construction land of year c, as the year computed it
-                    new_c = ((0.0 + out_g0[d, c, k]) + out_g1[d, c, k]) + out_key[d, c, k]
+                    new_c = ((0.0 + year_g0[c, k]) + year_g1[c, k]) + year_key[c, k]
                     cohorts = cohorts + new_c
                     lagged = lagged + age_shares[i - c] * new_c
                 tmp[k] = approved + (0.0 + cohorts)
@@ -324,6 +349,107 @@ def year_loop(settled, urban_pop, q_stock_all, keys, keys_udb, later_keys, later
                 out_udb[d, i, 0] = np.inf
 
 
+N_DRAW_ARGS = 9
+"""Leading arguments of :func:`year_loop` that run along the draws (the eight
+``(draws, years, townships)`` inputs and ``fac``); of the outputs, all but ``out_tot``
+run along the draws on their first axis, ``out_tot`` on its second."""
+
+
+def run_threaded(loop, args: tuple, n_out: int, threads: int | None = None) -> None:
+    """Call the compiled ``loop`` on ``args`` (:func:`year_loop`'s arguments, the last
+    ``n_out`` of them outputs) split by draws over ``threads`` threads (default one per
+    CPU, at most one per :data:`MIN_DRAWS_PER_THREAD` draws:
+    :func:`landsim.threads.draw_slices`).
+
+    Draws never interact and every thread writes its own rows of the outputs, so the
+    numbers are those of one call on all draws; the compiled loop releases the GIL.
+    """
+    first_out, tot = len(args) - n_out, len(args) - 2  # out_tot: second to last
+
+    def part(rows: slice) -> None:
+        loop(*(a[:, rows] if j == tot else a[rows] if j < N_DRAW_ARGS or j >= first_out
+               else a for j, a in enumerate(args)))
+
+    run_slices(part, draw_slices(args[0].shape[0], threads, MIN_DRAWS_PER_THREAD))
+
+
+def _max(a: float, b: float) -> float:
+    """``np.maximum(a, b)`` for two floats (NaN in ``a`` kept, a tie gives ``a``)."""
+    return a if (a >= b or np.isnan(a)) else b
+
+
+def _min(a: float, b: float) -> float:
+    """``np.minimum(a, b)`` for two floats (NaN in ``a`` kept, a tie gives ``a``)."""
+    return a if (a <= b or np.isnan(a)) else b
+
+
+def population_loop(growth, target, given, dest, resident0, urban0, use_given, out_res,
+                    out_urb, out_moved):
+    """Project resident and urban population with county-level transfers, draw by draw:
+    ``landsim.quota.population._project_year`` for ``scope='county'`` or transfers given,
+    operation for operation.
+
+    ``growth`` ``(draws, years, townships)`` is 1 + natural growth + net migration
+    [factor]; ``target`` ``(draws, years)`` the county's logistic urbanisation rate of the
+    year [fraction] (numpy computes it: its ``exp`` may differ from the compiled one in
+    the last bit); ``given`` ``(draws, years, townships)`` the transfers given [persons],
+    read when ``use_given``; ``dest`` the destination shares [fraction]; ``resident0``,
+    ``urban0`` the base-year population [persons]. Writes resident and urban population
+    and the transfers ``(draws, years, townships)`` [persons].
+    """
+    n_d, n_t, n_k = out_res.shape
+    pop = np.empty(n_k)
+    urb = np.empty(n_k)
+    pop0 = np.empty(n_k)
+    urb0 = np.empty(n_k)
+    rural0 = np.empty(n_k)
+    arriving = np.empty(n_k)
+    for d in range(n_d):
+        for k in range(n_k):
+            pop[k] = resident0[k]
+            urb[k] = urban0[k]
+        for i in range(n_t):
+            for k in range(n_k):
+                grow = growth[d, i, k]
+                pop0[k] = pop[k] * grow
+                urb0[k] = urb[k] * grow
+                rural0[k] = _max(pop0[k] - urb0[k], 0.0)
+            if use_given:
+                for k in range(n_k):
+                    arriving[k] = given[d, i, k]
+            else:
+                total = _max(target[d, i] * row_sum(pop0) - row_sum(urb0), 0.0)
+                for k in range(n_k):
+                    arriving[k] = total * dest[k]
+            total = row_sum(arriving)
+            rural_total = row_sum(rural0)
+            scale = _min(rural_total / total if total > rural_total else 1.0, 1.0)
+            for k in range(n_k):
+                arriving[k] = arriving[k] * scale
+            moved = row_sum(arriving)
+            for k in range(n_k):
+                share = rural0[k] / rural_total if rural_total > 0 else 0.0
+                leaving = moved * share
+                pop[k] = (pop0[k] - leaving) + arriving[k]
+                urb[k] = urb0[k] + arriving[k]
+                out_res[d, i, k] = pop[k]
+                out_urb[d, i, k] = urb[k]
+                out_moved[d, i, k] = arriving[k]
+
+
+def _population_signature(numba):
+    """The signature :func:`population_loop` is compiled for (inputs read-only, any
+    layout)."""
+    t = numba.types
+    f8 = t.float64
+
+    def arr(ndim, readonly=False):
+        return t.Array(f8, ndim, "A", readonly=readonly)
+
+    return t.void(arr(3, True), arr(2, True), arr(3, True), arr(1, True), arr(1, True),
+                  arr(1, True), t.boolean, arr(3), arr(3), arr(3))
+
+
 def _signature(numba) -> tuple:
     """The one signature :func:`year_loop` is compiled for: every input array read-only
     with any layout, so broadcast views and contiguous arrays share one machine code."""
@@ -337,7 +463,7 @@ def _signature(numba) -> tuple:
     inputs += [arr(f8, 1, True), f8, f8, arr(f8, 1, True), arr(t.int64, 1, True),
                arr(f8, 1, True)]
     outputs = [arr(f8, 3), arr(i8, 3)] + [arr(f8, 3)] * 7
-    outputs += [arr(i8, 3), arr(b1, 3), arr(b1, 3), arr(f8, 3), arr(f8, 3)]
+    outputs += [arr(i8, 3), arr(b1, 3), arr(b1, 3), arr(f8, 3), arr(f8, 3), arr(i8, 3)]
     return (t.void(*inputs, *outputs),)
 
 
@@ -350,16 +476,31 @@ def compiled_year_loop():
 
     The first call imports numba and replaces this module's helpers by their compiled
     versions (the loop calls them by name)."""
-    if "year_loop" not in _COMPILED:
+    return _compiled("year_loop")
+
+
+def compiled_population_loop():
+    """:func:`population_loop` compiled with numba (as :func:`compiled_year_loop`)."""
+    return _compiled("population_loop")
+
+
+def _compiled(name: str):
+    """Loop ``name`` compiled for its one signature, from numba's on-disk cache after the
+    first run; the first call imports numba and compiles the helpers the loops call by
+    name."""
+    if name not in _COMPILED:
         import numba
 
         def jit(fn):
             return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
 
-        for name in ("row_sum", "_per_capita", "_room_factor"):
-            globals()[name] = jit(globals()[name])
-        loop = jit(year_loop)
-        loop.compile(_signature(numba)[0])
+        if not _COMPILED:
+            for helper in ("row_sum", "_per_capita", "_room_factor", "_max", "_min"):
+                globals()[helper] = jit(globals()[helper])
+        signature = {"year_loop": lambda: _signature(numba)[0],
+                     "population_loop": lambda: _population_signature(numba)}[name]()
+        loop = jit(globals()[name])
+        loop.compile(signature)
         loop.disable_compile()
-        _COMPILED["year_loop"] = loop
-    return _COMPILED["year_loop"]
+        _COMPILED[name] = loop
+    return _COMPILED[name]

@@ -646,14 +646,17 @@ def _later(x: np.ndarray) -> np.ndarray:
 def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.ndarray],
                 hist: tuple[np.ndarray, np.ndarray, np.ndarray], q_stock_all: np.ndarray,
                 later_keys: np.ndarray, later_keys_udb: np.ndarray, udb_limit: np.ndarray,
-                band_max: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Run the compiled year loop (county-level caps, no 占补平衡 link); same numbers as
-    the numpy loop.
+                band_max: np.ndarray, threads: int | None = None, township: bool = True
+                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Run the compiled year loop (county-level caps, no 占补平衡 link) on ``threads``
+    threads (:func:`landsim.quota._kernel.run_threaded`); same numbers as the numpy loop.
 
     Adds to ``out`` the arrays the loop writes, draw-major ``(draws, years, townships |
-    1)``; the others follow from them (:func:`_derived_arrays`). Returns the supply
-    rates ``(draws, years + 1, 1)`` [fraction] and the township totals
-    :data:`landsim.quota._kernel.TOTALS`, ``(draws, years)`` each.
+    1)``: the county-wide ones always, the :data:`_KERNEL_TOWNSHIP` ones only with
+    ``township``; the others follow from them (:func:`simulate_quota`'s derived arrays).
+    Returns the supply rates ``(draws, years + 1, 1)`` [fraction] and the township totals
+    :data:`landsim.quota._kernel.TOTALS` plus ``binding_max`` (the most restrictive
+    binding code of the townships), ``(draws, years)`` each.
     """
     pl, sr, caps, brake = (policy.population_link, policy.supply_rate, policy.caps,
                            policy.per_capita_brake)
@@ -678,23 +681,28 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
                         policy.indicators.cultivated_share])
     flags = np.array([pl.enabled, sr.enabled, sr.exempt_pop_link, brake.enabled,
                       brake.mode == "proportional", caps.key_projects_within_caps,
-                      caps.udb_enabled, caps.reserve_pop_link, sr.window_years], dtype=np.int64)
+                      caps.udb_enabled, caps.reserve_pop_link, sr.window_years, township],
+                     dtype=np.int64)
     table = np.array([0.0, pl.standard_tier1_m2, pl.standard_tier2_m2, pl.standard_tier3_m2])
 
     def full(a: np.ndarray) -> np.ndarray:
         return np.broadcast_to(np.asarray(a, dtype=float), shape)
 
-    def store(width: int, dtype: type = float) -> np.ndarray:
-        return np.empty((n_d, n_t, width), dtype)
+    def store(name: str) -> np.ndarray:
+        """The loop's output ``name`` (no elements: a township array not wanted)."""
+        width = (1 if name in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k) if township or \
+            name not in _KERNEL_TOWNSHIP else 0
+        return np.empty((n_d, n_t if width else 0, width), _DTYPES.get(name, float))
 
     written = ("per_capita_urban_land_m2", "tier", "pop_link_quota_ha", "stock_link_quota_ha",
                "key_project_quota_ha", "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha",
                "urban_land_ha", "binding", "key_binding", "county_level")
-    out.update({n: store(1 if n in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k,
-                         _DTYPES.get(n, float)) for n in written})
+    stored = {n: store(n) for n in written}
+    out.update({n: a for n, a in stored.items() if township or n not in _KERNEL_TOWNSHIP})
     rates = np.empty((n_d, n_t + 1, 1))
     totals = np.empty((len(_kernel.TOTALS), n_d, n_t))  # each total contiguous
-    _kernel.compiled_year_loop()(
+    binding_max = np.empty((n_d, n_t, 1), np.int8)
+    args = (
         full(drivers.settled_migrants), full(drivers.urban_pop), full(q_stock_all),
         full(drivers.key_projects_ha), full(drivers.key_projects_udb_ha), full(later_keys),
         full(later_keys_udb), full(drivers.stock.disposed["unsupplied"]), factor,
@@ -704,13 +712,48 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
         hist_unsup.sum(axis=0), win_app, win_unsup,
         sr.cumulative_supplied(np.arange(sr.window_years)).astype(float),
         float(rate0[0, 0]), float(plan_left), scalars, flags, table,
-        *(out[n] for n in written), rates, totals)
+        *stored.values(), rates, totals, binding_max)
+    _kernel.run_threaded(_kernel.compiled_year_loop(), args, len(written) + 3, threads)
     # no 占补平衡 link: unlimited room, closing balances 0 (one value, broadcast)
     out["balance_room_ha"] = np.full((1, 1, 1), np.inf)
     for name in ("balance_account", "balance_quantity_ha", "balance_capacity_kg",
                  "balance_paddy_ha"):
         out[name] = np.zeros((1, 1, 1), _DTYPES.get(name, float))
-    return rates, dict(zip(_kernel.TOTALS, totals, strict=True))
+    return rates, {**dict(zip(_kernel.TOTALS, totals, strict=True)),
+                   "binding_max": binding_max[..., 0]}
+
+
+def _township_run(kernel: Callable[..., object]) -> dict[str, np.ndarray]:
+    """The township arrays of the compiled loop: ``kernel`` (:func:`_run_kernel` with its
+    inputs bound) run again with township outputs."""
+    out: dict[str, np.ndarray] = {}
+    kernel(out, township=True)
+    return {name: out[name] for name in _KERNEL_TOWNSHIP}
+
+
+class _Memo:
+    """A function of no arguments called once, on first use; its result kept."""
+
+    def __init__(self, fn: Callable[[], dict[str, np.ndarray]]) -> None:
+        self._fn: Callable[[], dict[str, np.ndarray]] | None = fn
+        self._value: dict[str, np.ndarray] = {}
+
+    def __call__(self) -> dict[str, np.ndarray]:
+        if self._fn is not None:
+            self._value, self._fn = self._fn(), None
+        return self._value
+
+
+def _from_run(run: _Memo, arrays: Mapping[str, np.ndarray], *, name: str) -> np.ndarray:
+    """Array ``name`` of the township run (a derived array of :class:`ResultArrays`)."""
+    return run()[name]
+
+
+_KERNEL_TOWNSHIP = frozenset({"per_capita_urban_land_m2", "tier", "pop_link_quota_ha",
+                              "stock_link_quota_ha", "key_project_quota_ha", "urban_land_ha",
+                              "binding", "key_binding", "county_level"})
+"""Township arrays of the compiled loop that an ensemble's county table does not need:
+computed on first use by running the loop again with township outputs (same numbers)."""
 
 
 def _standard(arrays: Mapping[str, np.ndarray], table: np.ndarray, factor: np.ndarray,
@@ -784,7 +827,7 @@ class ResultArrays(Mapping[str, np.ndarray]):
 
 def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
                    block_draws: int = BLOCK_DRAWS,
-                   compiled: bool | None = None) -> QuotaResult:
+                   compiled: bool | None = None, threads: int | None = None) -> QuotaResult:
     """Run the two-links quota rules year by year, vectorised over draws and townships.
 
     Each year: the standard from the current per-capita urban land (a township without
@@ -811,6 +854,11 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
         link) and the run has at least :data:`landsim.quota._kernel.MIN_DRAWS` draws,
         ``False`` never (the numpy loop over blocks of draws), ``True`` always (an
         error where it does not cover the policy). Both give the same numbers.
+    threads : int, optional
+        Threads the compiled loop splits the draws over (default one per CPU this
+        process may use, at most one per
+        :data:`landsim.quota._kernel.MIN_DRAWS_PER_THREAD` draws); the same numbers for
+        any value. [count]
 
     Returns
     -------
@@ -924,8 +972,10 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     # same operations as on all draws at once, at a fraction of the memory traffic.
     block = max(int(block_draws), 1)
     if use_kernel and n_d:
-        rates, totals = _run_kernel(drivers, policy, out, hist, q_stock_all, later_keys,
-                                    later_keys_udb, udb_limit, band_max)
+        kernel = partial(_run_kernel, drivers, policy, hist=hist, q_stock_all=q_stock_all,
+                         later_keys=later_keys, later_keys_udb=later_keys_udb,
+                         udb_limit=udb_limit, band_max=band_max, threads=threads)
+        rates, totals = kernel(out, township=False)
     else:
         for lo in range(0, n_d, block):
             rows = slice(lo, min(lo + block, n_d))
@@ -1077,6 +1127,10 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
         arrays[f"disposed_{cat}_ha"] = full(stock.disposed[cat])
     derived = {"cultivated_occupied_ha": partial(_cultivated,
                                                  share=policy.indicators.cultivated_share)}
+    if use_kernel and n_d:  # township arrays of the loop: all from one more run, when asked
+        township = _Memo(lambda: _township_run(kernel))
+        derived.update({name: partial(_from_run, township, name=name)
+                        for name in _KERNEL_TOWNSHIP})
     if "standard_m2" not in arrays:  # the compiled loop's outputs: the rest follows
         table = np.array([0.0, pl.standard_tier1_m2, pl.standard_tier2_m2,
                           pl.standard_tier3_m2])
@@ -1122,8 +1176,8 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         of the county's per-capita urban land.
     """
     a = result.arrays
-    n_d, n_t, n_k = a["urban_land_ha"].shape
     years = result.drivers.years
+    n_d, n_t, n_k = result.drivers.n_draws, len(years), len(result.drivers.townships)
     sums = ("settled_migrants", "pop_link_requested_ha", "pop_link_quota_ha",
             "stock_disposed_ha", "stock_link_requested_ha", "stock_link_quota_ha",
             "key_project_quota_ha", "new_construction_land_ha", "cultivated_occupied_ha",
@@ -1146,7 +1200,13 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
     elif by == "county":
         totals = {n: result.totals[n] if n in result.totals else _township_total(a[n])
                   for n in sums}
-        frame = {n: totals[n].flatten() for n in sums}  # copies: never the result's memory
+        # copies (never the result's memory), in one allocation: fresh memory costs a page
+        # fault per page, and one large block is mapped in far fewer
+        block = np.empty((len(sums), n_d * n_t))
+        frame = {}
+        for row, n in zip(block, sums, strict=True):
+            np.copyto(row.reshape(n_d, n_t), totals[n])
+            frame[n] = row
         land_prev = np.concatenate(
             [np.broadcast_to(result.drivers.base_urban_land_ha.sum(), (n_d, 1)),
              totals["urban_land_ha"][:, :-1]], axis=1)
@@ -1174,7 +1234,9 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         frame["supply_rate"] = _county_supply_rate(a["supply_rate"]).ravel()
         frame["supply_rate_tested"] = _county_supply_rate(a["supply_rate_tested"]).ravel()
         frame["udb_room_ha"] = _county_udb_room(result, totals["urban_land_ha"]).ravel()
-        frame["binding_cap"] = _county_binding(a["binding"])
+        frame["binding_cap"] = _county_binding(result.totals["binding_max"][..., None]
+                                               if "binding_max" in result.totals
+                                               else a["binding"])
         frame["year"] = np.broadcast_to(years[None, :], (n_d, n_t)).ravel()
         frame["draw"] = np.broadcast_to(np.arange(n_d)[:, None], (n_d, n_t)).ravel()
         lead = ["year"]
@@ -1202,8 +1264,13 @@ def annual_table(result: QuotaResult, by: str = "county") -> pd.DataFrame:
         order = ["draw", *order]
     # one frame built once, in column order (no reordering copy of every column); the
     # county columns are new arrays, so they are taken as they are (no consolidating copy)
+    if by == "county":  # the table's own arrays: residues set to 0 where they are
+        for c in order:
+            if c.endswith("_ha"):
+                _clear_residues(frame[c])
+        return pd.DataFrame({c: frame[c] for c in order}, copy=False)
     return pd.DataFrame({c: _without_residues(frame[c]) if c.endswith("_ha") else frame[c]
-                         for c in order}, copy=by != "county")
+                         for c in order})
 
 
 def _township_total(x: np.ndarray) -> np.ndarray:
@@ -1221,6 +1288,22 @@ def _without_residues(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     tiny = np.abs(values) < _TOL
     return np.where(tiny, 0.0, values) if tiny.any() else values
+
+
+_RESIDUE_CHUNK = 1 << 16
+"""Values :func:`_clear_residues` tests at a time (its scratch arrays stay small). [count]"""
+
+
+def _clear_residues(values: np.ndarray) -> None:
+    """Set areas [ha] closer to 0 than ``_TOL`` to exactly 0 in place (1-D ``values``, the
+    caller's own array), a chunk at a time (no temporaries the size of ``values``)."""
+    scratch = np.empty(min(values.size, _RESIDUE_CHUNK))
+    tiny = np.empty(scratch.size, bool)
+    for lo in range(0, values.size, _RESIDUE_CHUNK):
+        part = values[lo:lo + _RESIDUE_CHUNK]
+        n = part.size
+        np.less(np.abs(part, out=scratch[:n]), _TOL, out=tiny[:n])
+        part[tiny[:n]] = 0.0
 
 
 def _county_supply_rate(rate: np.ndarray) -> np.ndarray:

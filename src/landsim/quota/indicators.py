@@ -189,8 +189,11 @@ def indicator_table(result: QuotaResult, *, construction_land_ha: pd.Series | No
     a = result.arrays
     drv = result.drivers
     years = drv.years
-    land = a["urban_land_ha"][draw].sum(axis=-1)
-    pop = a["urban_pop"][draw].sum(axis=-1)
+    totals = result.totals  # township totals the compiled loop kept, when it ran
+    land = (totals["urban_land_ha"][draw] if "urban_land_ha" in totals
+            else a["urban_land_ha"][draw].sum(axis=-1))
+    pop = (totals["urban_pop"][draw] if "urban_pop" in totals
+           else a["urban_pop"][draw].sum(axis=-1))
     land0 = float(drv.base_urban_land_ha.sum())
     pop0 = float(drv.base_urban_pop.sum())
     land_prev = np.concatenate([[land0], land[:-1]])
@@ -236,7 +239,6 @@ def indicator_table(result: QuotaResult, *, construction_land_ha: pd.Series | No
             float(construction_land_ha.loc[y0]), float(gdp_yi_yuan.loc[y0]))
     out["gdp_land_decline_required"] = required_gdp_land_decline(years, params)
     out["gdp_land_on_track"] = out["gdp_land_decline"] >= out["gdp_land_decline_required"]
-    totals = result.totals  # township totals the compiled loop kept, when it ran
     out["cultivated_occupied_ha"] = (totals["cultivated_occupied_ha"][draw]
                                      if "cultivated_occupied_ha" in totals
                                      else a["cultivated_occupied_ha"][draw].sum(axis=-1))

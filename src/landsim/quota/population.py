@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from landsim.errors import InputError
+from landsim.quota import _kernel
 from landsim.schema import require_columns
+from landsim.threads import draw_slices, run_slices
 from landsim.units import ha_to_m2
 
 __all__ = [
@@ -351,7 +353,9 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
                        urbanisation_speed: object = 0.05,
                        scope: str = "county",
                        destination: Sequence[float] | np.ndarray | None = None,
-                       transfers: np.ndarray | None = None) -> PopulationPath:
+                       transfers: np.ndarray | None = None,
+                       threads: int | None = None,
+                       compiled: bool | None = None) -> PopulationPath:
     """Project resident and urban population per township with gross rural-urban transfers.
 
     Each year, every township's urban and rural population first changes by natural
@@ -394,6 +398,16 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
         [fraction]
     transfers : numpy.ndarray, optional
         Transfers given directly. [persons/year]
+    threads : int, optional
+        Threads the draws are split over (default one per CPU this process may use, at
+        most one per 8,192 draws: :func:`landsim.threads.draw_slices`); the same numbers
+        for any value. [count]
+    compiled : bool, optional
+        Project through the compiled loop (:func:`landsim.quota._kernel.population_loop`,
+        numba): ``None`` (default) for ``scope='county'`` or given transfers with at least
+        :data:`landsim.quota._kernel.MIN_DRAWS` draws, ``False`` never (numpy over blocks
+        of draws), ``True`` always (an error where it does not apply). Both give the same
+        numbers.
 
     Returns
     -------
@@ -450,26 +464,54 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
     u0_county = urban0.sum() / resident0.sum() if resident0.sum() > 0 else 0.0
     u0_town = np.divide(urban0, resident0, out=np.zeros(n_k), where=resident0 > 0)
     years_off = [float(year - base_year) for year in years_arr]
-    # blocks of draws small enough for a year's arrays to stay in the CPU cache; draws never
-    # interact, so every block size gives the same numbers
-    for lo in range(0, n_d, _BLOCK_DRAWS):
-        rows = slice(lo, min(lo + _BLOCK_DRAWS, n_d))
-        nb = rows.stop - lo
 
-        def block(a: np.ndarray, rows: slice = rows) -> np.ndarray:
-            """Rows of a ``(draws|1, ...)`` input for this block of draws."""
-            return a if a.shape[0] == 1 else a[rows]
+    def project_rows(part: slice) -> None:
+        """Project the draws of ``part``, in blocks small enough for a year's arrays to
+        stay in the CPU cache (draws never interact: every split gives the same numbers)."""
+        for lo in range(part.start, part.stop, _BLOCK_DRAWS):
+            rows = slice(lo, min(lo + _BLOCK_DRAWS, part.stop))
+            nb = rows.stop - lo
 
-        growth_b, sat_b, k_b = block(growth), block(sat), block(k)
-        given_b = None if given is None else block(given)
-        pop = np.broadcast_to(resident0, (nb, n_k)).astype(float)
-        urb = np.broadcast_to(urban0, (nb, n_k)).astype(float)
-        for i, t in enumerate(years_off):
-            pop, urb, arriving = _project_year(
-                pop, urb, growth_b[:, i], sat_b[:, i], k_b[:, i], t, scope=scope, dest=dest,
-                given=None if given_b is None else given_b[:, i], u0_county=u0_county,
-                u0_town=u0_town)
-            resident[rows, i], urban[rows, i], moved[rows, i] = pop, urb, arriving
+            def block(a: np.ndarray, rows: slice = rows) -> np.ndarray:
+                """Rows of a ``(draws|1, ...)`` input for this block of draws."""
+                return a if a.shape[0] == 1 else a[rows]
+
+            growth_b, sat_b, k_b = block(growth), block(sat), block(k)
+            given_b = None if given is None else block(given)
+            pop = np.broadcast_to(resident0, (nb, n_k)).astype(float)
+            urb = np.broadcast_to(urban0, (nb, n_k)).astype(float)
+            for i, t in enumerate(years_off):
+                pop, urb, arriving = _project_year(
+                    pop, urb, growth_b[:, i], sat_b[:, i], k_b[:, i], t, scope=scope,
+                    dest=dest, given=None if given_b is None else given_b[:, i],
+                    u0_county=u0_county, u0_town=u0_town)
+                resident[rows, i], urban[rows, i], moved[rows, i] = pop, urb, arriving
+
+    if compiled is None:
+        compiled = (_kernel.AVAILABLE and n_d >= _kernel.MIN_DRAWS
+                    and (scope == "county" or given is not None)
+                    and n_k <= _kernel.MAX_TOWNSHIPS)
+    elif compiled and not _kernel.AVAILABLE:
+        msg = "project_population(compiled=True) needs numba (pip install numba)"
+        raise InputError(msg)
+    if compiled and scope == "township" and given is None:
+        msg = "project_population(compiled=True) covers scope='county' or given transfers"
+        raise InputError(msg)
+    if compiled:
+        # the logistic target in numpy (its exp), the rest compiled
+        target = logistic_urbanisation(u0_county, sat[..., 0], k[..., 0],
+                                       np.asarray(years_off)[None, :])
+        full = (n_d, n_t, n_k)
+        args = (np.broadcast_to(growth, full), np.broadcast_to(target, (n_d, n_t)),
+                np.broadcast_to(given if given is not None else 0.0, full), dest,
+                resident0, urban0, given is not None)
+        loop = _kernel.compiled_population_loop()
+        run_slices(lambda rows: loop(*(a[rows] if isinstance(a, np.ndarray) and a.ndim > 1
+                                       else a for a in args),
+                                     resident[rows], urban[rows], moved[rows]),
+                   draw_slices(n_d, threads, _kernel.MIN_DRAWS_PER_THREAD))
+    else:  # numpy releases the GIL on a block's arrays: the draws are split over the CPUs
+        run_slices(project_rows, draw_slices(n_d, threads, 2 * _BLOCK_DRAWS))
     return PopulationPath(
         years=years_arr, townships=tuple(base.index.astype(str)), base_year=base_year,
         resident_pop=resident, urban_pop=urban, base_urban_pop=urban0,
