@@ -52,6 +52,7 @@ from landsim.quota.population import (
     PopulationPath,
     base_population,
     broadcast_dtk,
+    compact,
     per_capita_m2,
 )
 from landsim.quota.stock import StockPath, cohort_arrays, supply_rate_from_sums
@@ -186,12 +187,13 @@ def task_met(disposed: np.ndarray, opening: np.ndarray, task_rate: float,
     Returns
     -------
     numpy.ndarray
-        Boolean, same shape. A task on an empty stock is met.
+        Boolean, same shape (with ``county``, a read-only view of one value per draw
+        and year). A task on an empty stock is met.
     """
     d, o = np.broadcast_arrays(np.asarray(disposed, float), np.asarray(opening, float))
-    if county:
-        d = np.broadcast_to(d.sum(axis=-1, keepdims=True), d.shape)
-        o = np.broadcast_to(o.sum(axis=-1, keepdims=True), o.shape)
+    if county:  # one test per draw and year, broadcast to every township
+        met = d.sum(axis=-1, keepdims=True) >= task_rate * o.sum(axis=-1, keepdims=True) - 1e-9
+        return np.broadcast_to(met, d.shape)
     return d >= task_rate * o - 1e-9
 
 
@@ -373,7 +375,8 @@ class QuotaDrivers:
         for name in ("settled_migrants", "urban_pop", "key_projects_ha",
                      "key_projects_udb_ha"):
             arr = broadcast_dtk(getattr(self, name), n_t, n_k, name)
-            if np.isnan(arr).any() or (arr < 0).any():
+            # one pass, no temporary: the minimum is NaN where any value is
+            if arr.size and not compact(arr).min() >= 0:
                 msg = f"QuotaDrivers.{name} must be >= 0 everywhere (no NaN)"
                 raise InputError(msg)
             object.__setattr__(self, name, arr)
@@ -883,10 +886,15 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
                           rp.unsupplied_task_rate, county))
     met_i = full(task_met(stock.disposed["idle"], stock.opening["idle"], rp.idle_task_rate,
                           county))
-    mult = full(reward_penalty_multiplier(met_u, met_i, rp))
+    # on the values the tests hold (one per draw and year at county level), broadcast
+    mult = full(reward_penalty_multiplier(compact(met_u), compact(met_i), rp))
     ratio = (sl.ratio if drivers.stock_link_ratio is None
              else drivers.stock_link_ratio.reshape(-1, 1, 1))
-    q_stock_all = (ratio * disposed * mult) if sl.enabled else np.zeros(shape)
+    if sl.enabled:  # ratio x disposed x multiplier, the product taken in place
+        q_stock_all = ratio * disposed
+        np.multiply(q_stock_all, mult, out=q_stock_all)
+    else:
+        q_stock_all = np.zeros(shape)
     factor = (None if drivers.provincial_factor is None
               else drivers.provincial_factor.reshape(-1, 1))
     settled = full(drivers.settled_migrants)

@@ -20,6 +20,7 @@ array([0.5   , 0.6102])
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -277,9 +278,6 @@ class PopulationPath:
         Urban resident population at the end of each year. [persons]
     base_urban_pop : numpy.ndarray
         Urban population in the base year, shape ``(townships,)``. [persons]
-    new_urban_residents : numpy.ndarray
-        Net increase of the urban population, floored at 0 (reported only; the quota uses
-        the gross transfers). [persons/year]
     transfers : numpy.ndarray
         Gross rural-to-urban transfers (农业转移人口) arriving in each township's towns in
         the year; a gross flow that continues while the total population shrinks.
@@ -294,9 +292,14 @@ class PopulationPath:
     resident_pop: np.ndarray
     urban_pop: np.ndarray
     base_urban_pop: np.ndarray
-    new_urban_residents: np.ndarray
     transfers: np.ndarray
     scope: str = "county"
+
+    @functools.cached_property
+    def new_urban_residents(self) -> np.ndarray:
+        """Net increase of the urban population, floored at 0 (reported only; the quota
+        uses the gross transfers), computed on first use. [persons/year]"""
+        return new_urban_residents(self.urban_pop, self.base_urban_pop)
 
 
 SCOPES = ("county", "township")
@@ -515,7 +518,7 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
     return PopulationPath(
         years=years_arr, townships=tuple(base.index.astype(str)), base_year=base_year,
         resident_pop=resident, urban_pop=urban, base_urban_pop=urban0,
-        new_urban_residents=new_urban_residents(urban, urban0), transfers=moved,
+        transfers=moved,
         scope="given" if given is not None else scope)
 
 

@@ -20,7 +20,6 @@ Disposal paths are arrays shaped ``(draws, years, townships)``.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -207,12 +206,16 @@ def disposal_by_rate(initial: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray,
     if np.isnan(rate).any() or (rate < 0).any() or (rate > 1).any():
         msg = "disposal rates must be between 0 and 1 [fraction/year]; negative rates are invalid"
         raise InputError(msg)
-    remaining = np.asarray(initial, dtype=float) * np.cumprod(1.0 - rate, axis=1)
-    opening = np.concatenate(
-        [np.broadcast_to(np.asarray(initial, dtype=float),
-                         (remaining.shape[0], 1, remaining.shape[2])),
-         remaining[:, :-1]], axis=1)
-    return opening - remaining, opening
+    initial = np.asarray(initial, dtype=float)
+    kept = np.cumprod(1.0 - rate, axis=1)  # share of the initial stock left after each year
+    shape = np.broadcast_shapes(initial.shape, kept.shape)
+    # two arrays of the full size and no temporaries: remaining = initial x kept is written
+    # into ``disposed`` and then taken from the opening stock
+    opening = np.empty(shape)
+    opening[:, :1] = initial
+    np.multiply(initial, kept[:, :-1], out=opening[:, 1:])
+    disposed = np.multiply(initial, kept, out=np.empty(shape))
+    return np.subtract(opening, disposed, out=disposed), opening
 
 
 def disposal_by_plan(initial: np.ndarray, planned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -287,8 +290,16 @@ class StockPath:
         arrays = [self.disposed[c] for c in categories]
         if not arrays:
             return np.zeros_like(self.disposed["idle"])
-        # added in turn, not stacked: the same sum without a (categories, ...) copy
-        return functools.reduce(np.add, arrays[1:], np.asarray(arrays[0], dtype=float))
+        if len(arrays) == 1:
+            return np.asarray(arrays[0], dtype=float)
+        # added in turn into one new array (not stacked, no temporaries): the same sums
+        total = np.add(arrays[0], arrays[1], dtype=float)
+        for more in arrays[2:]:
+            if np.broadcast_shapes(total.shape, np.shape(more)) == total.shape:
+                np.add(total, more, out=total)
+            else:  # a category with more draws than the first two
+                total = total + more
+        return total
 
 
 def project_stock(inventory: pd.DataFrame, years: Sequence[int], *,
