@@ -17,16 +17,28 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-__all__ = ["available_cpus", "draw_slices", "run_slices"]
+__all__ = ["THREAD_LIMITS", "available_cpus", "draw_slices", "run_slices"]
+
+
+THREAD_LIMITS = ("LANDSIM_THREADS", "OMP_NUM_THREADS")
+"""Environment variables that cap :func:`available_cpus`, the first one set (a whole
+number >= 1) taking effect: ``LANDSIM_THREADS`` for landsim alone, ``OMP_NUM_THREADS``
+as numerical libraries read it (Dask sets it to 1 in its workers, which already run one
+task per core)."""
 
 
 def available_cpus() -> int:
     """CPUs this process may run on (``os.sched_getaffinity``; ``os.cpu_count`` where
-    that is missing). [count]"""
+    that is missing), capped by the first of :data:`THREAD_LIMITS` set. [count]"""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    for name in THREAD_LIMITS:
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) >= 1:
+            return min(cpus, int(value))
+    return cpus
 
 
 def draw_slices(n_draws: int, threads: int | None = None,
