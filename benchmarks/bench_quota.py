@@ -7,8 +7,9 @@ Sample county (8 townships), baseline scenario run to 2037 (15 simulated years),
 uncertain inputs plus the stock-link ratio and the provincial factor. Measures, as wall
 and CPU seconds (best of --repeat): the engine on all draws in one call
 (``run_scenario(..., draws=...)``: population and stock paths, the year loop, the county
-annual table), ``run_ensemble`` in this process (batches of 10,000, summary included),
-optionally on a local Dask cluster, and a per-draw Python loop on --loop-draws draws (its
+annual table), the same followed by reading one township array (the loop's second pass,
+which writes every township array), ``run_ensemble`` in this process (batches of 10,000,
+summary included), optionally on a local Dask cluster, and a per-draw Python loop on --loop-draws draws (its
 per-draw cost gives the speed-up). With --numpy-loop, the engine once more with the
 compiled year loop switched off (the numpy loop over blocks of draws, the reference).
 With --cli, ``landsim quota simulate --draws N --scheduler none`` in a fresh process
@@ -113,6 +114,9 @@ def main() -> None:
     size = f"{args.draws:,} draws x 15 years x 8 townships"
     cases = [("engine, all draws in one call", args.draws,
               lambda: run_scenario(scenario, inputs, draws=draws), args.repeat),
+             ("engine + a township array (second loop pass)", args.draws,
+              lambda: run_scenario(scenario, inputs, draws=draws).result.arrays[
+                  "pop_link_quota_ha"], args.repeat),
              ("run_ensemble in-process, batches of 10,000", args.draws,
               lambda: run_ensemble(scenario, inputs, args.draws, seed=1), args.repeat)]
     if args.numpy_loop:
