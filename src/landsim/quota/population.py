@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+import landsim.quota._kernel as _kernel
 from landsim.errors import InputError
-from landsim.quota import _kernel
 from landsim.schema import require_columns
 from landsim.threads import draw_slices, run_slices
 from landsim.units import ha_to_m2
