@@ -438,7 +438,7 @@ def population_loop(growth, target, given, dest, resident0, urban0, use_given, o
 
 
 def _population_signature(numba):
-    """The signature :func:`population_loop` is compiled for (inputs read-only, any
+    """The one signature :func:`population_loop` is compiled for (inputs read-only, any
     layout)."""
     t = numba.types
     f8 = t.float64
@@ -446,8 +446,8 @@ def _population_signature(numba):
     def arr(ndim, readonly=False):
         return t.Array(f8, ndim, "A", readonly=readonly)
 
-    return t.void(arr(3, True), arr(2, True), arr(3, True), arr(1, True), arr(1, True),
-                  arr(1, True), t.boolean, arr(3), arr(3), arr(3))
+    return (t.void(arr(3, True), arr(2, True), arr(3, True), arr(1, True), arr(1, True),
+                   arr(1, True), t.boolean, arr(3), arr(3), arr(3)),)
 
 
 def _signature(numba) -> tuple:
@@ -497,10 +497,9 @@ def _compiled(name: str):
         if not _COMPILED:
             for helper in ("row_sum", "_per_capita", "_room_factor", "_max", "_min"):
                 globals()[helper] = jit(globals()[helper])
-        signature = {"year_loop": lambda: _signature(numba)[0],
-                     "population_loop": lambda: _population_signature(numba)}[name]()
+        signature = {"year_loop": _signature, "population_loop": _population_signature}[name]
         loop = jit(globals()[name])
-        loop.compile(signature)
+        loop.compile(signature(numba)[0])
         loop.disable_compile()
         _COMPILED[name] = loop
     return _COMPILED[name]

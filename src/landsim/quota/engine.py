@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -693,9 +693,11 @@ def _run_kernel(drivers: QuotaDrivers, policy: QuotaPolicy, out: dict[str, np.nd
 
     def store(name: str) -> np.ndarray:
         """The loop's output ``name`` (no elements: a township array not wanted)."""
-        width = (1 if name in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k) if township or \
-            name not in _KERNEL_TOWNSHIP else 0
-        return np.empty((n_d, n_t if width else 0, width), _DTYPES.get(name, float))
+        dtype = _DTYPES.get(name, float)
+        if not township and name in _KERNEL_TOWNSHIP:
+            return np.empty((n_d, 0, 0), dtype)
+        width = 1 if name in _COUNTY_ARRAYS | {"udb_room_ha"} else n_k
+        return np.empty((n_d, n_t, width), dtype)
 
     written = ("per_capita_urban_land_m2", "tier", "pop_link_quota_ha", "stock_link_quota_ha",
                "key_project_quota_ha", "cumulative_new_ha", "cap_remaining_ha", "udb_room_ha",
@@ -734,20 +736,8 @@ def _township_run(kernel: Callable[..., object]) -> dict[str, np.ndarray]:
     return {name: out[name] for name in _KERNEL_TOWNSHIP}
 
 
-class _Memo:
-    """A function of no arguments called once, on first use; its result kept."""
-
-    def __init__(self, fn: Callable[[], dict[str, np.ndarray]]) -> None:
-        self._fn: Callable[[], dict[str, np.ndarray]] | None = fn
-        self._value: dict[str, np.ndarray] = {}
-
-    def __call__(self) -> dict[str, np.ndarray]:
-        if self._fn is not None:
-            self._value, self._fn = self._fn(), None
-        return self._value
-
-
-def _from_run(run: _Memo, arrays: Mapping[str, np.ndarray], *, name: str) -> np.ndarray:
+def _from_run(run: Callable[[], dict[str, np.ndarray]], arrays: Mapping[str, np.ndarray],
+              *, name: str) -> np.ndarray:
     """Array ``name`` of the township run (a derived array of :class:`ResultArrays`)."""
     return run()[name]
 
@@ -1136,7 +1126,7 @@ def simulate_quota(drivers: QuotaDrivers, policy: QuotaPolicy | None = None, *,
     derived = {"cultivated_occupied_ha": partial(_cultivated,
                                                  share=policy.indicators.cultivated_share)}
     if use_kernel and n_d:  # township arrays of the loop: all from one more run, when asked
-        township = _Memo(lambda: _township_run(kernel))
+        township = cache(partial(_township_run, kernel))  # run once, when first asked
         derived.update({name: partial(_from_run, township, name=name)
                         for name in _KERNEL_TOWNSHIP})
     if "standard_m2" not in arrays:  # the compiled loop's outputs: the rest follows

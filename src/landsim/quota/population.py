@@ -403,8 +403,9 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
         Transfers given directly. [persons/year]
     threads : int, optional
         Threads the draws are split over (default one per CPU this process may use, at
-        most one per 8,192 draws: :func:`landsim.threads.draw_slices`); the same numbers
-        for any value. [count]
+        most one per :data:`landsim.quota._kernel.MIN_DRAWS_PER_THREAD` draws in the
+        compiled loop, one per 8,192 in numpy: :func:`landsim.threads.draw_slices`); the
+        same numbers for any value. [count]
     compiled : bool, optional
         Project through the compiled loop (:func:`landsim.quota._kernel.population_loop`,
         numba): ``None`` (default) for ``scope='county'`` or given transfers with at least
@@ -505,14 +506,15 @@ def project_population(base: pd.DataFrame, years: Sequence[int], *,
         target = logistic_urbanisation(u0_county, sat[..., 0], k[..., 0],
                                        np.asarray(years_off)[None, :])
         full = (n_d, n_t, n_k)
-        args = (np.broadcast_to(growth, full), np.broadcast_to(target, (n_d, n_t)),
-                np.broadcast_to(given if given is not None else 0.0, full), dest,
-                resident0, urban0, given is not None)
+        growth_f, target_f = np.broadcast_to(growth, full), np.broadcast_to(target, (n_d, n_t))
+        given_f = np.broadcast_to(given if given is not None else 0.0, full)
         loop = _kernel.compiled_population_loop()
-        run_slices(lambda rows: loop(*(a[rows] if isinstance(a, np.ndarray) and a.ndim > 1
-                                       else a for a in args),
-                                     resident[rows], urban[rows], moved[rows]),
-                   draw_slices(n_d, threads, _kernel.MIN_DRAWS_PER_THREAD))
+
+        def project_compiled(rows: slice) -> None:
+            loop(growth_f[rows], target_f[rows], given_f[rows], dest, resident0, urban0,
+                 given is not None, resident[rows], urban[rows], moved[rows])
+
+        run_slices(project_compiled, draw_slices(n_d, threads, _kernel.MIN_DRAWS_PER_THREAD))
     else:  # numpy releases the GIL on a block's arrays: the draws are split over the CPUs
         run_slices(project_rows, draw_slices(n_d, threads, 2 * _BLOCK_DRAWS))
     return PopulationPath(
